@@ -1,0 +1,352 @@
+"""The content model: a course as plain, frozen data.
+
+The parser builds it, the linters and renderers read it. It knows nothing of
+Markdown tokens, HTML, PDF or PowerPoint, and imports nothing of ours, so a
+renderer or a lint rule can be tested with objects built by hand.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something sits in the sources: a file and a 1-based line."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+# --- Inline runs -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strikethrough:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InlineCode:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink; `href` is as written (`https://…`, `#anchor`, `02-x.md#y`)."""
+
+    href: str
+    children: tuple[Inline, ...]
+    title: str = ""
+
+    @property
+    def is_external(self) -> bool:
+        return "://" in self.href or self.href.startswith("mailto:")
+
+
+@dataclass(frozen=True, slots=True)
+class InlineImage:
+    src: str
+    alt: str
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    label: str
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    pass
+
+
+Inline = Union[Text, Emphasis, Strong, Strikethrough, InlineCode, Link, InlineImage, FootnoteRef, LineBreak]
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """Return the text of inline runs with all formatting dropped."""
+    parts: list[str] = []
+    for run in inlines:
+        if isinstance(run, (Text, InlineCode)):
+            parts.append(run.text)
+        elif isinstance(run, (Emphasis, Strong, Strikethrough, Link)):
+            parts.append(plain_text(run.children))
+        elif isinstance(run, InlineImage):
+            parts.append(run.alt)
+        elif isinstance(run, LineBreak):
+            parts.append("\n")
+    return "".join(parts)
+
+
+# --- Blocks ------------------------------------------------------------------
+
+
+class CodeKind(enum.Enum):
+    """What a code block holds, from its info string or sniffed from its text."""
+
+    DOCKERFILE = "dockerfile"
+    COMPOSE = "compose"
+    CONSOLE = "console"  # a shell session: `$ ` prompts, output without prompt
+    SCRIPT = "script"  # sh / bash
+    YAML = "yaml"
+    TEXT = "text"
+    OTHER = "other"
+
+
+CALLOUT_KINDS = (
+    "exercise",
+    "solution",
+    "hint",
+    "notes",
+    "teacher",
+    "tip",
+    "warning",
+    "objectives",
+    "keypoints",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading below section level (`###` and deeper)."""
+
+    level: int
+    inlines: tuple[Inline, ...]
+    anchor: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    blocks: tuple[Block, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    items: tuple[ListItem, ...]
+    ordered: bool
+    location: Location
+    start: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A fenced or indented code block.
+
+    `language` is the first word of the info string ("" when none); `kind` is
+    what the block holds. `classes` come from `{.name}` attributes (e.g.
+    `synopsis`, `bad-example`, `no-cheatsheet`), `attributes` from `key="value"`
+    pairs (e.g. `title`, `ignore`, `cheatsheet`). The location is the line of
+    the first line of code.
+    """
+
+    text: str
+    language: str
+    kind: CodeKind
+    location: Location
+    title: str = ""
+    classes: tuple[str, ...] = ()
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    indented: bool = False
+
+    def has_class(self, name: str) -> bool:
+        return name in self.classes
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image standing alone in its paragraph (a figure)."""
+
+    src: str
+    alt: str
+    location: Location
+    title: str = ""
+
+    @property
+    def is_remote(self) -> bool:
+        return "://" in self.src or self.src.startswith("//")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table; cells are inline runs, `aligns` holds "left"/"center"/"right"/""."""
+
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    aligns: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    blocks: tuple[Block, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Callout:
+    """A teaching block from a fenced div (`::: exercise Title`).
+
+    Exercises are numbered per chapter (`number`) and carry an `anchor`; a
+    solution written right after an exercise is attached to it as `solution`.
+    """
+
+    kind: str
+    blocks: tuple[Block, ...]
+    location: Location
+    title: str = ""
+    number: int = 0
+    anchor: str = ""
+    solution: Callout | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlBlock:
+    """Raw HTML as written; shown as text, never interpreted."""
+
+    text: str
+    location: Location
+
+    @property
+    def is_comment(self) -> bool:
+        stripped = self.text.strip()
+        return stripped.startswith("<!--") and stripped.endswith("-->")
+
+
+@dataclass(frozen=True, slots=True)
+class ThematicBreak:
+    location: Location
+
+
+Block = Union[Paragraph, Heading, ListBlock, CodeBlock, Image, Table, Quote, Callout, HtmlBlock, ThematicBreak]
+
+
+def child_blocks(block: Block) -> tuple[Block, ...]:
+    """Return the blocks directly nested in `block` (a solution counts)."""
+    if isinstance(block, ListBlock):
+        return tuple(b for item in block.items for b in item.blocks)
+    if isinstance(block, Quote):
+        return block.blocks
+    if isinstance(block, Callout):
+        return block.blocks + ((block.solution,) if block.solution else ())
+    return ()
+
+
+def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """Yield every block in `blocks`, depth first, parents before children."""
+    for block in blocks:
+        yield block
+        yield from walk_blocks(child_blocks(block))
+
+
+# --- Structure ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A `##` section; the blocks before a chapter's first `##` form a section with no title."""
+
+    title: tuple[Inline, ...]
+    anchor: str
+    blocks: tuple[Block, ...]
+    location: Location
+    alt_anchors: tuple[str, ...] = ()
+
+    @property
+    def title_text(self) -> str:
+        return plain_text(self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    label: str
+    number: int
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One Markdown file: its `#` title, front matter and sections."""
+
+    path: Path
+    number: int
+    title: tuple[Inline, ...]
+    anchor: str
+    sections: tuple[Section, ...]
+    location: Location
+    objectives: tuple[str, ...] = ()
+    duration: str = ""
+    meta: Mapping[str, object] = field(default_factory=dict)
+    footnotes: tuple[Footnote, ...] = ()
+    alt_anchors: tuple[str, ...] = ()
+
+    @property
+    def title_text(self) -> str:
+        return plain_text(self.title)
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    def blocks(self) -> Iterator[Block]:
+        """Yield every block of the chapter, depth first."""
+        for section in self.sections:
+            yield from walk_blocks(section.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class CourseInfo:
+    """What a course says about itself (from `course.yml` or its first chapter)."""
+
+    title: str
+    slug: str
+    subtitle: str = ""
+    author: str = ""
+    language: str = "es"
+    license: str = ""
+    version: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    info: CourseInfo
+    root: Path
+    chapters: tuple[Chapter, ...]
+
+    def blocks(self) -> Iterator[tuple[Chapter, Block]]:
+        """Yield every block of the course with its chapter."""
+        for chapter in self.chapters:
+            for block in chapter.blocks():
+                yield chapter, block
