@@ -273,6 +273,15 @@ def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
 # --- Structure ---------------------------------------------------------------
 
 
+def anchor_forms(anchor: str) -> tuple[str, str]:
+    """Return the two spellings a hand-written link may use for a heading's anchor.
+
+    Anchors keep accented letters (`imágenes`, as GitHub writes them); some tools
+    turn each non-ASCII letter into `-` (`im-genes`). Links in either form must work.
+    """
+    return anchor, "".join(c if c.isascii() else "-" for c in anchor)
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """A `##` section; the blocks before a chapter's first `##` form a section with no title."""
@@ -281,7 +290,6 @@ class Section:
     anchor: str
     blocks: tuple[Block, ...]
     location: Location
-    alt_anchors: tuple[str, ...] = ()
 
     @property
     def title_text(self) -> str:
@@ -309,7 +317,6 @@ class Chapter:
     duration: str = ""
     meta: Mapping[str, object] = field(default_factory=dict)
     footnotes: tuple[Footnote, ...] = ()
-    alt_anchors: tuple[str, ...] = ()
 
     @property
     def title_text(self) -> str:

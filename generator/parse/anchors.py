@@ -1,8 +1,6 @@
-"""Heading anchors in the two slug styles authors write by hand.
+"""Heading anchors, GitHub style (`## Imágenes` → `imágenes`).
 
-`unicode_slug` keeps accented letters (`#imágenes`, as GitHub does);
-`ascii_slug` turns each non-ASCII letter into `-` (`#im-genes`, as some
-Markdown tools do and as the seed notes' table of contents expects).
+The other spelling authors use (`im-genes`) is derived in `model.anchor_forms`.
 """
 
 from __future__ import annotations
@@ -15,11 +13,6 @@ _DROPPED = re.compile(r"[^\w\- ]", re.UNICODE)
 def unicode_slug(text: str) -> str:
     """Return the GitHub-style anchor of a heading: lower case, punctuation dropped, spaces to `-`."""
     return _DROPPED.sub("", text.strip().lower()).replace(" ", "-")
-
-
-def ascii_slug(text: str) -> str:
-    """Return the anchor with every non-ASCII character replaced by `-`."""
-    return re.sub(r"[^\x00-\x7f]", "-", unicode_slug(text))
 
 
 class AnchorRegistry:

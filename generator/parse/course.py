@@ -11,7 +11,7 @@ from markdown_it.tree import SyntaxTreeNode
 from generator.config import Config, slugify_title
 from generator.errors import ConfigError, ContentError
 from generator.model import Chapter, Course, CourseInfo, Footnote, Location, Section, plain_text
-from generator.parse.anchors import AnchorRegistry, ascii_slug, unicode_slug
+from generator.parse.anchors import AnchorRegistry, unicode_slug
 from generator.parse.blocks import BlockBuilder
 from generator.parse.markdown import markdown_parser
 
@@ -97,7 +97,6 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
     sections: list[Section] = []
     current_title: tuple = ()
     current_anchor = ""
-    current_alt: tuple[str, ...] = ()
     current_location = Location(path, 1)
     pending: list[SyntaxTreeNode] = []
     footnotes: tuple[Footnote, ...] = ()
@@ -105,7 +104,7 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
     def close_section() -> None:
         blocks = builder.blocks(pending)
         if blocks or current_title:
-            sections.append(Section(current_title, current_anchor, blocks, current_location, current_alt))
+            sections.append(Section(current_title, current_anchor, blocks, current_location))
         pending.clear()
 
     for node in tree.children:
@@ -119,9 +118,7 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
         elif node.type == "heading" and node.tag in ("h1", "h2"):
             close_section()
             current_title = builder.inline_children(node)
-            heading = plain_text(current_title)
-            current_anchor = anchors.unique(unicode_slug(heading))
-            current_alt = _alternatives(current_anchor, heading)
+            current_anchor = anchors.unique(unicode_slug(plain_text(current_title)))
             current_location = builder.location(node)
         else:
             pending.append(node)
@@ -151,14 +148,7 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
         duration=str(duration),
         meta=dict(meta),
         footnotes=footnotes,
-        alt_anchors=_alternatives(anchor, title_text),
     )
-
-
-def _alternatives(anchor: str, heading: str) -> tuple[str, ...]:
-    alternative = ascii_slug(heading)
-    suffix = anchor[len(unicode_slug(heading)) :]  # keep the `-1` of a repeated heading
-    return (alternative + suffix,) if alternative + suffix != anchor else ()
 
 
 def _front_matter(node: SyntaxTreeNode, path: Path) -> Mapping[str, object]:
