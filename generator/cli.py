@@ -1,0 +1,104 @@
+"""The `aula` command. The only module that knows about Click.
+
+Heavy libraries (WeasyPrint, python-pptx) are imported inside the commands
+that need them, so `aula --help` and `aula --version` answer at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.errors import AulaError
+
+
+class _WarningCounter(logging.Handler):
+    """Prints each distinct warning once, as one line on stderr, and counts them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    @property
+    def count(self) -> int:
+        return len(self.seen)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.seen:  # the same problem seen by two renderers is one warning
+            self.seen.add(message)
+            click.echo(f"warning: {message}", err=True)
+
+
+def _setup_logging() -> _WarningCounter:
+    logger = logging.getLogger("aula")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    counter = _WarningCounter()
+    logger.addHandler(counter)
+    logger.propagate = False
+    return counter
+
+
+def user_errors(command):
+    """Turn an `AulaError` into a one-line message and exit 1; `--debug` shows the traceback."""
+
+    @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+    @functools.wraps(command)
+    def wrapper(*args, debug: bool, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except AulaError as error:
+            if debug:
+                raise
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aula")
+def main() -> None:
+    """Turn a folder of Markdown chapters into handouts, slide decks and a cheat sheet."""
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@main.command()
+@click.argument("course_dir", default="content", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_dir", default="output", type=click.Path(path_type=Path), help="Where to write the outputs.")
+@click.option("--format", "formats", default="", metavar="LIST", help="Outputs to build, comma-separated (default: all).")
+@click.option("--edition", type=click.Choice(["student", "teacher", "both"]), default="both", show_default=True, help="Handout edition(s).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Paper size (default: course.yml, else A4).")
+@click.option("--theme", default="", metavar="PATH", help="A theme folder (or built-in theme name) to use.")
+@user_errors
+def build(course_dir: Path, output_dir: Path, formats: str, edition: str, paper: str | None, theme: str) -> None:
+    """Build the course in COURSE_DIR (default: content/) into OUTPUT_DIR."""
+    from generator.build import FORMATS, BuildOptions
+    from generator.build import build as run_build
+
+    counter = _setup_logging()
+    started = time.perf_counter()
+    options = BuildOptions(
+        course_dir=course_dir,
+        output_dir=output_dir,
+        formats=_csv(formats) or FORMATS,
+        editions=("student", "teacher") if edition == "both" else (edition,),
+        paper=paper or "",
+        theme=theme,
+    )
+    written = run_build(options)
+    for path in written:
+        click.echo(f"wrote {path}")
+    elapsed = time.perf_counter() - started
+    warnings = f", {counter.count} warning{'s' if counter.count != 1 else ''}" if counter.count else ""
+    click.echo(f"{len(written)} file{'s' if len(written) != 1 else ''} in {elapsed:.1f} s{warnings}")

@@ -1,0 +1,326 @@
+"""Content model to HTML fragments, shared by the handout and the PDF slides.
+
+Every piece of text is escaped: a chapter cannot inject markup, scripts or
+resource loads. Links inside the course become PDF links; links out of it are
+printed, because paper cannot be clicked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from generator.errors import warn
+from generator.model import (
+    Block,
+    Callout,
+    Chapter,
+    CodeBlock,
+    Course,
+    Emphasis,
+    FootnoteRef,
+    Heading,
+    HtmlBlock,
+    Image,
+    Inline,
+    InlineCode,
+    InlineImage,
+    LineBreak,
+    Link,
+    ListBlock,
+    Location,
+    Paragraph,
+    Quote,
+    Strikethrough,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+    anchor_forms,
+    plain_text,
+    walk_blocks,
+)
+from generator.render.assets import locate_image
+from generator.render.code import highlight_lines
+
+# Code blocks up to this many lines are kept on one page.
+SHORT_CODE_LINES = 15
+
+_IMAGE_PROBLEMS = {
+    "remote": ("W-remote-image", "remote image not fetched (the build is offline): {src}"),
+    "missing": ("W-missing-image", "image not found: {src}"),
+    "outside": ("W-image-outside", "image outside the course folder refused: {src}"),
+    "unsupported": ("W-image-format", "not an image format the build can embed: {src}"),
+}
+
+
+def chapter_id(chapter: Chapter) -> str:
+    return f"c{chapter.number}"
+
+
+def anchor_id(chapter: Chapter, anchor: str) -> str:
+    return f"c{chapter.number}-{anchor}" if anchor else chapter_id(chapter)
+
+
+def solution_id(exercise: Callout) -> str:
+    return f"sol-{exercise.anchor}"
+
+
+def exercises_with_solutions(chapter: Chapter) -> list[Callout]:
+    """Return the chapter's exercises that have a solution, in reading order."""
+    return [b for b in chapter.blocks() if isinstance(b, Callout) and b.kind == "exercise" and b.solution]
+
+
+@dataclass
+class HtmlFragments:
+    """Renders blocks and inline runs of one course for one edition.
+
+    In the student edition solutions are gathered at the end of each chapter and
+    teacher and speaker notes are left out; in the teacher edition solutions
+    follow their exercise and the notes are shown in boxes of their own.
+    """
+
+    course: Course
+    labels: dict[str, str]
+    edition: str = "student"
+    _targets: dict[str, dict[str, str]] = field(default_factory=dict, init=False)
+    _warned: set = field(default_factory=set, init=False)
+
+    def __post_init__(self) -> None:
+        for chapter in self.course.chapters:
+            targets: dict[str, str] = {}
+            for form in anchor_forms(chapter.anchor):
+                targets.setdefault(form, chapter_id(chapter))
+            for section in chapter.sections:
+                for form in anchor_forms(section.anchor) if section.anchor else ():
+                    targets.setdefault(form, anchor_id(chapter, section.anchor))
+            for block in chapter.blocks():
+                if isinstance(block, Heading):
+                    for form in anchor_forms(block.anchor):
+                        targets.setdefault(form, anchor_id(chapter, block.anchor))
+                elif isinstance(block, Callout) and block.anchor:
+                    targets.setdefault(block.anchor, block.anchor)
+            self._targets[chapter.path.name] = targets
+
+    # --- links ----------------------------------------------------------
+
+    def resolve_link(self, chapter: Chapter, href: str) -> str | None:
+        """Return the HTML id an internal link points to, or None when it points nowhere."""
+        page, _, fragment = href.partition("#")
+        if page:
+            targets = self._targets.get(page.rsplit("/", 1)[-1])
+            if targets is None:
+                return None
+            if not fragment:
+                return next(iter(targets.values()))
+            return targets.get(fragment)
+        own = self._targets.get(chapter.path.name, {})
+        if fragment in own:
+            return own[fragment]
+        return next((t[fragment] for t in self._targets.values() if fragment in t), None)
+
+    # --- blocks ---------------------------------------------------------
+
+    def blocks(self, chapter: Chapter, blocks: Iterable[Block]) -> Markup:
+        return Markup("\n").join(self.block(chapter, block) for block in blocks)
+
+    def block(self, chapter: Chapter, block: Block) -> Markup:
+        if isinstance(block, Paragraph):
+            return Markup("<p>{}</p>").format(self.inlines(chapter, block.inlines))
+        if isinstance(block, Heading):
+            level = min(block.level, 6)
+            return Markup('<h{0} id="{1}" class="subheading">{2}</h{0}>').format(
+                level, anchor_id(chapter, block.anchor), self.inlines(chapter, block.inlines)
+            )
+        if isinstance(block, ListBlock):
+            items = Markup("").join(
+                Markup("<li>{}</li>").format(self._item_blocks(chapter, item.blocks)) for item in block.items
+            )
+            if block.ordered:
+                start = Markup(' start="{}"').format(block.start) if block.start != 1 else ""
+                return Markup("<ol{}>{}</ol>").format(start, items)
+            return Markup("<ul>{}</ul>").format(items)
+        if isinstance(block, CodeBlock):
+            return self.code(block)
+        if isinstance(block, Image):
+            return self.figure(chapter, block)
+        if isinstance(block, Table):
+            return self.table(chapter, block)
+        if isinstance(block, Quote):
+            return Markup("<blockquote>{}</blockquote>").format(self.blocks(chapter, block.blocks))
+        if isinstance(block, Callout):
+            return self.callout(chapter, block)
+        if isinstance(block, HtmlBlock):
+            if block.is_comment:
+                return Markup("")
+            return Markup('<pre class="raw-html">{}</pre>').format(block.text.rstrip("\n"))
+        if isinstance(block, ThematicBreak):
+            return Markup("<hr>")
+        raise TypeError(f"unknown block {block!r}")
+
+    def _item_blocks(self, chapter: Chapter, blocks: tuple[Block, ...]) -> Markup:
+        # A tight list item is one paragraph: render it without <p> so items stay compact.
+        if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+            return self.inlines(chapter, blocks[0].inlines)
+        return self.blocks(chapter, blocks)
+
+    def code(self, block: CodeBlock) -> Markup:
+        lines = highlight_lines(block)
+        body = Markup("").join(
+            Markup('<span class="line">{}</span>').format(
+                Markup("").join(
+                    Markup('<span class="{}">{}</span>').format(css, text) if css else escape(text)
+                    for css, text in runs
+                )
+                or Markup(" ")  # keeps an empty line one line high
+            )
+            for runs in lines
+        )
+        classes = ["code", f"code-{block.kind.value}"]
+        if len(lines) <= SHORT_CODE_LINES:
+            classes.append("short")
+        classes += [f"is-{name}" for name in block.classes if name in ("bad-example", "synopsis")]
+        caption = Markup("")
+        if block.title or block.has_class("bad-example"):
+            warning = (
+                Markup('<span class="bad-label">{}</span>').format(self.labels.get("bad_example", "✗"))
+                if block.has_class("bad-example")
+                else ""
+            )
+            caption = Markup('<figcaption class="code-title">{}{}</figcaption>').format(block.title, warning)
+        return Markup('<figure class="{}">{}<pre><code>{}</code></pre></figure>').format(
+            " ".join(classes), caption, body
+        )
+
+    def figure(self, chapter: Chapter, image: Image) -> Markup:
+        source = self.image_source(chapter, image.src, image.location)
+        caption = image.title or image.alt
+        if source is None:
+            return self.placeholder(image.src, image.alt)
+        caption_html = Markup("<figcaption>{}</figcaption>").format(caption) if caption else ""
+        return Markup('<figure class="figure"><img src="{}" alt="{}">{}</figure>').format(
+            source, image.alt, caption_html
+        )
+
+    def placeholder(self, src: str, alt: str) -> Markup:
+        remote = "://" in src or src.startswith("//")
+        label = self.labels["remote_image" if remote else "missing_image"]
+        return Markup(
+            '<figure class="figure placeholder"><div class="placeholder-box">'
+            '<p class="placeholder-label">{}</p><p class="placeholder-alt">{}</p>'
+            '<p class="placeholder-url">{}</p></div></figure>'
+        ).format(label, alt, src)
+
+    def image_source(self, chapter: Chapter, src: str, location: Location) -> str | None:
+        """Return a `file:` URL for a readable local image, warning once about any other."""
+        located = locate_image(src, chapter.path, self.course.root)
+        if located.path is not None:
+            return located.path.as_uri()
+        key = (location, src)
+        if key not in self._warned:
+            self._warned.add(key)
+            code, message = _IMAGE_PROBLEMS[located.problem]
+            warn(location, code, message.format(src=src))
+        return None
+
+    def table(self, chapter: Chapter, table: Table) -> Markup:
+        def cells(tag: str, row: tuple) -> Markup:
+            return Markup("").join(
+                Markup('<{0}{1}>{2}</{0}>').format(
+                    tag,
+                    Markup(' style="text-align: {}"').format(table.aligns[i]) if i < len(table.aligns) and table.aligns[i] else "",
+                    self.inlines(chapter, cell),
+                )
+                for i, cell in enumerate(row)
+            )
+
+        head = Markup("<thead><tr>{}</tr></thead>").format(cells("th", table.header))
+        body = Markup("").join(Markup("<tr>{}</tr>").format(cells("td", row)) for row in table.rows)
+        return Markup("<table>{}<tbody>{}</tbody></table>").format(head, body)
+
+    def callout_label(self, chapter: Chapter, callout: Callout) -> str:
+        label = self.labels.get(callout.kind, callout.kind.capitalize())
+        if callout.kind == "exercise" and callout.number:
+            label = f"{label} {chapter.number}.{callout.number}"
+        return f"{label}: {callout.title}" if callout.title else label
+
+    def callout(self, chapter: Chapter, callout: Callout) -> Markup:
+        if self.edition == "student" and callout.kind in ("teacher", "notes"):
+            return Markup("")
+        anchor = Markup(' id="{}"').format(callout.anchor) if callout.anchor else ""
+        body = self.blocks(chapter, callout.blocks)
+        footer = Markup("")
+        if callout.solution is not None and self.edition == "student":
+            footer = Markup('<p class="solution-ref"><a href="#{}">{}</a></p>').format(
+                solution_id(callout), self.labels["solution_link"]
+            )
+        html = Markup('<aside class="callout callout-{}"{}><p class="callout-label">{}</p>{}{}</aside>').format(
+            callout.kind, anchor, self.callout_label(chapter, callout), body, footer
+        )
+        if callout.solution is not None and self.edition == "teacher":
+            html += self.solution(chapter, callout)
+        return html
+
+    def solution(self, chapter: Chapter, exercise: Callout) -> Markup:
+        """Return the solution box of an exercise, linked back to it."""
+        solution = exercise.solution
+        assert solution is not None
+        label = f"{self.labels['solution']} {chapter.number}.{exercise.number}"
+        if exercise.title:
+            label += f": {exercise.title}"
+        back = Markup("")
+        if self.edition == "student":
+            back = Markup('<p class="exercise-ref"><a href="#{}">{}</a></p>').format(
+                exercise.anchor, self.labels["exercise_link"]
+            )
+        return Markup(
+            '<aside class="callout callout-solution" id="{}"><p class="callout-label">{}</p>{}{}</aside>'
+        ).format(solution_id(exercise), label, self.blocks(chapter, solution.blocks), back)
+
+    # --- inline runs ----------------------------------------------------
+
+    def inlines(self, chapter: Chapter, runs: Iterable[Inline]) -> Markup:
+        return Markup("").join(self.inline(chapter, run) for run in runs)
+
+    def inline(self, chapter: Chapter, run: Inline) -> Markup:
+        if isinstance(run, Text):
+            return escape(run.text)
+        if isinstance(run, InlineCode):
+            return Markup("<code>{}</code>").format(run.text)
+        if isinstance(run, Emphasis):
+            return Markup("<em>{}</em>").format(self.inlines(chapter, run.children))
+        if isinstance(run, Strong):
+            return Markup("<strong>{}</strong>").format(self.inlines(chapter, run.children))
+        if isinstance(run, Strikethrough):
+            return Markup("<s>{}</s>").format(self.inlines(chapter, run.children))
+        if isinstance(run, LineBreak):
+            return Markup("<br>")
+        if isinstance(run, Link):
+            return self.link(chapter, run)
+        if isinstance(run, InlineImage):
+            return Markup('<span class="inline-image">[{}]</span>').format(run.alt or run.src)
+        if isinstance(run, FootnoteRef):
+            note = next((f for f in chapter.footnotes if f.number == run.number), None)
+            if note is None:
+                return Markup("")
+            text = Markup(" ").join(
+                self.inlines(chapter, b.inlines) for b in walk_blocks(note.blocks) if isinstance(b, Paragraph)
+            )
+            return Markup('<span class="footnote">{}</span>').format(text)
+        raise TypeError(f"unknown inline {run!r}")
+
+    def link(self, chapter: Chapter, link: Link) -> Markup:
+        text = self.inlines(chapter, link.children)
+        if link.is_external:
+            shown = link.href.removeprefix("mailto:")
+            if plain_text(link.children).strip().rstrip("/") == shown.rstrip("/"):
+                return Markup('<a class="url" href="{}">{}</a>').format(link.href, text)
+            return Markup('<a href="{0}">{1}</a><span class="footnote link-url">{2}</span>').format(
+                link.href, text, shown
+            )
+        target = self.resolve_link(chapter, link.href)
+        if target is None:
+            return text
+        return Markup('<a class="internal" href="#{}">{}</a>').format(target, text)

@@ -1,0 +1,110 @@
+"""Themes: a search path of folders, user theme first, built-in `default` last.
+
+A user theme overrides a template, a stylesheet, a font or the slide template
+by holding a file of the same name; everything else comes from `default`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from generator.errors import ThemeError
+
+DEFAULT_THEME = "default"
+
+
+def builtin_themes_dir() -> Path:
+    """Return the folder of the themes that ship with Aula (installed or in the source tree)."""
+    installed = Path(__file__).parent / "_themes"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "themes"
+
+
+def resolve_theme_dir(spec: str, base: Path) -> Path | None:
+    """Return the folder a `--theme`/`theme:` value names: a path (relative to `base`) or a built-in name."""
+    if not spec:
+        return None
+    candidate = (base / spec).expanduser()
+    if candidate.is_dir():
+        return candidate.resolve()
+    builtin = builtin_themes_dir() / spec
+    if builtin.is_dir():
+        return builtin.resolve()
+    raise ThemeError(f"theme not found: `{spec}` (neither a folder nor a built-in theme)")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The theme folders, searched in order, and what is read from them."""
+
+    folders: tuple[Path, ...]
+
+    @classmethod
+    def load(cls, user_theme: Path | None = None) -> Theme:
+        default = (builtin_themes_dir() / DEFAULT_THEME).resolve()
+        if user_theme is None or user_theme == default:
+            return cls((default,))
+        return cls((user_theme, default))
+
+    def optional(self, name: str) -> Path | None:
+        """Return the first file called `name` along the search path, if any."""
+        return next((folder / name for folder in self.folders if (folder / name).is_file()), None)
+
+    def find(self, name: str) -> Path:
+        """Return the first file called `name` along the search path."""
+        path = self.optional(name)
+        if path is not None:
+            return path
+        raise ThemeError(f"the theme has no `{name}` (looked in {', '.join(map(str, self.folders))})")
+
+    def files(self) -> list[Path]:
+        """Return every file the theme is made of, for cache keys."""
+        return sorted(p for folder in self.folders for p in folder.rglob("*") if p.is_file())
+
+    @cached_property
+    def environment(self) -> jinja2.Environment:
+        loader = jinja2.FileSystemLoader([str(folder) for folder in self.folders])
+        return jinja2.Environment(
+            loader=loader,
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def render(self, template_name: str, **context: object) -> str:
+        """Render a template, turning template mistakes into errors that name the file and line."""
+        try:
+            return self.environment.get_template(template_name).render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            where = f"{error.filename or error.name}:{error.lineno}"
+            raise ThemeError(f"{where}: template syntax error: {error.message}") from None
+        except jinja2.TemplateNotFound as error:
+            raise ThemeError(f"template `{error.name}` not found in the theme") from None
+        except jinja2.UndefinedError as error:
+            raise ThemeError(f"{template_name}: {error.message}") from None
+
+    def messages(self, language: str) -> Mapping[str, str]:
+        """Return the theme's labels in `language` (falling back to English for missing ones)."""
+        labels: dict[str, str] = {}
+        for lang in ("en", language.split("-")[0].lower()):
+            for folder in reversed(self.folders):
+                path = folder / "messages" / f"{lang}.yml"
+                if path.is_file():
+                    labels.update(self._read_messages(path))
+        return labels
+
+    @staticmethod
+    def _read_messages(path: Path) -> Mapping[str, str]:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+            raise ThemeError(f"cannot read message catalogue: {error}", path) from None
+        if not isinstance(data, Mapping):
+            raise ThemeError("message catalogue must be a mapping of label: text", path)
+        return {str(key): str(value) for key, value in data.items()}
