@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -189,10 +190,11 @@ class BlockBuilder:
         if kind == "s":
             return Strikethrough(self.inlines(node.children))
         if kind == "link":
-            return Link(str(node.attrs.get("href", "")), self.inlines(node.children), str(node.attrs.get("title", "") or ""))
+            href = unquote(str(node.attrs.get("href", "")))  # as written, not percent-encoded
+            return Link(href, self.inlines(node.children), str(node.attrs.get("title", "") or ""))
         if kind == "image":
             alt = plain_text(self.inlines(node.children))
-            return InlineImage(str(node.attrs.get("src", "")), alt, str(node.attrs.get("title", "") or ""))
+            return InlineImage(unquote(str(node.attrs.get("src", ""))), alt, str(node.attrs.get("title", "") or ""))
         if kind == "footnote_ref":
             return FootnoteRef(str(node.meta.get("label", "")), int(node.meta.get("id", 0)) + 1)
         return Text(node.content) if node.content else None

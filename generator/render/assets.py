@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
@@ -33,7 +33,7 @@ def locate_image(src: str, chapter_path: Path, course_root: Path) -> ImageSource
     parts = urlsplit(src)
     if parts.scheme or src.startswith("//"):
         return ImageSource(None, "remote")
-    relative = unquote(parts.path)
+    relative = parts.path
     if not relative:
         return ImageSource(None, "missing")
     path = chapter_path.parent / relative
