@@ -229,6 +229,7 @@ class Callout:
     number: int = 0
     anchor: str = ""
     solution: Callout | None = None
+    closed: bool = True  # False when no closing `:::` line was found (the div ran to the end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +291,7 @@ class Section:
     anchor: str
     blocks: tuple[Block, ...]
     location: Location
+    level: int = 2  # 1 for a second `#` heading
 
     @property
     def title_text(self) -> str:

@@ -154,7 +154,8 @@ class BlockBuilder:
             blocks = tuple(b for b in blocks if b is not solution)
         else:
             solution = None
-        return Callout(kind, blocks, self.location(node), title.strip(), number, anchor, solution)
+        closed = bool(node.nester_tokens.closing.markup)  # an auto-closed div has no closing marker
+        return Callout(kind, blocks, self.location(node), title.strip(), number, anchor, solution, closed)
 
     # --- inline runs ----------------------------------------------------
 
@@ -202,7 +203,14 @@ class BlockBuilder:
 
 def _with_solution(exercise: Callout, solution: Callout) -> Callout:
     return Callout(
-        exercise.kind, exercise.blocks, exercise.location, exercise.title, exercise.number, exercise.anchor, solution
+        exercise.kind,
+        exercise.blocks,
+        exercise.location,
+        exercise.title,
+        exercise.number,
+        exercise.anchor,
+        solution,
+        exercise.closed,
     )
 
 

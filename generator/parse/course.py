@@ -98,13 +98,14 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
     current_title: tuple = ()
     current_anchor = ""
     current_location = Location(path, 1)
+    current_level = 2
     pending: list[SyntaxTreeNode] = []
     footnotes: tuple[Footnote, ...] = ()
 
     def close_section() -> None:
         blocks = builder.blocks(pending)
         if blocks or current_title:
-            sections.append(Section(current_title, current_anchor, blocks, current_location))
+            sections.append(Section(current_title, current_anchor, blocks, current_location, current_level))
         pending.clear()
 
     for node in tree.children:
@@ -120,6 +121,7 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
             current_title = builder.inline_children(node)
             current_anchor = anchors.unique(unicode_slug(plain_text(current_title)))
             current_location = builder.location(node)
+            current_level = int(node.tag[1])
         else:
             pending.append(node)
     close_section()

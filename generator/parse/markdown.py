@@ -102,6 +102,7 @@ _LANGUAGE_KINDS = {
 _COMPOSE_TITLE = re.compile(r"(?:^|/)(?:docker-)?compose[\w.-]*\.ya?ml$", re.IGNORECASE)
 _TOP_LEVEL_SERVICES = re.compile(r"^services:\s*(?:#.*)?$", re.MULTILINE)
 _DOCKERFILE_START = re.compile(r"^(?:FROM|ARG)\s+\S", re.IGNORECASE)
+_SHELL_SHEBANG = re.compile(r"^#!\s*/\S*/(?:env\s+)?(?:ba|da|z|k)?sh\b")
 _COMMAND_LINE = re.compile(r"^(?:\$ |docker\s|sudo docker\s)")
 
 
@@ -120,6 +121,8 @@ def code_kind(language: str, title: str, text: str) -> CodeKind:
 def sniff_code_kind(text: str) -> CodeKind:
     """Guess the kind of an untagged block: Dockerfile, compose file, shell session or text."""
     lines = [line for line in text.splitlines() if line.strip()]
+    if lines and _SHELL_SHEBANG.match(lines[0]):
+        return CodeKind.SCRIPT
     first_instruction = next((line for line in lines if not line.lstrip().startswith("#")), "")
     if _DOCKERFILE_START.match(first_instruction.strip()) and first_instruction.split()[0].isupper():
         return CodeKind.DOCKERFILE

@@ -1,0 +1,177 @@
+"""The lint stage: findings for the Dockerfiles, compose files, docker commands and Markdown of a course.
+
+`lint_course` is the entry point. Each family module checks the text of one
+code block and reports `Hit`s at block lines; this module maps them to
+Markdown lines and columns, applies the three silencing mechanisms (an
+`ignore="…"` fence attribute, an `<!-- aula: ignore … -->` comment right
+before a block, `lint: {ignore: […]}` in course.yml) and the bad-example rule:
+a `{.bad-example}` block's findings are only `info`, and one with no finding
+at all is itself reported.
+
+Nothing here is imported before it is needed: a course without a compose file
+never loads the JSON-schema validator.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from generator.lint.findings import Finding, Hit
+from generator.lint.rules import RULES, is_known, silenced
+from generator.model import Block, Chapter, CodeBlock, CodeKind, Course, HtmlBlock, Location, child_blocks
+
+__all__ = ["Finding", "lint_course", "lint_block", "LINTED_KINDS"]
+
+LINTED_KINDS = (CodeKind.DOCKERFILE, CodeKind.COMPOSE, CodeKind.CONSOLE, CodeKind.SCRIPT)
+_IGNORE_COMMENT = re.compile(r"<!--\s*aula:\s*ignore\s+([\w\s,-]+?)\s*-->", re.IGNORECASE)
+
+
+def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = False) -> list[Finding]:
+    """Return every finding of the course, sorted by file, line and column.
+
+    `ignore` holds rule ids silenced everywhere (course.yml's `lint.ignore`);
+    `hadolint` adds the findings of a `hadolint` binary on the PATH.
+    """
+    ignored = frozenset(ignore)
+    sources = SourceLines()
+    findings: list[Finding] = []
+    for code in ignore:
+        if not is_known(code):
+            config = Location(course.root / "course.yml", 1)
+            findings.append(Finding(config, 0, "warning", "AU902", f"`lint.ignore` names `{code}`, which is no rule"))
+    for chapter in course.chapters:
+        comments = _comment_ignores(chapter)
+        for block in chapter.blocks():
+            if isinstance(block, CodeBlock):
+                extra = comments.get(id(block), frozenset())
+                findings.extend(lint_block(block, ignored | extra, sources, hadolint=hadolint))
+    from generator.lint.markdown import check_markdown
+
+    comments = {id(b): codes for chapter in course.chapters for b, codes in _comment_ignores_items(chapter)}
+    for block, location, column, code, message in check_markdown(course, sources.locate):
+        codes = ignored | comments.get(id(block), frozenset())
+        if not silenced(code, codes):
+            findings.append(Finding(location, column, RULES[code].severity, code, message))
+    return sorted(findings, key=lambda f: f.sort_key)
+
+
+def lint_block(
+    block: CodeBlock, ignore: frozenset[str] = frozenset(), sources: SourceLines | None = None, hadolint: bool = False
+) -> list[Finding]:
+    """Return the findings of one code block, at Markdown lines (silencing and bad-example rules applied)."""
+    sources = sources or SourceLines()
+    codes = ignore | _attribute_ignores(block)
+    findings: list[Finding] = []
+    for code in sorted(_attribute_ignores(block)):
+        if not is_known(code):
+            findings.append(Finding(block.location, 0, "warning", "AU902", f"`ignore` names `{code}`, which is no rule"))
+    if block.kind not in LINTED_KINDS:
+        return findings
+    try:
+        hits = check_code(block.text, block.kind, block.has_class("synopsis"))
+        if hadolint and block.kind is CodeKind.DOCKERFILE:
+            from generator.lint.hadolint import hadolint_hits
+
+            hits = _merge(hits, hadolint_hits(block.text))
+    except Exception as error:  # a bug in a rule must not hide the other findings
+        hits = [Hit(1, 0, "AU900", f"{type(error).__name__}: {error}")]
+    bad_example = block.has_class("bad-example")
+    lines = block.text.split("\n")
+    for hit in sorted(hits, key=lambda h: (h.line, h.column, h.code)):
+        if silenced(hit.code, codes):
+            continue
+        location = Location(block.location.path, block.location.line + hit.line - 1)
+        column = sources.column(location, lines[hit.line - 1] if hit.line <= len(lines) else "", hit.column)
+        rule = RULES.get(hit.code)
+        severity = rule.severity if rule else "warning"
+        if bad_example and hit.code != "AU900":
+            severity = "info"
+        findings.append(Finding(location, column, severity, hit.code, hit.message))
+    if bad_example and not hits and not silenced("AU901", codes):
+        findings.append(Finding(block.location, 0, RULES["AU901"].severity, "AU901",
+                                "this `{.bad-example}` shows no lint finding: fix the example or drop the class"))
+    return findings
+
+
+def check_code(text: str, kind: CodeKind, synopsis: bool = False) -> list[Hit]:
+    """Return the hits of one piece of code of a linted kind, at lines of `text`."""
+    if kind is CodeKind.DOCKERFILE:
+        from generator.lint.dockerfile import check_dockerfile
+
+        return check_dockerfile(text, synopsis)
+    if kind is CodeKind.COMPOSE:
+        from generator.lint.compose import check_compose
+
+        return check_compose(text)
+    if kind in (CodeKind.CONSOLE, CodeKind.SCRIPT):
+        from generator.lint.commands import check_commands
+
+        return check_commands(text, console=kind is CodeKind.CONSOLE, synopsis=synopsis)
+    return []
+
+
+def _merge(ours: list[Hit], theirs: Iterable[Hit]) -> list[Hit]:
+    """Add hadolint's hits that do not repeat one of ours on the same line."""
+    seen = {(h.line, code) for h in ours for code in (h.code, *RULES[h.code].aliases) if h.code in RULES}
+    return ours + [h for h in theirs if (h.line, h.code) not in seen]
+
+
+def _attribute_ignores(block: CodeBlock) -> frozenset[str]:
+    return frozenset(code for code in re.split(r"[\s,]+", block.attributes.get("ignore", "")) if code)
+
+
+def _comment_ignores(chapter: Chapter) -> dict[int, frozenset[str]]:
+    return {id(block): codes for block, codes in _comment_ignores_items(chapter)}
+
+
+def _comment_ignores_items(chapter: Chapter) -> Iterator[tuple[Block, frozenset[str]]]:
+    """Yield each block preceded by an `<!-- aula: ignore … -->` comment, with the codes it names."""
+    for section in chapter.sections:
+        yield from _siblings(section.blocks)
+
+
+def _siblings(blocks: tuple[Block, ...]) -> Iterator[tuple[Block, frozenset[str]]]:
+    previous: Block | None = None
+    for block in blocks:
+        if isinstance(previous, HtmlBlock):
+            match = _IGNORE_COMMENT.search(previous.text)
+            if match:
+                yield block, frozenset(c for c in re.split(r"[\s,]+", match.group(1)) if c)
+        yield from _siblings(child_blocks(block))
+        previous = block
+
+
+class SourceLines:
+    """Reads each chapter once, to turn a column in a code line into a column in the Markdown file."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Path, list[str]] = {}
+
+    def line(self, location: Location) -> str:
+        lines = self._lines.get(location.path)
+        if lines is None:
+            try:
+                lines = Path(location.path).read_text(encoding="utf-8-sig").split("\n")
+            except (OSError, UnicodeDecodeError):
+                lines = []
+            self._lines[location.path] = lines
+        return lines[location.line - 1] if 0 < location.line <= len(lines) else ""
+
+    def column(self, location: Location, code_line: str, column: int) -> int:
+        """Return the Markdown column of `column` in `code_line` (the code's indentation added)."""
+        if column <= 0:
+            return 0
+        source = self.line(location)
+        offset = source.find(code_line) if code_line.strip() else -1
+        return column + max(offset, 0)
+
+    def locate(self, start: Location, needle: str) -> tuple[Location, int]:
+        """Return where `needle` first appears at or after `start` (within 200 lines), else `start`."""
+        for line in range(start.line, start.line + 200):
+            location = Location(start.path, line)
+            index = self.line(location).find(needle)
+            if index >= 0:
+                return location, index + 1
+        return start, 0

@@ -1,0 +1,377 @@
+"""Check one Compose file: YAML, the Compose Specification schema, and what the schema cannot see.
+
+The YAML is read node by node (PyYAML's composer), which keeps the line and
+column of every key and shows duplicate keys that a loader would silently
+overwrite. Scalars are typed by YAML 1.2's core schema, as Docker Compose
+does (so `80:80` stays a string), anchors and `<<` merge keys are resolved,
+and `x-` extensions and `${VAR:-default}` interpolation are valid, never
+flagged. The schema is the Compose Specification's own, vendored in
+`data/compose-spec.json` (see `data/README.md`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from generator.lint.findings import Hit
+
+SCHEMA = Path(__file__).parent / "data" / "compose-spec.json"
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
+_SECRET_KEY = re.compile(r"(?i)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY)")
+_HARMLESS_VALUE = re.compile(r"^(?:yes|no|true|false|1|0|on|off|)$", re.IGNORECASE)
+_PORT = re.compile(
+    r"^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]*|localhost):)??"
+    r"(?:(?P<host>\d+(?:-\d+)?)?:)?(?P<container>\d+(?:-\d+)?)(?:/(?P<protocol>\w+))?$"
+)
+_RESOURCES = {"networks": "AU205", "volumes": "AU206", "secrets": "AU207", "configs": "AU208"}
+
+Path_ = tuple  # a path into the document: keys and list indexes
+
+
+class _Document:
+    """The document as plain data, with the (line, column) of every key and list item."""
+
+    def __init__(self) -> None:
+        self.where: dict[Path_, tuple[int, int]] = {}
+        self.hits: list[Hit] = []
+
+    def at(self, path: Path_) -> tuple[int, int]:
+        while path and path not in self.where:
+            path = path[:-1]
+        return self.where.get(path, (1, 1))
+
+    def build(self, node, path: Path_ = (), depth: int = 0):
+        from yaml import MappingNode, ScalarNode, SequenceNode
+
+        if depth > 100:
+            return None
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                self.where.setdefault((*path, index), _mark(child))
+                items.append(self.build(child, (*path, index), depth + 1))
+            return items
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path, depth)
+        return None
+
+    def mapping(self, node, path: Path_, depth: int) -> dict:
+        from yaml import MappingNode, SequenceNode
+
+        result: dict = {}
+        merged: dict = {}
+        first_line: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                for source in sources:
+                    if isinstance(source, MappingNode):
+                        for key, value in self.mapping(source, path, depth + 1).items():
+                            merged.setdefault(key, value)
+                continue
+            key = _scalar(key_node) if not isinstance(key_node, (MappingNode, SequenceNode)) else str(key_node.value)
+            key = key if isinstance(key, str) else str(key).lower() if isinstance(key, bool) else str(key)
+            line, column = _mark(key_node)
+            if key in first_line:
+                self.hits.append(Hit(line, column, "AU202", f"duplicate key `{key}` (first on line {first_line[key]}): "
+                                                            "YAML keeps only one of them"))
+            first_line.setdefault(key, line)
+            self.where[(*path, key)] = (line, column)
+            if value_node.tag == "!reset":
+                result.pop(key, None)
+                continue
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        for key, value in merged.items():
+            result.setdefault(key, value)
+        return result
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _scalar(node):
+    value = node.value
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:str" and node.style is not None or tag.startswith("!"):
+        return value
+    if node.style is not None:  # quoted or block scalar
+        return value
+    if tag == "tag:yaml.org,2002:str" or tag.endswith(":str"):
+        pass
+    if _NULL.match(value):
+        return None
+    if _BOOL.match(value):
+        return value.lower() == "true"
+    if _INT.match(value):
+        return int(value, 0) if value.startswith(("0o", "0x")) else int(value)
+    if _FLOAT.match(value):
+        return float(value.replace("inf", "Inf").replace("Inf", "inf")) if "inf" in value.lower() else float(value)
+    return value
+
+
+@cache
+def _schema() -> dict:
+    return json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_schema())
+
+
+def _known_keys(schema: dict, depth: int = 0) -> set[str]:
+    """Return the property names a schema allows, following `allOf` and local `$ref`s."""
+    keys = set(schema.get("properties", {}))
+    if depth > 5:
+        return keys
+    reference = schema.get("$ref", "")
+    if reference.startswith("#/$defs/"):
+        keys |= _known_keys(_schema()["$defs"].get(reference.rsplit("/", 1)[1], {}), depth + 1)
+    for part in schema.get("allOf", []):
+        keys |= _known_keys(part, depth + 1)
+    return keys
+
+
+def check_compose(text: str) -> list[Hit]:
+    """Return the problems of a Compose file."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return [Hit(line, column, "AU201", f"YAML syntax error: {problem}")]
+    if node is None:
+        return []
+    document = _Document()
+    data = document.build(node)
+    hits = list(document.hits)
+    if not isinstance(data, dict):
+        return hits + [Hit(1, 1, "AU203", "a Compose file is a mapping with a `services:` key")]
+    hits.extend(_schema_hits(data, document))
+    hits.extend(_semantic_hits(data, document))
+    return hits
+
+
+# --- the schema ------------------------------------------------------------------------
+
+
+def _schema_hits(data: dict, document: _Document) -> Iterator[Hit]:
+    seen: set[tuple] = set()
+    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        for path, message in _explain(error):
+            if _interpolated(error):
+                continue
+            line, column = document.at(path)
+            if (line, message) in seen:
+                continue
+            seen.add((line, message))
+            yield Hit(line, column, "AU203", message)
+
+
+def _explain(error) -> Iterator[tuple[Path_, str]]:
+    path = tuple(error.absolute_path)
+    where = _dotted(path)
+    if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(error.instance, dict):
+        known = sorted(_known_keys(error.schema))
+        for key in re.findall(r"'([^']+)'", error.message.rpartition("(")[2]) or ["?"]:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            place = f" in `{where}`" if where else " at the top level"
+            yield (*path, key), f"unknown key `{key}`{place}{hint}"
+        return
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        best = min(error.context, key=lambda e: (len(e.absolute_path) * -1, e.validator != "type"))
+        if best.validator in ("additionalProperties", "unevaluatedProperties"):
+            yield from _explain(best)
+            return
+    message = error.message
+    if len(message) > 160:
+        message = message[:157] + "…"
+    yield path, f"`{where or 'document'}`: {message}"
+
+
+def _interpolated(error) -> bool:
+    """Return whether an error is about a `${…}` value, which Compose replaces before validating."""
+    errors = [error, *(error.context or ())]
+    return any(isinstance(e.instance, str) and "$" in e.instance for e in errors)
+
+
+def _dotted(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+# --- what the schema cannot check ---------------------------------------------------
+
+
+def _semantic_hits(data: dict, document: _Document) -> Iterator[Hit]:
+    def hit(path: Path_, code: str, message: str) -> Hit:
+        line, column = document.at(path)
+        return Hit(line, column, code, message)
+
+    if "version" in data:
+        yield hit(("version",), "AU212", "`version` is obsolete: Compose ignores it; remove the line")
+    services = data.get("services")
+    if not isinstance(services, dict):
+        return
+    published: dict[tuple, tuple[str, int]] = {}
+    for name, service in services.items():
+        if not isinstance(service, dict):
+            continue
+        base = ("services", name)
+        if "image" not in service and "build" not in service and "extends" not in service:
+            yield hit(base, "AU204", f"service `{name}` has neither `image` nor `build`: Compose cannot create it")
+        image = service.get("image")
+        if isinstance(image, str) and "$" not in image:
+            yield from _image_hits(image, (*base, "image"), hit)
+        for key, code in _RESOURCES.items():
+            defined = data.get(key) if isinstance(data.get(key), dict) else {}
+            for reference, path in _references(service, key, base):
+                if reference not in defined and not (key == "networks" and reference == "default"):
+                    kind = key[:-1]
+                    yield hit(path, code, f"service `{name}` uses the {kind} `{reference}`, which the top-level "
+                                          f"`{key}:` does not define")
+        for dependency, path in _names(service.get("depends_on"), (*base, "depends_on")):
+            if dependency == name:
+                yield hit(path, "AU209", f"service `{name}` depends on itself")
+            elif dependency not in services:
+                close = difflib.get_close_matches(dependency, list(services), n=1, cutoff=0.6)
+                hint = f" (did you mean `{close[0]}`?)" if close else ""
+                yield hit(path, "AU209", f"`depends_on` names `{dependency}`, which is not a service{hint}")
+        yield from _port_hits(service.get("ports"), name, base, published, hit, document)
+        yield from _environment_hits(service.get("environment"), (*base, "environment"), hit)
+        if "links" in service:
+            yield hit((*base, "links"), "AU216", "`links` is legacy: services on the same network reach each other "
+                                                 "by service name")
+
+
+def _image_hits(image: str, path: Path_, hit) -> Iterator[Hit]:
+    if "@" in image:
+        return
+    last = image.rsplit("/", 1)[-1]
+    if ":" not in last:
+        yield hit(path, "AU214", f"image `{image}` has no tag, so it means `{image}:latest`: pin a version")
+    elif last.rsplit(":", 1)[1] == "latest":
+        yield hit(path, "AU215", f"image `{image}` changes over time: pin a version instead of `latest`")
+
+
+def _names(value, path: Path_) -> Iterator[tuple[str, Path_]]:
+    """Yield the names of a short (list) or long (mapping) reference list."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield item, (*path, index)
+    elif isinstance(value, dict):
+        for key in value:
+            yield str(key), (*path, key)
+
+
+def _references(service: dict, key: str, base: Path_) -> Iterator[tuple[str, Path_]]:
+    value = service.get(key)
+    path = (*base, key)
+    if key == "volumes":
+        if not isinstance(value, list):
+            return
+        for index, item in enumerate(value):
+            source = None
+            if isinstance(item, str):
+                parts = item.split(":")
+                source = parts[0] if len(parts) > 1 else None
+            elif isinstance(item, dict) and item.get("type", "volume") == "volume":
+                source = item.get("source")
+            if isinstance(source, str) and source and not source.startswith(("/", ".", "~", "$")) and not re.match(
+                r"^[A-Za-z]:[\\/]", source
+            ):
+                yield source, (*path, index)
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield item, (*path, index)
+            elif isinstance(item, dict) and isinstance(item.get("source"), str):
+                yield item["source"], (*path, index)
+    elif isinstance(value, dict):
+        for name in value:
+            yield str(name), (*path, name)
+
+
+def _port_hits(ports, name: str, base: Path_, published: dict, hit, document: _Document) -> Iterator[Hit]:
+    if not isinstance(ports, list):
+        return
+    for index, item in enumerate(ports):
+        path = (*base, "ports", index)
+        host_ip, host, protocol = "", None, "tcp"
+        if isinstance(item, str):
+            if "$" in item:
+                continue
+            match = _PORT.match(item)
+            if not match or not _valid_port_numbers(match):
+                yield hit(path, "AU211", f"`{item}` is not a port mapping such as `8080:80`, `127.0.0.1:8080:80` "
+                                         "or `53:53/udp`")
+                continue
+            host_ip, host, protocol = match["ip"] or "", match["host"], (match["protocol"] or "tcp").lower()
+        elif isinstance(item, dict):
+            host = item.get("published")
+            host = str(host) if isinstance(host, (int, str)) and "$" not in str(host) else None
+            host_ip, protocol = str(item.get("host_ip", "")), str(item.get("protocol", "tcp")).lower()
+        if not host:
+            continue
+        low, _, high = host.partition("-")
+        for port in range(int(low), int(high or low) + 1):
+            key = (host_ip or "0.0.0.0", port, protocol)
+            if key in published:
+                other, line = published[key]
+                yield hit(path, "AU210", f"host port {port}/{protocol} is already published by service `{other}` "
+                                         f"(line {line}): two containers cannot listen on it")
+                break
+            published[key] = (name, document.at(path)[0])
+
+
+def _valid_port_numbers(match) -> bool:
+    for group in ("host", "container"):
+        value = match[group]
+        if value is None:
+            continue
+        numbers = [int(n) for n in value.split("-")]
+        if any(n > 65535 for n in numbers) or len(numbers) == 2 and numbers[0] > numbers[1]:
+            return False
+    protocol = (match["protocol"] or "tcp").lower()
+    return protocol in ("tcp", "udp", "sctp")
+
+
+def _environment_hits(environment, path: Path_, hit) -> Iterator[Hit]:
+    entries: list[tuple[str, object, Path_]] = []
+    if isinstance(environment, list):
+        for index, item in enumerate(environment):
+            if isinstance(item, str) and "=" in item:
+                key, _, value = item.partition("=")
+                entries.append((key, value, (*path, index)))
+    elif isinstance(environment, dict):
+        entries = [(str(key), value, (*path, key)) for key, value in environment.items()]
+    for key, value, where in entries:
+        if value is None or not _SECRET_KEY.search(key) or key.upper().endswith("_FILE"):
+            continue
+        text = str(value)
+        if "$" in text or _HARMLESS_VALUE.match(text):
+            continue
+        yield hit(where, "AU213", f"`{key}` holds a password in plain text: use `secrets:` (with `{key}_FILE` when "
+                                  f"the image supports it) or `{key}: ${{{key}}}` with an `.env` file")

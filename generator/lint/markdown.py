@@ -1,0 +1,165 @@
+"""Check the Markdown of a course: images, links and anchors, fenced divs, exercises, heading levels."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+
+from generator.model import (
+    CALLOUT_KINDS,
+    Block,
+    Callout,
+    Chapter,
+    CodeBlock,
+    Course,
+    Emphasis,
+    Heading,
+    Image,
+    InlineImage,
+    Link,
+    Location,
+    Paragraph,
+    Strikethrough,
+    Strong,
+    Table,
+    anchor_forms,
+    child_blocks,
+)
+
+# (the block a finding is about, its location, column, code, message)
+MarkdownHit = tuple[Block | None, Location, int, str, str]
+Locator = Callable[[Location, str], tuple[Location, int]]
+
+
+def check_markdown(course: Course, locate: Locator) -> Iterator[MarkdownHit]:
+    """Yield the Markdown problems of every chapter; `locate` finds a snippet's line and column."""
+    anchors = _anchors(course)
+    chapters = {chapter.path.name: chapter for chapter in course.chapters}
+    for chapter in course.chapters:
+        yield from _headings(chapter)
+        for block in chapter.blocks():
+            yield from _callout(block)
+            if isinstance(block, Image):
+                yield from _image(chapter, block, block.src, block.alt, block.location, 0)
+            for inline, location, column in _inlines(block, locate):
+                if isinstance(inline, InlineImage):
+                    yield from _image(chapter, block, inline.src, inline.alt, location, column)
+                elif isinstance(inline, Link):
+                    yield from _link(chapter, block, inline.href, location, column, anchors, chapters)
+
+
+# --- anchors and links -----------------------------------------------------------
+
+
+def _anchors(course: Course) -> dict[str, set[str]]:
+    """Return every anchor of each chapter (by file name), in both spellings."""
+    result: dict[str, set[str]] = {}
+    for chapter in course.chapters:
+        names = {chapter.anchor, *(section.anchor for section in chapter.sections)}
+        for block in chapter.blocks():
+            if isinstance(block, Heading):
+                names.add(block.anchor)
+            elif isinstance(block, Callout) and block.anchor:
+                names.add(block.anchor)
+            elif isinstance(block, CodeBlock) and block.attributes.get("id"):
+                names.add(block.attributes["id"])
+        names.update(f"fn{note.number}" for note in chapter.footnotes)
+        result[chapter.path.name] = {form for name in names for form in anchor_forms(name)}
+    return result
+
+
+def _link(chapter: Chapter, block: Block, href: str, location: Location, column: int,
+          anchors: dict[str, set[str]], chapters: dict[str, Chapter]) -> Iterator[MarkdownHit]:
+    if not href or "://" in href or href.startswith(("mailto:", "tel:", "//")):
+        return
+    target, _, anchor = href.partition("#")
+    target = target.split("?", 1)[0]
+    if target:
+        path = (chapter.path.parent / target).resolve()
+        if path.name in chapters and chapters[path.name].path.resolve() == path:
+            known = anchors[path.name]
+            where = f"chapter `{path.name}`"
+        else:
+            if not path.exists():
+                yield block, location, column, "AU404", f"link to `{target}`, which does not exist"
+            return
+    else:
+        known = set().union(*anchors.values())
+        where = "the course"
+    if anchor and anchor not in known:
+        close = difflib.get_close_matches(anchor, sorted(known), n=1, cutoff=0.7)
+        hint = f" (did you mean `#{close[0]}`?)" if close else ""
+        yield block, location, column, "AU405", f"no heading or exercise in {where} has the anchor `#{anchor}`{hint}"
+
+
+def _image(chapter: Chapter, block: Block, src: str, alt: str, location: Location, column: int) -> Iterator[MarkdownHit]:
+    if not alt.strip():
+        yield block, location, column, "AU403", f"image `{src}` has no alt text: describe it for readers who cannot see it"
+    if "://" in src or src.startswith("//"):
+        yield block, location, column, "AU402", f"remote image `{src}` is not fetched in the offline build: save it " \
+                                                "under `images/`"
+    elif src and not (chapter.path.parent / src.split("?", 1)[0]).is_file():
+        yield block, location, column, "AU401", f"image `{src}` not found (paths are relative to the chapter file)"
+
+
+# --- structure ---------------------------------------------------------------------
+
+
+def _callout(block: Block) -> Iterator[MarkdownHit]:
+    if not isinstance(block, Callout):
+        return
+    if block.kind not in CALLOUT_KINDS:
+        close = difflib.get_close_matches(block.kind, CALLOUT_KINDS, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else f"known kinds: {', '.join(CALLOUT_KINDS)}"
+        yield block, block.location, 1, "AU406", f"unknown fenced div `::: {block.kind}` ({hint})"
+    if not block.closed:
+        yield block, block.location, 1, "AU407", f"`::: {block.kind}` is never closed: add a line `:::` after its " \
+                                                 "content (an inner div needs fewer colons than its outer one)"
+    if block.kind == "exercise" and block.solution is None:
+        yield block, block.location, 1, "AU408", f"exercise {block.number} (`{block.title or 'sin título'}`) has no " \
+                                                 "`::: solution` after it or inside it"
+
+
+def _headings(chapter: Chapter) -> Iterator[MarkdownHit]:
+    previous = 1
+    for section in chapter.sections:
+        if section.title:
+            previous = section.level  # `#` or `##`: never a skip after the chapter's `#`
+        for block in _walk(section.blocks):
+            if isinstance(block, Heading):
+                if block.level > previous + 1:
+                    marks = "#" * block.level
+                    yield block, block.location, 1, "AU409", f"`{marks}` heading after a level-{previous} heading: " \
+                                                             f"use `{'#' * (previous + 1)}`"
+                previous = block.level
+
+
+def _walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    for block in blocks:
+        yield block
+        yield from _walk(child_blocks(block))
+
+
+# --- inline runs with their place ---------------------------------------------------
+
+
+def _inlines(block: Block, locate: Locator) -> Iterator[tuple[Link | InlineImage, Location, int]]:
+    """Yield the links and inline images of a block (not of its children), each at its line and column."""
+    runs: tuple = ()
+    if isinstance(block, (Paragraph, Heading)):
+        runs = block.inlines
+    elif isinstance(block, Table):
+        runs = tuple(run for row in (block.header, *block.rows) for cell in row for run in cell)
+    for run in _flatten(runs):
+        needle = f"]({run.href}" if isinstance(run, Link) else f"]({run.src}"
+        location, column = locate(block.location, needle)
+        yield run, location, column
+
+
+def _flatten(runs: tuple) -> Iterator[Link | InlineImage]:
+    for run in runs:
+        if isinstance(run, (Link, InlineImage)):
+            yield run
+        if isinstance(run, (Emphasis, Strong, Strikethrough, Link)):
+            yield from _flatten(run.children)
+
