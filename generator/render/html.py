@@ -288,7 +288,10 @@ class HtmlFragments:
         if isinstance(run, Text):
             return escape(run.text)
         if isinstance(run, InlineCode):
-            return Markup("<code>{}</code>").format(run.text)
+            # WeasyPrint 70 with `hyphens: auto` breaks the line before an inline box that starts
+            # with punctuation (`.tar`) far too early; a zero-width space in front avoids it.
+            guard = "\u200b" if run.text[:1] in ".,;:!?" else ""
+            return Markup("<code>{}{}</code>").format(guard, run.text)
         if isinstance(run, Emphasis):
             return Markup("<em>{}</em>").format(self.inlines(chapter, run.children))
         if isinstance(run, Strong):
