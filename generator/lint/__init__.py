@@ -85,7 +85,7 @@ def lint_block(
         location = Location(block.location.path, block.location.line + hit.line - 1)
         column = sources.column(location, lines[hit.line - 1] if hit.line <= len(lines) else "", hit.column)
         rule = RULES.get(hit.code)
-        severity = rule.severity if rule else "warning"
+        severity = hit.severity or (rule.severity if rule else "warning")
         if bad_example and hit.code != "AU900":
             severity = "info"
         findings.append(Finding(location, column, severity, hit.code, hit.message))

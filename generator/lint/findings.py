@@ -32,6 +32,20 @@ class Finding:
         return (str(self.location.path), self.location.line, self.column, self.code, self.message)
 
 
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule that fired inside one code block: `line` and `column` count from 1 within the block's text.
+
+    `severity` is empty for Aula's rules (the catalogue decides) and set for another tool's findings.
+    """
+
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: str = ""
+
+
 def format_text(findings: Iterable[Finding]) -> str:
     """Return one `path:line:col: severity CODE message` line per finding."""
     return "".join(f"{finding}\n" for finding in findings)
@@ -70,7 +84,8 @@ def format_sarif(findings: Sequence[Finding], base: Path | None = None) -> str:
         entry: dict = {"id": code}
         if rule:
             entry["shortDescription"] = {"text": rule.summary}
-            entry["helpUri"] = help_url(rule)
+            if not code.startswith("AU"):  # SARIF wants an absolute URI; ours live in docs/lint-rules.md
+                entry["helpUri"] = help_url(rule)
             entry["defaultConfiguration"] = {"level": _SARIF_LEVELS[rule.severity]}
             if rule.aliases:
                 entry["properties"] = {"aliases": list(rule.aliases)}
@@ -122,13 +137,3 @@ def _uri(path: Path, base: Path) -> str:
     except ValueError:  # another drive on Windows
         return Path(path).resolve().as_uri()
     return Path(relative).as_posix()
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A rule that fired inside one code block: `line` and `column` count from 1 within the block's text."""
-
-    line: int
-    column: int
-    code: str
-    message: str

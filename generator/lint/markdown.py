@@ -40,7 +40,8 @@ def check_markdown(course: Course, locate: Locator) -> Iterator[MarkdownHit]:
         for block in chapter.blocks():
             yield from _callout(block)
             if isinstance(block, Image):
-                yield from _image(chapter, block, block.src, block.alt, block.location, 0)
+                location, column = locate(block.location, f"]({block.src}")
+                yield from _image(chapter, block, block.src, block.alt, location, column)
             for inline, location, column in _inlines(block, locate):
                 if isinstance(inline, InlineImage):
                     yield from _image(chapter, block, inline.src, inline.alt, location, column)
