@@ -20,7 +20,7 @@ from generator.outputs import write_outputs
 from generator.parse import parse_course
 from generator.themes import Theme, resolve_theme_dir
 
-FORMATS = ("handout",)
+FORMATS = ("handout", "cheatsheet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,14 @@ def handout_jobs(config: Config, course: Course, theme: Theme, options: BuildOpt
     return jobs
 
 
-RENDERERS = {"handout": handout_jobs}
+def cheatsheet_jobs(config: Config, course: Course, theme: Theme, options: BuildOptions) -> list[Job]:
+    from generator.render.cheatsheet import CheatsheetOptions, render_cheatsheet
+
+    sheet = CheatsheetOptions.from_config(config, created=document_date(config))
+    return [Job(f"{course.info.slug}-cheatsheet.pdf", lambda: render_cheatsheet(course, theme, sheet))]
+
+
+RENDERERS = {"handout": handout_jobs, "cheatsheet": cheatsheet_jobs}
 
 
 def build(options: BuildOptions) -> list[Path]:

@@ -132,3 +132,17 @@ def lint(course_dir: Path, output_format: str, strict: bool, use_hadolint: bool)
     warnings = sum(f.severity == "warning" for f in findings)
     click.echo(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}", err=True)
     sys.exit(1 if errors or (strict and warnings) else 0)
+
+
+@main.command()
+@click.argument("course_dir", default="content", type=click.Path(path_type=Path))
+@click.option("--format", "text_format", type=click.Choice(["md", "json"]), default="md", show_default=True, help="Markdown or JSON.")
+@user_errors
+def cheatsheet(course_dir: Path, text_format: str) -> None:
+    """Print the command cheat sheet of COURSE_DIR (default: content/) as text."""
+    from generator.build import BuildOptions, load
+    from generator.render.cheatsheet import CheatsheetOptions, cheatsheet_text
+
+    _setup_logging()
+    config, course, theme = load(BuildOptions(course_dir=course_dir))
+    click.echo(cheatsheet_text(course, theme, CheatsheetOptions.from_config(config), text_format), nl=False)

@@ -45,8 +45,13 @@ class _WeasyPrintWarnings(logging.Handler):
             warn(None, "W-render", message.splitlines()[0])
 
 
-def html_to_pdf(html: str, stylesheets: list[Path], base_url: Path, allowed: tuple[Path, ...], identifier: str) -> bytes:
-    """Return the PDF for `html`, styled by `stylesheets`, loading resources only from `allowed`."""
+def html_to_pdf(
+    html: str, stylesheets: list[Path], base_url: Path, allowed: tuple[Path, ...], identifier: str, page_limit: int = 0
+) -> bytes:
+    """Return the PDF for `html`, styled by `stylesheets`, loading resources only from `allowed`.
+
+    With a `page_limit`, a document laid out on more pages is still written, with a warning.
+    """
     import weasyprint
 
     fetcher = confined_fetcher(allowed)
@@ -59,6 +64,9 @@ def html_to_pdf(html: str, stylesheets: list[Path], base_url: Path, allowed: tup
         document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
         # A fixed identifier (instead of a random one) keeps two builds of the same input identical.
         pdf_id = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
-        return document.write_pdf(stylesheets=css, pdf_identifier=pdf_id)
+        laid_out = document.render(stylesheets=css)
+        if page_limit and len(laid_out.pages) > page_limit:
+            warn(None, "W-page-limit", f"{identifier} takes {len(laid_out.pages)} pages, more than {page_limit}")
+        return laid_out.write_pdf(pdf_identifier=pdf_id)
     finally:
         logger.removeHandler(handler)

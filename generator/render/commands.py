@@ -1,0 +1,457 @@
+"""The `docker` commands a course teaches, gathered from the content model.
+
+The cheat sheet PDF and `aula cheatsheet --format md|json` share this
+collection, so what a student reads on paper and as text is the same list.
+Commands come from shell sessions, scripts and list items that start with a
+command; each gets the sentence that introduces it, trimmed to a short
+description. One entry is kept per command form (the subcommand and the
+options it uses); where the course gives a `{.synopsis}`, the synopsis and at
+most one example are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.errors import ConfigError
+from generator.model import (
+    Block,
+    Callout,
+    CodeBlock,
+    CodeKind,
+    Course,
+    InlineCode,
+    ListBlock,
+    ListItem,
+    Location,
+    Paragraph,
+    Quote,
+    plain_text,
+)
+from generator.render.descriptions import clauses, introduction, mention, shorten
+
+GROUPS = ("containers", "images", "building", "volumes", "networks", "registry", "compose", "swarm", "system")
+
+# The options worth explaining once, in a box of their own, when the course uses them.
+COMMON_FLAGS = ("-d", "-it", "-p", "-v", "--rm", "--name", "-e", "--network")
+
+_GROUP_OF = {
+    **dict.fromkeys(
+        ("run", "create", "start", "stop", "restart", "kill", "rm", "ps", "exec", "attach", "logs", "cp", "top",
+         "rename", "inspect", "pause", "unpause", "wait", "port", "stats", "diff", "update", "export", "container"),
+        "containers",
+    ),
+    **dict.fromkeys(("images", "rmi", "history", "save", "load", "import", "image"), "images"),
+    **dict.fromkeys(("build", "buildx", "builder", "commit"), "building"),
+    "volume": "volumes",
+    "network": "networks",
+    **dict.fromkeys(("login", "logout", "push", "pull", "search", "tag", "manifest", "trust"), "registry"),
+    "compose": "compose",
+    **dict.fromkeys(("swarm", "node", "service", "stack", "secret", "config"), "swarm"),
+}
+
+# Commands whose next word is a subcommand (`docker volume create`).
+_MANAGEMENT = frozenset(
+    ("builder", "buildx", "compose", "config", "container", "context", "image", "manifest", "network", "node",
+     "plugin", "secret", "service", "stack", "swarm", "system", "trust", "volume")
+)
+# Options that take the next word as their value, before and after the subcommand.
+_GLOBAL_VALUE_OPTIONS = frozenset(("-H", "--host", "-c", "--context", "--config", "-l", "--log-level"))
+_COMPOSE_VALUE_OPTIONS = frozenset(("-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--project-directory"))
+_RUN_VALUE_OPTIONS = frozenset(
+    ("-p", "--publish", "-e", "--env", "--env-file", "-v", "--volume", "--mount", "--name", "--network", "--net",
+     "-w", "--workdir", "-u", "--user", "-h", "--hostname", "--restart", "--entrypoint", "-l", "--label",
+     "--log-opt", "--log-driver", "-m", "--memory", "--cpus", "--platform", "--pull", "--add-host", "--cap-add",
+     "--cap-drop", "--device", "--dns", "--expose", "--ip", "--network-alias", "--security-opt", "--tmpfs",
+     "--ulimit", "--user", "--volumes-from", "--health-cmd", "--read-only=", "--sig-proxy", "--detach-keys")
+)
+# For these, the first word that is not an option is the image or container:
+# whatever follows it belongs to the command run inside.
+_COMMAND_RUNNERS = frozenset((("run",), ("create",), ("exec",), ("container", "run"), ("container", "create"),
+                              ("container", "exec"), ("compose", "exec"), ("compose", "run")))
+_SHELL_OPERATORS = frozenset(("|", "||", "&&", ";"))
+_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One `docker` command line as the course writes it, prompt, `sudo` and line breaks removed."""
+
+    text: str
+    path: tuple[str, ...]  # the subcommand words: ("volume", "create")
+    flags: tuple[str, ...] = ()  # the options given to the subcommand, as written ("-it", "--name")
+    synopsis: bool = False
+    global_flags: tuple[str, ...] = ()  # options to `docker` itself (`-H ssh://…`)
+
+    @property
+    def name(self) -> str:
+        return " ".join(("docker", *self.path))
+
+    @property
+    def group(self) -> str:
+        """Return the topic the command belongs to (one of GROUPS)."""
+        if self.global_flags:
+            return "system"  # `docker -H host ps` is about reaching an engine, not about `ps`
+        if self.path[-1] in ("run", "create"):
+            # `docker run -v …` is taught with storage, `docker run --network …` with networks
+            for flag in self.flags:
+                if flag in ("-v", "--volume", "--mount", "--tmpfs"):
+                    return "volumes"
+                if flag in ("--network", "--net"):
+                    return "networks"
+        return _GROUP_OF.get(self.path[0], "system")
+
+    @property
+    def form(self) -> tuple:
+        """What makes two commands one entry: subcommand, options and whether an argument is `$(…)`."""
+        if self.synopsis:
+            return ("synopsis", self.text)
+        return (self.path, frozenset(self.global_flags + self.flags), "$(" in self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of the sheet: commands taught together and what they do."""
+
+    commands: tuple[str, ...]
+    description: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    key: str  # one of GROUPS; its title is the theme label `group_<key>`
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSheet:
+    """Everything the cheat sheet shows, in order."""
+
+    groups: tuple[Group, ...]
+    flags: tuple[str, ...]  # the COMMON_FLAGS the course uses
+
+    @property
+    def entry_count(self) -> int:
+        return sum(len(group.entries) for group in self.groups)
+
+
+_EXPLICIT, _TEACHING, _EXERCISE, _MENTION = range(4)  # which source wins when two show one form
+
+
+@dataclass(frozen=True, slots=True)
+class _Snippet:
+    """Docker commands shown together (one code block or list item) and the text introducing them."""
+
+    commands: tuple[Command, ...]
+    steps: tuple[int, ...]  # each command's position among all the block's command lines
+    step_count: int
+    description: str
+    location: Location
+    rank: int
+    order: int = 0  # reading order in the course
+
+
+def collect_commands(course: Course, group_order: Sequence[str] = (), config_path: Path | None = None) -> CommandSheet:
+    """Return the course's docker commands, de-duplicated and grouped by topic.
+
+    `group_order` (from `cheatsheet.groups` in course.yml) puts those groups
+    first; the others follow in the default order.
+    """
+    order = _group_order(group_order, config_path)
+    language = course.info.language.split("-")[0].lower()
+    found = (
+        snippet
+        for chapter in course.chapters
+        for section in chapter.sections
+        for snippet in _snippets(section.blocks, _TEACHING, language)
+    )
+    snippets = [replace(snippet, order=index) for index, snippet in enumerate(found)]
+    used = {flag for snippet in snippets for command in snippet.commands for flag in command.flags}
+    entries = _select(snippets, language)
+    groups = tuple(
+        Group(key, tuple(entry for group, entry in entries if group == key))
+        for key in order
+        if any(group == key for group, _ in entries)
+    )
+    return CommandSheet(groups, tuple(flag for flag in COMMON_FLAGS if flag in used))
+
+
+def _group_order(requested: Sequence[str], config_path: Path | None) -> tuple[str, ...]:
+    unknown = [name for name in requested if name not in GROUPS]
+    if unknown:
+        raise ConfigError(
+            f"unknown cheat sheet group `{unknown[0]}` in `cheatsheet.groups` (known: {', '.join(GROUPS)})", config_path
+        )
+    return (*dict.fromkeys(requested), *(name for name in GROUPS if name not in requested))
+
+
+def _select(snippets: list[_Snippet], language: str) -> list[tuple[str, Entry]]:
+    """Keep one command per form (a synopsis and one example per subcommand); return (group, entry) in order."""
+    home = _home_chapters(snippets)
+    synopsis_paths = {c.path for s in snippets for c in s.commands if c.synopsis}
+    examples = _chosen_examples(snippets)
+
+    def priority(snippet: _Snippet) -> tuple:
+        taught_here = snippet.location.path == home[snippet.commands[0].path]
+        return (snippet.rank, not taught_here, not snippet.description, snippet.order)
+
+    taken: set = set()
+    pieces: list[tuple[tuple[int, int], list[Command], str, Entry]] = []
+    for snippet in sorted(snippets, key=priority):
+        kept = []
+        for command, step in zip(snippet.commands, snippet.steps):
+            is_extra_example = (
+                command.path in synopsis_paths
+                and not command.synopsis
+                and snippet.rank != _EXPLICIT
+                and (snippet.order, step) not in examples
+            )
+            if command.form not in taken and not is_extra_example:
+                taken.add(command.form)
+                kept.append((command, step))
+        for group, commands, step, description in _split(snippet, kept, language):
+            entry = Entry(tuple(c.text for c in commands), shorten(description), snippet.location)
+            pieces.append(((snippet.order, step), commands, group, entry))
+    # Entries follow the course: a subcommand's entries together, from where it is first shown.
+    first_shown: dict[tuple[str, ...], tuple[int, int]] = {}
+    for position, commands, _, _ in sorted(pieces, key=lambda piece: piece[0]):
+        for command in commands:
+            first_shown.setdefault(command.path, position)
+    pieces.sort(key=lambda piece: (min(first_shown[c.path] for c in piece[1]), not piece[1][0].synopsis, piece[0]))
+    return [(group, entry) for _, _, group, entry in pieces]
+
+
+def _split(snippet: _Snippet, kept: list[tuple[Command, int]], language: str):
+    """Yield (group, commands, step, description) for the commands kept from one snippet.
+
+    A block kept whole stays one entry. When only some of its commands are kept,
+    or they belong to different groups, each step gets its own part of a
+    description listing the steps ("Crear el reloj, leer sus líneas y borrarlo"),
+    or, when the parts cannot be told apart, the description stays with the
+    block's first command only.
+    """
+    if not kept:
+        return
+    groups = list(dict.fromkeys(command.group for command, _ in kept))
+    if len(kept) == len(snippet.commands) and len(groups) == 1:
+        yield groups[0], [command for command, _ in kept], kept[0][1], snippet.description
+        return
+    steps = clauses(snippet.description, language) if snippet.step_count > 1 else []
+    if len(steps) == snippet.step_count:
+        for command, step in kept:
+            yield command.group, [command], step, steps[step]
+        return
+    for group in groups:
+        together = [(command, step) for command, step in kept if command.group == group]
+        first_step = together[0][1]
+        yield group, [command for command, _ in together], first_step, snippet.description if first_step == 0 else ""
+
+
+def _home_chapters(snippets: list[_Snippet]) -> dict[tuple[str, ...], Path]:
+    """Return, for each subcommand, the chapter that shows it most: where it is taught."""
+    counts: Counter = Counter((c.path, s.location.path) for s in snippets for c in s.commands)
+    home: dict[tuple[str, ...], Path] = {}
+    for (path, chapter), count in counts.most_common():
+        home.setdefault(path, chapter)
+    return home
+
+
+def _chosen_examples(snippets: list[_Snippet]) -> set[tuple[int, int]]:
+    """Return (snippet order, step) of the one example kept for each synopsis, preferably the next in its chapter."""
+    chosen: set[tuple[int, int]] = set()
+    for synopsis in snippets:
+        for path in dict.fromkeys(c.path for c in synopsis.commands if c.synopsis):
+            candidates = [
+                ((s.rank, not (s.location.path == synopsis.location.path and s.order > synopsis.order), s.order), (s.order, step))
+                for s in snippets
+                for c, step in zip(s.commands, s.steps)
+                if c.path == path and not c.synopsis and (s.order, step) not in chosen
+            ]
+            if candidates:
+                chosen.add(min(candidates)[1])
+    return chosen
+
+
+# --- Finding commands in the model ---------------------------------------------------
+
+
+def _snippets(blocks: Sequence[Block], rank: int, language: str) -> Iterator[_Snippet]:
+    previous: Block | None = None
+    for block in blocks:
+        if isinstance(block, CodeBlock):
+            snippet = _code_snippet(block, previous, rank, language)
+            if snippet:
+                yield snippet
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                mention = _list_item_snippet(item, language)
+                if mention:
+                    yield mention
+                yield from _snippets(item.blocks, rank, language)
+        elif isinstance(block, Callout):
+            if block.kind not in ("teacher", "notes"):  # the sheet is for students
+                inner = _EXERCISE if block.kind in ("exercise", "solution", "hint") else rank
+                yield from _snippets(block.blocks, inner, language)
+                if block.solution:
+                    yield from _snippets((block.solution,), inner, language)
+        elif isinstance(block, Quote):
+            yield from _snippets(block.blocks, rank, language)
+        previous = block
+
+
+def _code_snippet(block: CodeBlock, previous: Block | None, rank: int, language: str) -> _Snippet | None:
+    if block.has_class("bad-example") or block.has_class("no-cheatsheet"):
+        return None
+    if block.kind not in (CodeKind.CONSOLE, CodeKind.SCRIPT):
+        return None
+    lines = command_lines(block.text, prompt=block.kind is CodeKind.CONSOLE)
+    synopsis = block.has_class("synopsis")
+    parsed = [(parse_command(line, synopsis), step) for step, line in enumerate(lines)]
+    commands = tuple(command for command, _ in parsed if command)
+    if not commands:
+        return None
+    steps = tuple(step for command, step in parsed if command)
+    explicit = " ".join(block.attributes.get("cheatsheet", "").split())
+    if explicit:
+        return _Snippet(commands, steps, len(lines), explicit, block.location, _EXPLICIT)
+    description = ""
+    if isinstance(previous, Paragraph):
+        description = introduction(plain_text(previous.inlines), language, commands[0].name, synopsis)
+    return _Snippet(commands, steps, len(lines), description, block.location, rank)
+
+
+def _list_item_snippet(item: ListItem, language: str) -> _Snippet | None:
+    """Return the command a list item starts with (`- `docker ps -a`: …`), described by the rest of the item."""
+    if not item.blocks or not isinstance(item.blocks[0], Paragraph):
+        return None
+    inlines = item.blocks[0].inlines
+    if not inlines or not isinstance(inlines[0], InlineCode):
+        return None
+    command = parse_command(inlines[0].text)
+    if command is None:
+        return None
+    return _Snippet((command,), (0,), 1, mention(plain_text(inlines[1:]), language), item.location, _MENTION)
+
+
+def command_lines(text: str, prompt: bool) -> list[str]:
+    """Return the command lines of a shell session (`$ ` lines) or script, continuation lines joined."""
+    commands: list[str] = []
+    pending: list[str] | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if pending is not None:
+            pending.append(line.removesuffix("\\").strip())
+            if not line.endswith("\\"):
+                commands.append(" ".join(part for part in pending if part))
+                pending = None
+            continue
+        if prompt:
+            if not raw.startswith("$ "):
+                continue  # output, or a prompt inside a container
+            line = raw[2:].strip()
+        elif not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            pending = [line.removesuffix("\\").strip()]
+        else:
+            commands.append(line)
+    if pending:
+        commands.append(" ".join(part for part in pending if part))
+    return commands
+
+
+def shell_words(text: str) -> list[str]:
+    """Split a command line into words, keeping quotes and `$(…)` substitutions inside their word."""
+    words: list[str] = []
+    current: list[str] = []
+    quote = ""
+    depth = 0
+    for index, char in enumerate(text):
+        if quote:
+            current.append(char)
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+            current.append(char)
+        elif char == "(" and text[index - 1 : index] == "$":
+            depth += 1
+            current.append(char)
+        elif char == ")" and depth:
+            depth -= 1
+            current.append(char)
+        elif char.isspace() and not depth:
+            if current:
+                words.append("".join(current))
+                current = []
+        else:
+            current.append(char)
+    if current:
+        words.append("".join(current))
+    return words
+
+
+def parse_command(line: str, synopsis: bool = False) -> Command | None:
+    """Return the docker command in a shell line (`sudo` dropped), or None if it runs no docker."""
+    line = " ".join(line.split())
+    if line.startswith("sudo "):
+        line = line[len("sudo ") :]
+    words = shell_words(line)
+    # docker runs where a command starts: first, or after a pipe (`cat token | docker login …`)
+    start = next(
+        (i for i, word in enumerate(words)
+         if word == "docker" and (i == 0 or words[i - 1] in _SHELL_OPERATORS
+                                  or words[i - 1] == "sudo" and (i == 1 or words[i - 2] in _SHELL_OPERATORS))),
+        None,
+    )
+    if start is None:
+        return None
+    end = next((i for i in range(start, len(words)) if words[i] in _SHELL_OPERATORS), len(words))
+    args = words[start + 1 : end]
+    index = _skip_options(args, 0, _GLOBAL_VALUE_OPTIONS)
+    global_flags = tuple(word.split("=")[0] for word in args[:index] if word.startswith("-"))
+    path, rest = _subcommand(args[index:])
+    if not path:
+        return None
+    return Command(line, path, tuple(_flags(path, rest)), synopsis, global_flags)
+
+
+def _subcommand(args: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """Return the subcommand words at the start of `args` and the arguments after them."""
+    if not args or not _WORD.fullmatch(args[0]):
+        return (), []
+    if args[0] in _MANAGEMENT:
+        after = _skip_options(args, 1, _COMPOSE_VALUE_OPTIONS if args[0] == "compose" else frozenset())
+        if after < len(args) and _WORD.fullmatch(args[after]):
+            # options between `compose` and its subcommand (`-f file`) count as the command's own
+            return (args[0], args[after]), args[1:after] + args[after + 1 :]
+    return (args[0],), args[1:]
+
+
+def _skip_options(args: list[str], index: int, with_value: frozenset[str]) -> int:
+    while index < len(args) and args[index].startswith("-"):
+        takes_value = args[index] in with_value
+        index += 2 if takes_value else 1
+    return index
+
+
+def _flags(path: tuple[str, ...], args: list[str]) -> list[str]:
+    flags = []
+    index = 0
+    runs_a_command = path in _COMMAND_RUNNERS
+    while index < len(args):
+        word = args[index]
+        if word.startswith("-") and len(word) > 1 and not word.startswith("-$"):
+            name = word.split("=")[0]
+            flags.append(name)
+            if runs_a_command and name in _RUN_VALUE_OPTIONS and "=" not in word:
+                index += 1
+        elif runs_a_command and not word.startswith("["):
+            break  # the image or container: the rest is the command run inside
+        index += 1
+    return flags
