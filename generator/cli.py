@@ -18,29 +18,28 @@ from generator import __version__
 from generator.errors import AulaError
 
 
-class _WarningCounter(logging.Handler):
-    """Prints each distinct warning once, as one line on stderr, and counts them."""
+class _ReportHandler(logging.Handler):
+    """Prints each distinct warning or error once, as one line on stderr, and counts them."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.seen: set[str] = set()
+        self.seen: dict[str, int] = {}
 
-    @property
-    def count(self) -> int:
-        return len(self.seen)
+    def count(self, level: int) -> int:
+        return sum(1 for seen_level in self.seen.values() if seen_level == level)
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if message not in self.seen:  # the same problem seen by two renderers is one warning
-            self.seen.add(message)
-            click.echo(f"warning: {message}", err=True)
+        if message not in self.seen:  # the same problem seen by two renderers is one report
+            self.seen[message] = record.levelno
+            click.echo(message, err=True)
 
 
-def _setup_logging() -> _WarningCounter:
+def _setup_logging() -> _ReportHandler:
     logger = logging.getLogger("aula")
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
-    counter = _WarningCounter()
+    counter = _ReportHandler()
     logger.addHandler(counter)
     logger.propagate = False
     return counter
@@ -80,8 +79,11 @@ def _csv(value: str) -> tuple[str, ...]:
 @click.option("--edition", type=click.Choice(["student", "teacher", "both"]), default="both", show_default=True, help="Handout edition(s).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Paper size (default: course.yml, else A4).")
 @click.option("--theme", default="", metavar="PATH", help="A theme folder (or built-in theme name) to use.")
+@click.option("--no-lint", is_flag=True, help="Build even when the lint stage finds errors (they are still reported).")
 @user_errors
-def build(course_dir: Path, output_dir: Path, formats: str, edition: str, paper: str | None, theme: str) -> None:
+def build(
+    course_dir: Path, output_dir: Path, formats: str, edition: str, paper: str | None, theme: str, no_lint: bool
+) -> None:
     """Build the course in COURSE_DIR (default: content/) into OUTPUT_DIR."""
     from generator.build import FORMATS, BuildOptions
     from generator.build import build as run_build
@@ -95,12 +97,14 @@ def build(course_dir: Path, output_dir: Path, formats: str, edition: str, paper:
         editions=("student", "teacher") if edition == "both" else (edition,),
         paper=paper or "",
         theme=theme,
+        stop_on_lint_errors=not no_lint,
     )
     written = run_build(options)
     for path in written:
         click.echo(f"wrote {path}")
     elapsed = time.perf_counter() - started
-    warnings = f", {counter.count} warning{'s' if counter.count != 1 else ''}" if counter.count else ""
+    count = counter.count(logging.WARNING)
+    warnings = f", {count} warning{'s' if count != 1 else ''}" if count else ""
     click.echo(f"{len(written)} file{'s' if len(written) != 1 else ''} in {elapsed:.1f} s{warnings}")
 
 

@@ -35,6 +35,10 @@ class ContentError(AulaError):
     """A chapter cannot be read or parsed."""
 
 
+class LintError(AulaError):
+    """The course's code examples or Markdown have lint errors."""
+
+
 class ThemeError(AulaError):
     """A theme is missing, broken, or lacks a template it needs."""
 
@@ -42,4 +46,4 @@ class ThemeError(AulaError):
 def warn(location: Location | Path | None, code: str, message: str) -> None:
     """Report a warning about the course, saying where."""
     where = f"{location}: " if location else ""
-    LOGGER.warning("%s%s: %s", where, code, message)
+    LOGGER.warning("%swarning %s %s", where, code, message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import click
@@ -82,11 +83,19 @@ def test_failed_build_keeps_previous_outputs(make_course, tmp_path):
 
 
 @pytest.mark.skipif(not SEED_NOTES.is_file(), reason="the seed notes are not beside the repository")
-def test_seed_notes_build_with_warnings_not_errors(tmp_path):
+def test_seed_notes_build_with_warnings_once_lint_is_waived(tmp_path):
     course = tmp_path / "notes"
     course.mkdir()
     shutil.copy(SEED_NOTES, course)
-    result = run("build", str(course), "-o", str(tmp_path / "out"), "--edition", "student")
+    out = tmp_path / "out"
+    # The notes teach two broken commands: the lint stage stops the build and says where ...
+    result = run("build", str(course), "-o", str(out), "--edition", "student")
+    assert result.exit_code == 1
+    assert "error: 2 lint errors: fix them, or build anyway with --no-lint" in result.output
+    assert re.search(r"docker-notes-es\.md:\d+:\d+: error AU\d+", result.output)
+    assert not out.exists()
+    # ... and with --no-lint the messy notes still build, with warnings only.
+    result = run("build", str(course), "-o", str(out), "--edition", "student", "--no-lint")
     assert result.exit_code == 0, result.output
-    assert "W-remote-image" in result.output
-    assert (tmp_path / "out" / "resumen-de-contenedores-y-docker-handout.pdf").stat().st_size > 10_000
+    assert "warning AU402" in result.output
+    assert (out / "resumen-de-contenedores-y-docker-handout.pdf").stat().st_size > 10_000

@@ -67,7 +67,7 @@ def test_code_blocks_kinds_attributes_and_first_code_line(sample):
     assert code[38].kind is CodeKind.COMPOSE and code[38].title == "compose.yaml"
     assert code[46].kind is CodeKind.CONSOLE and "Hello from Docker!" in code[46].text
     assert code[53].classes == ("synopsis",)
-    assert code[59].classes == ("bad-example",) and code[59].attributes["ignore"] == "X123"
+    assert code[59].classes == ("bad-example",) and code[59].attributes["ignore"] == "AU308"
     indented = code[64]
     assert indented.indented and indented.kind is CodeKind.DOCKERFILE and indented.language == ""
 

@@ -48,9 +48,9 @@ from generator.render.code import highlight_lines
 # Code blocks up to this many lines are kept on one page.
 SHORT_CODE_LINES = 15
 
+# Remote and missing images are reported by the lint stage (AU402, AU401); these are
+# the problems only a renderer meets.
 _IMAGE_PROBLEMS = {
-    "remote": ("W-remote-image", "remote image not fetched (the build is offline): {src}"),
-    "missing": ("W-missing-image", "image not found: {src}"),
     "outside": ("W-image-outside", "image outside the course folder refused: {src}"),
     "unsupported": ("W-image-format", "not an image format the build can embed: {src}"),
 }
@@ -86,7 +86,6 @@ class HtmlFragments:
     labels: dict[str, str]
     edition: str = "student"
     _targets: dict[str, dict[str, str]] = field(default_factory=dict, init=False)
-    _warned: set = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         for chapter in self.course.chapters:
@@ -218,9 +217,7 @@ class HtmlFragments:
         located = locate_image(src, chapter.path, self.course.root)
         if located.path is not None:
             return located.path.as_uri()
-        key = (location, src)
-        if key not in self._warned:
-            self._warned.add(key)
+        if located.problem in _IMAGE_PROBLEMS:
             code, message = _IMAGE_PROBLEMS[located.problem]
             warn(location, code, message.format(src=src))
         return None
