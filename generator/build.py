@@ -6,6 +6,7 @@ written, so a failed build leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator.config import Config, load_config
-from generator.errors import ConfigError
+from generator.errors import LOGGER, ConfigError, LintError
 from generator.model import Course
 from generator.outputs import write_outputs
 from generator.parse import parse_course
@@ -31,6 +32,7 @@ class BuildOptions:
     editions: tuple[str, ...] = ("student", "teacher")
     paper: str = ""  # overrides `paper:` in course.yml
     theme: str = ""  # overrides `theme:` in course.yml; relative to the working folder
+    stop_on_lint_errors: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +89,26 @@ def cheatsheet_jobs(config: Config, course: Course, theme: Theme, options: Build
 RENDERERS = {"handout": handout_jobs, "cheatsheet": cheatsheet_jobs}
 
 
+def lint(config: Config, course: Course, stop_on_errors: bool) -> None:
+    """Report the lint findings of the course; raise when any is an error, if asked to."""
+    from generator.lint import lint_course
+
+    findings = lint_course(course, config.lint_ignore)
+    for finding in findings:
+        if finding.severity != "info":
+            LOGGER.log(logging.ERROR if finding.severity == "error" else logging.WARNING, "%s", finding)
+    errors = sum(finding.severity == "error" for finding in findings)
+    if errors and stop_on_errors:
+        raise LintError(f"{errors} lint error{'s' if errors != 1 else ''}: fix them, or build anyway with --no-lint")
+
+
 def build(options: BuildOptions) -> list[Path]:
     """Build the course; return the files written."""
     unknown = [name for name in options.formats if name not in RENDERERS]
     if unknown:
         raise ConfigError(f"unknown output format `{unknown[0]}` (known: {', '.join(RENDERERS)})")
     config, course, theme = load(options)
+    lint(config, course, options.stop_on_lint_errors)
     jobs = [job for name in options.formats for job in RENDERERS[name](config, course, theme, options)]
     rendered = {job.relative_path: job.render() for job in jobs}
     return write_outputs(options.output_dir, rendered)
