@@ -50,7 +50,7 @@ def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = F
     from generator.lint.markdown import check_markdown
 
     comments = {id(b): codes for chapter in course.chapters for b, codes in _comment_ignores_items(chapter)}
-    for block, location, column, code, message in check_markdown(course, sources.locate):
+    for block, location, column, code, message in check_markdown(course, sources):
         codes = ignored | comments.get(id(block), frozenset())
         if not silenced(code, codes):
             findings.append(Finding(location, column, RULES[code].severity, code, message))

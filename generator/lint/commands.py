@@ -24,8 +24,9 @@ DATA = Path(__file__).parent / "data" / "docker-cli.json"
 
 _PROMPT = re.compile(r"^(\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?)?[$#%]\s)")
 _COMMAND_START = re.compile(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_]\w*=\S*\s+)*(?:docker|docker-compose)(?:\s|$)")
-_ANGLE_PLACEHOLDER = re.compile(r"<(?!<)[^<>\s|&;][^<>|&;]*>")
-_PLACEHOLDER = re.compile(r"\[[^\]\s][^\]]*\]|\.\.\.|…|<(?!<)[^<>\s|&;][^<>|&;]*>")
+_ANGLE_PLACEHOLDER = re.compile(r"(?<![<\w])<[^\s<>|&;=]+>")  # `<nombre>`, not `<<EOF` or `2>`
+_PLACEHOLDER = re.compile(r"\[[^\]\s][^\]]*\]|\.\.\.|…|(?<![<\w])<[^\s<>|&;=]+>")
+_BRACKETED = re.compile(r"^\[[^\]]*\](?:\.\.\.)?$")
 _UPPER_PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]{2,}(?:[:|][A-Z_]+)*$")
 _SECRET_ENV = re.compile(r"^[\w.-]*(?:PASS(?:WORD|WD)?|PWD|SECRET|TOKEN|API_?KEY)[\w.-]*=(?P<value>.*)$", re.IGNORECASE)
 _DOCKERFILE_NAME = re.compile(r"^(?:.*/)?(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.[Dd]ockerfile$")
@@ -165,6 +166,8 @@ def _check_command(command: SimpleCommand, unit: _Unit, synopsis: bool, placehol
     loose = synopsis or any(a < end and b > start for a, b in placeholders) or any(
         _UPPER_PLACEHOLDER.match(w.text) for w in words[1:]
     )
+    if loose:  # `[opciones]` and `...` stand for words that are not there
+        words = tuple(w for w in words if not _BRACKETED.match(w.text) and w.text not in ("...", "…"))
     return _DockerLine(words, hit, loose).check()
 
 
@@ -346,8 +349,9 @@ class _DockerLine:
             extra = positionals[high]
             listed = ", ".join(f"`{w.text}`" for w in positionals)
             hint = ""
-            if command.endswith("build") and any(_DOCKERFILE_NAME.match(w.text) for w in positionals):
-                hint = " (name the Dockerfile with `-f`)"
+            dockerfile = next((w for w in positionals if _DOCKERFILE_NAME.match(w.text)), None)
+            if command.endswith("build") and dockerfile is not None:
+                extra, hint = dockerfile, f" (name the Dockerfile with `-f {dockerfile.text}`)"
             self.hits.append(
                 self.hit(extra, "AU304", f"`{command}` takes {expected}, got {got} ({listed}){hint}; usage: {usage}")
             )

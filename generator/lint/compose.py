@@ -29,7 +29,7 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _SECRET_KEY = re.compile(r"(?i)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY)")
 _HARMLESS_VALUE = re.compile(r"^(?:yes|no|true|false|1|0|on|off|)$", re.IGNORECASE)
 _PORT = re.compile(
-    r"^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]*|localhost):)??"
+    r"^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*::[0-9a-fA-F:]*|localhost):)??"
     r"(?:(?P<host>\d+(?:-\d+)?)?:)?(?P<container>\d+(?:-\d+)?)(?:/(?P<protocol>\w+))?$"
 )
 _RESOURCES = {"networks": "AU205", "volumes": "AU206", "secrets": "AU207", "configs": "AU208"}
@@ -71,6 +71,7 @@ class _Document:
 
         result: dict = {}
         merged: dict = {}
+        reset: set = set()
         first_line: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -88,12 +89,13 @@ class _Document:
                                                             "YAML keeps only one of them"))
             first_line.setdefault(key, line)
             self.where[(*path, key)] = (line, column)
-            if value_node.tag == "!reset":
-                result.pop(key, None)
+            if value_node.tag == "!reset":  # Compose's tag to drop an inherited value
+                reset.add(key)
                 continue
             result[key] = self.build(value_node, (*path, key), depth + 1)
         for key, value in merged.items():
-            result.setdefault(key, value)
+            if key not in reset:
+                result.setdefault(key, value)
         return result
 
 
@@ -190,7 +192,13 @@ def _explain(error) -> Iterator[tuple[Path_, str]]:
     where = _dotted(path)
     if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(error.instance, dict):
         known = sorted(_known_keys(error.schema))
-        for key in re.findall(r"'([^']+)'", error.message.rpartition("(")[2]) or ["?"]:
+        patterns = list(error.schema.get("patternProperties", {}))
+        unexpected = [
+            str(key) for key in error.instance
+            # a known key that failed its own schema is reported by that error, not as unknown
+            if key not in known and not any(re.search(pattern, str(key)) for pattern in patterns)
+        ]
+        for key in unexpected:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             place = f" in `{where}`" if where else " at the top level"

@@ -208,7 +208,8 @@ class _Checker:
         if not ins.args:
             self.add(ins, None, "AU102", f"{ins.name} needs a command")
         elif ins.json is None and not _looks_like_json(ins.args):
-            words = ins.args.split()
+            commands = parse_shell(ins.args).commands
+            words = [w.text for w in commands[0].words] if len(commands) == 1 else ins.args.split()
             example = ", ".join(f'"{w}"' for w in words[:4]) + (", …" if len(words) > 4 else "")
             self.add(ins, ins.args_offset, "JSONArgsRecommended", f"{ins.name} in shell form runs under `/bin/sh -c`, "
                      f"which does not pass on signals: write `{ins.name} [{example}]`")

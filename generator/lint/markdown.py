@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import Protocol
 
 from generator.model import (
     CALLOUT_KINDS,
@@ -28,11 +29,18 @@ from generator.model import (
 
 # (the block a finding is about, its location, column, code, message)
 MarkdownHit = tuple[Block | None, Location, int, str, str]
-Locator = Callable[[Location, str], tuple[Location, int]]
 
 
-def check_markdown(course: Course, locate: Locator) -> Iterator[MarkdownHit]:
-    """Yield the Markdown problems of every chapter; `locate` finds a snippet's line and column."""
+class Sources(Protocol):
+    """The chapters' text, read once (`generator.lint.SourceLines`)."""
+
+    def line(self, location: Location) -> str: ...
+
+    def locate(self, start: Location, needle: str) -> tuple[Location, int]: ...
+
+
+def check_markdown(course: Course, sources: Sources) -> Iterator[MarkdownHit]:
+    """Yield the Markdown problems of every chapter, each at its line and column."""
     anchors = _anchors(course)
     chapters = {chapter.path.name: chapter for chapter in course.chapters}
     for chapter in course.chapters:
@@ -40,9 +48,9 @@ def check_markdown(course: Course, locate: Locator) -> Iterator[MarkdownHit]:
         for block in chapter.blocks():
             yield from _callout(block)
             if isinstance(block, Image):
-                location, column = locate(block.location, f"]({block.src}")
+                location, column = _start(block.location, block.src, sources)
                 yield from _image(chapter, block, block.src, block.alt, location, column)
-            for inline, location, column in _inlines(block, locate):
+            for inline, location, column in _inlines(block, sources):
                 if isinstance(inline, InlineImage):
                     yield from _image(chapter, block, inline.src, inline.alt, location, column)
                 elif isinstance(inline, Link):
@@ -144,7 +152,7 @@ def _walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
 # --- inline runs with their place ---------------------------------------------------
 
 
-def _inlines(block: Block, locate: Locator) -> Iterator[tuple[Link | InlineImage, Location, int]]:
+def _inlines(block: Block, sources: Sources) -> Iterator[tuple[Link | InlineImage, Location, int]]:
     """Yield the links and inline images of a block (not of its children), each at its line and column."""
     runs: tuple = ()
     if isinstance(block, (Paragraph, Heading)):
@@ -152,9 +160,24 @@ def _inlines(block: Block, locate: Locator) -> Iterator[tuple[Link | InlineImage
     elif isinstance(block, Table):
         runs = tuple(run for row in (block.header, *block.rows) for cell in row for run in cell)
     for run in _flatten(runs):
-        needle = f"]({run.href}" if isinstance(run, Link) else f"]({run.src}"
-        location, column = locate(block.location, needle)
-        yield run, location, column
+        yield run, *_start(block.location, run.href if isinstance(run, Link) else run.src, sources)
+
+
+def _start(start: Location, target: str, sources: Sources) -> tuple[Location, int]:
+    """Return the line and column of the `[` (or `![`) that opens the link or image to `target`."""
+    location, column = sources.locate(start, f"]({target}")
+    line = sources.line(location) if column else ""
+    index, depth = column - 2, 0
+    while index >= 0 and line:
+        char = line[index]
+        if char == "]":
+            depth += 1
+        elif char == "[":
+            if depth == 0:
+                return location, index + (0 if index and line[index - 1] == "!" else 1)
+            depth -= 1
+        index -= 1
+    return location, column
 
 
 def _flatten(runs: tuple) -> Iterator[Link | InlineImage]:

@@ -1,0 +1,116 @@
+"""The linter on a corpus of deliberately broken and deliberately clean snippets.
+
+Each file in `tests/lint/` holds cases in the style of markdown-it-py's
+fixtures: a title line, `.`, the code, `.`, the expected findings one per line
+(`LINE CODE` or `LINE:COLUMN CODE`, counted in the code; none for a clean
+case), `.`, and a blank line. Every expected finding must be reported, and
+nothing else may be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.lint import check_code
+from generator.model import CodeKind
+
+CORPUS = Path(__file__).parent / "lint"
+KINDS = {
+    "dockerfile.txt": CodeKind.DOCKERFILE,
+    "compose.txt": CodeKind.COMPOSE,
+    "console.txt": CodeKind.CONSOLE,
+    "script.txt": CodeKind.SCRIPT,
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    line: int
+    title: str
+    code: str
+    expected: tuple[tuple[int, int, str], ...]  # (line, column or 0, rule)
+
+
+def read_cases(path: Path) -> list[Case]:
+    """Split a corpus file into its cases."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cases: list[Case] = []
+    index = 0
+    while index < len(lines):
+        if not lines[index].strip():
+            index += 1
+            continue
+        start, title = index + 1, lines[index]
+        assert lines[index + 1] == ".", f"{path.name}:{index + 2}: expected `.` after the title"
+        parts: list[list[str]] = [[], []]
+        index += 2
+        for part in parts:
+            while lines[index] != ".":
+                part.append(lines[index])
+                index += 1
+            index += 1
+        expected = []
+        for entry in parts[1]:
+            where, rule = entry.split()
+            line, _, column = where.partition(":")
+            expected.append((int(line), int(column or 0), rule))
+        cases.append(Case(path.name, start, title, "\n".join(parts[0]) + "\n", tuple(expected)))
+    return cases
+
+
+def all_cases() -> list[Case]:
+    return [case for name in KINDS for case in read_cases(CORPUS / name)]
+
+
+@pytest.mark.parametrize("case", all_cases(), ids=lambda c: f"{c.file}:{c.line}")
+def test_corpus_case(case: Case) -> None:
+    hits = check_code(case.code, KINDS[case.file])
+    reported = sorted((h.line, h.column, h.code) for h in hits)
+    wanted = sorted(case.expected)
+    # A column of 0 in the corpus means "any column".
+    comparable = sorted((line, column if any(c and (l, r) == (line, rule) for l, c, r in wanted) else 0, rule)
+                        for line, column, rule in reported)
+    details = "\n".join(f"  {h.line}:{h.column} {h.code} {h.message}" for h in hits)
+    assert comparable == wanted, f"{case.title}\nreported:\n{details}"
+    assert all(h.message for h in hits)
+
+
+def test_corpus_is_large_enough() -> None:
+    cases = all_cases()
+    assert len(cases) >= 60
+    for name in KINDS:
+        assert sum(c.file == name for c in cases) >= 8, name
+    assert sum(not c.expected for c in cases) >= 12, "the corpus needs clean cases too"
+
+
+# --- Markdown: whole chapters through the parser, expected at Markdown lines ---------------
+
+
+def chapter_cases() -> list[Case]:
+    return read_cases(CORPUS / "markdown.txt")
+
+
+@pytest.fixture
+def course_dir(tmp_path: Path) -> Path:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "ok.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    (tmp_path / "02-otro.md").write_text("# Otro\n\n## Destino\n\nTexto.\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", chapter_cases(), ids=lambda c: f"{c.file}:{c.line}")
+def test_chapter_case(case: Case, course_dir: Path) -> None:
+    from generator.config import load_config
+    from generator.lint import lint_course
+    from generator.parse import parse_course
+
+    chapter = course_dir / "01-caso.md"
+    chapter.write_text(case.code, encoding="utf-8")
+    findings = [f for f in lint_course(parse_course(load_config(course_dir))) if f.location.path == chapter]
+    reported = sorted((f.location.line, f.column, f.code) for f in findings)
+    details = "\n".join(f"  {f}" for f in findings)
+    assert reported == sorted(case.expected), f"{case.title}\nreported:\n{details}"
