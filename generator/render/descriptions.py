@@ -113,9 +113,9 @@ def _drop_lead_words(text: str, language: str) -> str:
 def _is_we_verb(match: re.Match | None) -> bool:
     if match is None:
         return False
-    word = match.group("stem") + match.group("ending")
-    # Present-tense "we" forms carry no written accent: "últimos" or "mínimos" are not verbs.
-    return word.lower() not in _NOT_VERBS and not set(word.lower()) & set("áéíóú")
+    word = (match.group("stem") + match.group("ending")).lower()
+    # Present-tense "we" forms carry no written accent ("últimos" is no verb); "-aremos" is the future.
+    return word not in _NOT_VERBS and not set(word) & set("áéíóú") and not re.search(r"[aei]remos$", word)
 
 
 def _starts_like_a_step(sentence: str) -> bool:

@@ -1,0 +1,258 @@
+"""Collecting the cheat sheet's commands, from model objects built by hand (no parsing, no PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ConfigError
+from generator.model import (
+    Callout,
+    Chapter,
+    CodeBlock,
+    CodeKind,
+    Course,
+    CourseInfo,
+    InlineCode,
+    ListBlock,
+    ListItem,
+    Location,
+    Paragraph,
+    Section,
+    Text,
+)
+from generator.render.commands import GROUPS, collect_commands, command_lines, parse_command
+from generator.render.descriptions import clauses, introduction, shorten
+
+HERE = Location(Path("01-a.md"), 1)
+
+
+def para(text: str) -> Paragraph:
+    return Paragraph((Text(text),), HERE)
+
+
+def console(text: str, *classes: str, **attributes: str) -> CodeBlock:
+    return CodeBlock(text, "console", CodeKind.CONSOLE, HERE, classes=classes, attributes=attributes)
+
+
+def course(*blocks, language: str = "es", chapters: int = 1) -> Course:
+    """A course whose every chapter holds `blocks` (each chapter its own file)."""
+    made = tuple(
+        Chapter(
+            Path(f"{n:02d}-a.md"), n, (Text("A"),), "a",
+            (Section((Text("S"),), "s", tuple(blocks), HERE),), HERE,
+        )
+        for n in range(1, chapters + 1)
+    )
+    return Course(CourseInfo("Curso", "curso", language=language), Path("."), made)
+
+
+def entries(sheet) -> list[tuple[str, tuple[str, ...], str]]:
+    return [(group.key, entry.commands, entry.description) for group in sheet.groups for entry in group.entries]
+
+
+# --- Reading command lines -------------------------------------------------------------
+
+
+def test_console_lines_join_continuations_and_skip_output():
+    text = "$ docker run -d \\\n    -p 80:80 \\\n    nginx:1.27\nf00ba4\n$ docker ps\nroot@abc:/# ls\n"
+    assert command_lines(text, prompt=True) == ["docker run -d -p 80:80 nginx:1.27", "docker ps"]
+
+
+def test_script_lines_skip_comments_and_blank_lines():
+    text = "#!/bin/sh\n# build it\n\ndocker build -t app . \\\n  --pull\necho done\n"
+    assert command_lines(text, prompt=False) == ["docker build -t app . --pull", "echo done"]
+
+
+@pytest.mark.parametrize(
+    "line, text, path, flags",
+    [
+        ("sudo docker info", "docker info", ("info",), ()),
+        ("docker volume create datos", "docker volume create datos", ("volume", "create"), ()),
+        ("docker run -it --rm -e A=1 --name x ubuntu:24.04 bash -l", None, ("run",), ("-it", "--rm", "-e", "--name")),
+        ("docker exec -it bd mariadb -u wp -p db", None, ("exec",), ("-it",)),
+        ("docker compose -f prod.yaml up -d", None, ("compose", "up"), ("-f", "-d")),
+        ("cat token.txt | docker login -u ana --password-stdin", None, ("login",), ("-u", "--password-stdin")),
+        ("docker stop $(docker ps -q)", None, ("stop",), ()),
+        ("docker  inspect   x", "docker inspect x", ("inspect",), ()),
+    ],
+)
+def test_parse_command(line, text, path, flags):
+    command = parse_command(line)
+    assert command is not None
+    assert command.text == (text or line)
+    assert command.path == path
+    assert command.flags == flags
+
+
+@pytest.mark.parametrize("line", ["curl -fsSL https://get.docker.com -o get-docker.sh", "echo docker run", "newgrp docker", "docker"])
+def test_lines_without_a_docker_command(line):
+    assert parse_command(line) is None
+
+
+def test_global_options_put_a_command_in_system():
+    command = parse_command("docker -H ssh://ana@servidor ps")
+    assert command.path == ("ps",) and command.global_flags == ("-H",) and command.group == "system"
+
+
+@pytest.mark.parametrize(
+    "line, group",
+    [
+        ("docker run -d nginx", "containers"),
+        ("docker run -v datos:/data alpine", "volumes"),
+        ("docker run --network red alpine", "networks"),
+        ("docker image prune", "images"),
+        ("docker commit c ana/img", "building"),
+        ("docker tag a b", "registry"),
+        ("docker compose up", "compose"),
+        ("docker service ls", "swarm"),
+        ("docker version", "system"),
+    ],
+)
+def test_groups(line, group):
+    assert parse_command(line).group == group
+
+
+# --- Descriptions ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "paragraph, synopsis, expected",
+    [
+        ("Para ver solo las últimas cinco líneas:", False, "Ver solo las últimas cinco líneas"),
+        ("Listamos los nodos, su estado y su papel:", False, "Listar los nodos, su estado y su papel"),
+        ("Construimos desde la carpeta actual (el punto es el contexto) y etiquetamos el resultado:", False,
+         "Construir desde la carpeta actual y etiquetar el resultado"),
+        ("Si la versión nueva da problemas, volvemos a la configuración anterior:", False, "Volver a la configuración anterior"),
+        ("Como la lista puede ser larga, la pasamos por less:", False, "Pasarla por less"),
+        ("Para detener todos a la vez, pasamos a docker stop la lista:", False, "Detener todos a la vez"),
+        ("Borramos también los volúmenes con nombre: se pierden los datos.", False, "Borrar también los volúmenes con nombre"),
+        ("No repetimos EXPOSE ni CMD: se heredan de la imagen base.", False, ""),
+        ("Veremos qué pasa.", False, ""),
+        ("Con el tiempo interesa saberlo. docker diff lista su capa de escritura:", True, "Lista su capa de escritura"),
+        ("Con la sesión iniciada, docker diff envía la imagen. Solo viajan capas nuevas.", True, "Envía la imagen"),
+        ("Los últimos pasos son estos:", False, "Los últimos pasos son estos"),
+    ],
+)
+def test_spanish_introductions(paragraph, synopsis, expected):
+    assert introduction(paragraph, "es", "docker diff", synopsis) == expected
+
+
+def test_english_introduction_keeps_the_sentence():
+    assert introduction("First, to list the volumes:", "en", "docker volume ls", False) == "List the volumes"
+
+
+def test_clauses_give_one_description_per_step():
+    assert clauses("Crear el reloj, leer sus líneas y borrarlo", "es") == ["Crear el reloj", "Leer sus líneas", "Borrarlo"]
+
+
+def test_shorten_cuts_at_a_comma_or_a_word():
+    assert shorten("Uno dos tres cuatro cinco seis siete ocho, nueve diez once doce", 50) == "Uno dos tres cuatro cinco seis siete ocho"
+    assert shorten("palabra " * 20, 30).endswith("…") and len(shorten("palabra " * 20, 30)) <= 31
+
+
+# --- Collecting ------------------------------------------------------------------------
+
+
+def test_a_command_gets_the_sentence_that_introduces_it():
+    sheet = collect_commands(course(para("Para ver todos los contenedores:"), console("$ docker ps -a\nCONTAINER ID\n")))
+    assert entries(sheet) == [("containers", ("docker ps -a",), "Ver todos los contenedores")]
+
+
+def test_bad_examples_and_no_cheatsheet_blocks_are_left_out():
+    sheet = collect_commands(course(
+        para("Así no:"), console("$ docker run nginx --rm", "bad-example"),
+        para("Demostración:"), console("$ docker run -v /:/host alpine", "no-cheatsheet"),
+        para("Para listar:"), console("$ docker ps"),
+    ))
+    assert [commands for _, commands, _ in entries(sheet)] == [("docker ps",)]
+
+
+def test_an_explicit_description_wins():
+    block = console("$ docker system df", cheatsheet="  Ver  cuánto ocupa Docker ")
+    sheet = collect_commands(course(para("Para nada:"), block))
+    assert entries(sheet) == [("system", ("docker system df",), "Ver cuánto ocupa Docker")]
+
+
+def test_one_entry_per_command_form():
+    sheet = collect_commands(course(
+        para("Para verlos todos:"), console("$ docker ps -a"),
+        para("Otra vez, para verlos todos:"), console("$ docker ps -a"),
+        para("Con otro nombre:"), console("$ docker logs -f web"),
+        para("Con otro nombre más:"), console("$ docker logs -f bd"),
+    ))
+    assert [commands for _, commands, _ in entries(sheet)] == [("docker ps -a",), ("docker logs -f web",)]
+
+
+def test_a_synopsis_keeps_one_example_the_one_after_it():
+    sheet = collect_commands(course(
+        para("Para arrancar un servidor:"), console("$ docker run -d nginx"),
+        para("docker run crea un contenedor nuevo y lo arranca:"), console("$ docker run [opciones] <imagen>", "synopsis"),
+        para("Para entrar en un Ubuntu:"), console("$ docker run -it ubuntu bash"),
+        para("Para probar y borrar:"), console("$ docker run --rm hello-world"),
+    ))
+    assert entries(sheet) == [
+        ("containers", ("docker run [opciones] <imagen>",), "Crea un contenedor nuevo y lo arranca"),
+        ("containers", ("docker run -it ubuntu bash",), "Entrar en un Ubuntu"),
+    ]
+
+
+def test_solutions_are_read_and_teacher_notes_are_not():
+    solution = Callout("solution", (para("Para borrar la red:"), console("$ docker network rm red")), HERE)
+    exercise = Callout("exercise", (para("Borra la red."),), HERE, solution=solution)
+    teacher = Callout("teacher", (para("Para enseñar el truco:"), console("$ docker system prune -af")), HERE)
+    sheet = collect_commands(course(exercise, teacher))
+    assert entries(sheet) == [("networks", ("docker network rm red",), "Borrar la red")]
+
+
+def test_a_list_item_starting_with_a_command():
+    item = ListItem((Paragraph((InlineCode("docker image prune"), Text(": borra las imágenes sin uso.")), HERE),), HERE)
+    other = ListItem((Paragraph((Text("Usa "), InlineCode("docker ps")), HERE),), HERE)
+    sheet = collect_commands(course(ListBlock((item, other), False, HERE)))
+    assert entries(sheet) == [("images", ("docker image prune",), "Borra las imágenes sin uso")]
+
+
+def test_a_block_kept_in_part_gives_each_step_its_own_words():
+    sheet = collect_commands(course(
+        para("Para listar:"), console("$ docker ps"),
+        para("Creamos el volumen, lo listamos y arrancamos un contenedor:"),
+        console("$ docker volume create datos\n$ docker ps\n$ docker run -d -v datos:/d alpine"),
+    ))
+    assert entries(sheet) == [
+        ("containers", ("docker ps",), "Listar"),
+        ("volumes", ("docker volume create datos",), "Crear el volumen"),
+        ("volumes", ("docker run -d -v datos:/d alpine",), "Arrancar un contenedor"),
+    ]
+
+
+def test_commands_shown_together_stay_together():
+    sheet = collect_commands(course(para("Paramos y volvemos a arrancar:"), console("$ docker compose stop\n$ docker compose start")))
+    assert entries(sheet) == [("compose", ("docker compose stop", "docker compose start"), "Parar y volver a arrancar")]
+
+
+def test_group_order_default_and_from_course_yml():
+    blocks = (console("$ docker swarm init"), console("$ docker ps"), console("$ docker compose up"))
+    assert [g.key for g in collect_commands(course(*blocks)).groups] == ["containers", "compose", "swarm"]
+    reordered = collect_commands(course(*blocks), ("swarm", "compose"))
+    assert [g.key for g in reordered.groups] == ["swarm", "compose", "containers"]
+
+
+def test_unknown_group_in_course_yml_is_a_user_error():
+    with pytest.raises(ConfigError, match=r"course.yml: unknown cheat sheet group `pods`"):
+        collect_commands(course(), ("pods",), Path("course.yml"))
+
+
+def test_the_flags_box_lists_the_common_flags_the_course_uses():
+    sheet = collect_commands(course(console("$ docker run --rm -it -p 80:80 --name web nginx\n$ docker ps -a")))
+    assert sheet.flags == ("-it", "-p", "--rm", "--name")
+
+
+def test_every_group_has_a_label_in_both_languages():
+    from generator.themes import Theme
+
+    theme = Theme.load()
+    for language in ("es", "en"):
+        labels = theme.messages(language)
+        assert all(f"group_{key}" in labels for key in GROUPS)
+    assert theme.messages("es")["group_volumes"] != theme.messages("en")["group_volumes"]
