@@ -29,7 +29,7 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _SECRET_KEY = re.compile(r"(?i)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY)")
 _HARMLESS_VALUE = re.compile(r"^(?:yes|no|true|false|1|0|on|off|)$", re.IGNORECASE)
 _PORT = re.compile(
-    r"^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*::[0-9a-fA-F:]*|localhost):)??"
+    r"^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*::[0-9a-fA-F:]*|localhost):)??"
     r"(?:(?P<host>\d+(?:-\d+)?)?:)?(?P<container>\d+(?:-\d+)?)(?:/(?P<protocol>\w+))?$"
 )
 _RESOURCES = {"networks": "AU205", "volumes": "AU206", "secrets": "AU207", "configs": "AU208"}

@@ -305,6 +305,7 @@ class _Checker:
 
     def shell_rules(self, ins: Instruction) -> None:
         apt_reported = False
+        self.apt_lists(ins)
         for command, offset in _run_commands(ins):
             words = list(command.words)
             if words and words[0].text == "sudo":
@@ -329,6 +330,22 @@ class _Checker:
                 if not any(w.text == "--no-cache-dir" for w in words):
                     self.add(ins, offset(words[0]), "DL3042", "`pip install` keeps its download cache in the image: "
                                                               "add `--no-cache-dir`")
+
+    def apt_lists(self, ins: Instruction) -> None:
+        """DL3009: a RUN that fetches apt lists should delete them (unless they live in a cache mount)."""
+        commands = list(_run_commands(ins))
+        fetching = next(((c, offset) for c, offset in commands if _is_apt_get(c, ("update", "install"))), None)
+        if fetching is None:
+            return
+        cached = any("/var/lib/apt" in (flag.value or "") for flag in ins.flags if flag.name == "mount")
+        cleaned = any(
+            c.words and c.words[0].text == "rm" and any(w.text.startswith("/var/lib/apt/lists") for w in c.words)
+            for c, _ in commands
+        )
+        if not cached and not cleaned:
+            command, offset = fetching
+            self.add(ins, offset(command.words[0]), "DL3009", "delete the apt lists in the same RUN: "
+                                                              "`&& rm -rf /var/lib/apt/lists/*`")
 
     def apt_get(self, ins: Instruction, words: list[Word], offset) -> None:
         if _subcommand(words) != "install":
@@ -543,6 +560,11 @@ def _quote(value: str) -> str:
     if " " in value and not (value.startswith('"') and value.endswith('"')):
         return f'"{value}"'
     return value
+
+
+def _is_apt_get(command: SimpleCommand, subcommands: tuple[str, ...]) -> bool:
+    words = [w for w in command.words if w.text != "sudo"]
+    return bool(words) and words[0].text.rsplit("/", 1)[-1] == "apt-get" and _subcommand(words) in subcommands
 
 
 def _subcommand(words: list[Word]) -> str:
