@@ -6,19 +6,26 @@ written, so a failed build leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import multiprocessing
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from generator import __version__
+from generator.cache import BuildCache, FileHashes, folder_files, sha256_bytes
 from generator.config import Config, load_config
 from generator.errors import LOGGER, ConfigError, LintError
-from generator.model import Course
-from generator.outputs import write_outputs
+from generator.model import Chapter, Course, Image
+from generator.outputs import write_atomic, write_outputs
 from generator.parse import parse_course
+from generator.render.assets import locate_image
 from generator.themes import Theme, resolve_theme_dir
 
 FORMATS = ("handout", "cheatsheet")
@@ -33,27 +40,55 @@ class BuildOptions:
     paper: str = ""  # overrides `paper:` in course.yml
     theme: str = ""  # overrides `theme:` in course.yml; relative to the working folder
     stop_on_lint_errors: bool = True
+    jobs: int = 0  # worker processes; 0 means one per CPU
+    force: bool = False  # render every output, cached or not
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One output file: where it goes and how to make its bytes."""
+    """One output file: where it goes, how to make its bytes, and what they depend on.
+
+    `inputs` are the files the output is made from; `key` is anything else it
+    depends on (options, data extracted from the course). Together with the
+    theme, `course.yml` and Aula's version they decide whether the cached
+    output is still good.
+    """
 
     relative_path: str
     render: Callable[[], bytes]
+    inputs: tuple[Path, ...] = ()
+    key: str = ""
 
 
-def load(options: BuildOptions) -> tuple[Config, Course, Theme]:
-    """Return the configuration, the parsed course and the theme for a build."""
+def load_settings(options: BuildOptions) -> tuple[Config, Theme]:
+    """Return the configuration (command-line options applied) and the theme."""
     config = load_config(options.course_dir)
     if options.paper:
         config = replace(config, paper=options.paper)
-    course = parse_course(config)
     if options.theme:
         theme_dir = resolve_theme_dir(options.theme, Path.cwd())
     else:
         theme_dir = resolve_theme_dir(config.theme, config.root)
-    return config, course, Theme.load(theme_dir)
+    return config, Theme.load(theme_dir)
+
+
+def load(options: BuildOptions) -> tuple[Config, Course, Theme]:
+    """Return the configuration, the parsed course and the theme for a build."""
+    config, theme = load_settings(options)
+    return config, parse_course(config), theme
+
+
+def chapter_files(course: Course, chapters: Iterable[Chapter]) -> tuple[Path, ...]:
+    """Return the files `chapters` are made from: the Markdown and the local images they show."""
+    files: list[Path] = []
+    for chapter in chapters:
+        files.append(chapter.path)
+        for block in chapter.blocks():
+            if isinstance(block, Image):
+                located = locate_image(block.src, chapter.path, course.root)
+                if located.path is not None:
+                    files.append(located.path)
+    return tuple(files)
 
 
 def document_date(config: Config) -> str:
@@ -74,41 +109,169 @@ def handout_jobs(config: Config, course: Course, theme: Theme, options: BuildOpt
         suffix = "" if edition == "student" else f"-{edition}"
         handout = HandoutOptions(edition=edition, paper=config.paper, created=document_date(config))
         jobs.append(
-            Job(f"{course.info.slug}-handout{suffix}.pdf", lambda handout=handout: render_handout(course, theme, handout))
+            Job(
+                f"{course.info.slug}-handout{suffix}.pdf",
+                lambda handout=handout: render_handout(course, theme, handout),
+                inputs=chapter_files(course, course.chapters),
+                key=repr(handout),
+            )
         )
     return jobs
 
 
 def cheatsheet_jobs(config: Config, course: Course, theme: Theme, options: BuildOptions) -> list[Job]:
-    from generator.render.cheatsheet import CheatsheetOptions, render_cheatsheet
+    from generator.render.cheatsheet import CheatsheetOptions, command_sheet, render_cheatsheet
 
     sheet = CheatsheetOptions.from_config(config, created=document_date(config))
-    return [Job(f"{course.info.slug}-cheatsheet.pdf", lambda: render_cheatsheet(course, theme, sheet))]
+    # The sheet depends on the commands the course teaches, not on every word of it.
+    commands = repr(command_sheet(course, sheet))
+    return [Job(f"{course.info.slug}-cheatsheet.pdf", lambda: render_cheatsheet(course, theme, sheet), key=commands + repr(sheet))]
 
 
 RENDERERS = {"handout": handout_jobs, "cheatsheet": cheatsheet_jobs}
 
 
-def lint(config: Config, course: Course, stop_on_errors: bool) -> None:
-    """Report the lint findings of the course; raise when any is an error, if asked to."""
+def lint(config: Config, course: Course, stop_on_errors: bool) -> dict[str, int]:
+    """Report the lint findings of the course and return their counts by severity.
+
+    Raise when any is an error, if asked to.
+    """
     from generator.lint import lint_course
 
     findings = lint_course(course, config.lint_ignore)
+    counts = {severity: 0 for severity in ("error", "warning", "info")}
     for finding in findings:
+        counts[finding.severity] += 1
         if finding.severity != "info":
             LOGGER.log(logging.ERROR if finding.severity == "error" else logging.WARNING, "%s", finding)
-    errors = sum(finding.severity == "error" for finding in findings)
-    if errors and stop_on_errors:
+    if counts["error"] and stop_on_errors:
+        errors = counts["error"]
         raise LintError(f"{errors} lint error{'s' if errors != 1 else ''}: fix them, or build anyway with --no-lint")
+    return counts
 
 
-def build(options: BuildOptions) -> list[Path]:
-    """Build the course; return the files written."""
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    written: list[Path]
+    up_to_date: list[Path]
+
+
+def build(options: BuildOptions, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+    """Build the course: render what changed since the last build, write it, record it.
+
+    `progress(relative_path, done, total)` is called as each output is rendered.
+    """
     unknown = [name for name in options.formats if name not in RENDERERS]
     if unknown:
         raise ConfigError(f"unknown output format `{unknown[0]}` (known: {', '.join(RENDERERS)})")
-    config, course, theme = load(options)
-    lint(config, course, options.stop_on_lint_errors)
+    config, theme = load_settings(options)
+    hashes = FileHashes()
+    settings = hashes.of_all(theme.files()) + repr((__version__, options.formats, options.editions, config))
+    fingerprint = hashes.of_all(folder_files(config.root, skip=options.output_dir.resolve())) + settings
+    cache = BuildCache.load(options.output_dir)
+    if not options.force and cache.all_fresh(fingerprint, cache.outputs):
+        for message in cache.warnings:  # the last build's findings still stand
+            LOGGER.warning("%s", message)
+        return BuildResult([], [options.output_dir / relative for relative in cache.outputs])
+
+    course = parse_course(config)
+    with _recording_warnings() as warnings:
+        lint_counts = lint(config, course, options.stop_on_lint_errors)
     jobs = [job for name in options.formats for job in RENDERERS[name](config, course, theme, options)]
-    rendered = {job.relative_path: job.render() for job in jobs}
-    return write_outputs(options.output_dir, rendered)
+    keys = {job.relative_path: hashes.of_all(job.inputs) + job.key + settings for job in jobs}
+    keys = {relative: sha256_bytes(key.encode()) for relative, key in keys.items()}
+    stale = [job for job in jobs if options.force or not cache.is_fresh(job.relative_path, keys[job.relative_path])]
+    rendered = render_jobs(stale, options.jobs or os.cpu_count() or 1, progress)
+    written = write_outputs(options.output_dir, rendered)
+
+    cache.outputs = {relative: entry for relative, entry in cache.outputs.items() if relative in keys}
+    for relative, data in rendered.items():
+        cache.record(relative, keys[relative], sha256_bytes(data))
+    write_manifest(options.output_dir, fingerprint, lint_counts, cache, keys)
+    cache.warnings = warnings
+    cache.save(fingerprint)
+    fresh = [options.output_dir / job.relative_path for job in jobs if job.relative_path not in rendered]
+    return BuildResult(written, fresh)
+
+
+def write_manifest(output_dir: Path, fingerprint: str, lint_counts: dict, cache: BuildCache, keys: dict) -> None:
+    """Write `build.json`: every output with its sha256 and inputs' hash, and the lint counts."""
+    manifest = {
+        "aula": __version__,
+        "inputs": sha256_bytes(fingerprint.encode()),
+        "lint": lint_counts,
+        "outputs": [
+            {"path": relative, "sha256": cache.outputs[relative]["sha256"], "inputs": keys[relative]}
+            for relative in sorted(keys)
+            if relative in cache.outputs
+        ],
+    }
+    data = (json.dumps(manifest, indent=2) + "\n").encode()
+    path = output_dir / "build.json"
+    if not path.is_file() or path.read_bytes() != data:
+        write_atomic(path, data)
+
+
+@contextlib.contextmanager
+def _recording_warnings():
+    """Collect the text of the warnings logged inside the block."""
+    messages: list[str] = []
+
+    class Recorder(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno == logging.WARNING:
+                messages.append(record.getMessage())
+
+    recorder = Recorder()
+    LOGGER.addHandler(recorder)
+    try:
+        yield messages
+    finally:
+        LOGGER.removeHandler(recorder)
+
+
+# --- Rendering in worker processes ------------------------------------------
+
+# The jobs of the current build, read by forked workers: a job holds closures
+# over the parsed course, which fork shares without pickling anything.
+_PENDING: list[Job] = []
+
+
+def render_jobs(jobs: list[Job], workers: int, progress: Callable[[str, int, int], None] | None) -> dict[str, bytes]:
+    """Return every job's bytes, rendering in up to `workers` processes."""
+    rendered: dict[str, bytes] = {}
+    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            rendered[job.relative_path] = job.render()
+            if progress:
+                progress(job.relative_path, len(rendered), len(jobs))
+        return rendered
+    global _PENDING
+    _PENDING = jobs
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+            futures = {pool.submit(_render_pending, index): job for index, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                data, records = future.result()
+                for level, message in records:
+                    LOGGER.log(level, "%s", message)
+                rendered[futures[future].relative_path] = data
+                if progress:
+                    progress(futures[future].relative_path, len(rendered), len(jobs))
+    finally:
+        _PENDING = []
+    # Keep the order of the plan, whatever order the workers finished in.
+    return {job.relative_path: rendered[job.relative_path] for job in jobs}
+
+
+def _render_pending(index: int) -> tuple[bytes, list[tuple[int, str]]]:
+    """Render one job in a worker; hand its warnings back to the parent to report."""
+    records: list[tuple[int, str]] = []
+
+    class Collector(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append((record.levelno, record.getMessage()))
+
+    LOGGER.handlers = [Collector(logging.WARNING)]
+    return _PENDING[index].render(), records

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -72,25 +73,29 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-@main.command()
-@click.argument("course_dir", default="content", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output_dir", default="output", type=click.Path(path_type=Path), help="Where to write the outputs.")
-@click.option("--format", "formats", default="", metavar="LIST", help="Outputs to build, comma-separated (default: all).")
-@click.option("--edition", type=click.Choice(["student", "teacher", "both"]), default="both", show_default=True, help="Handout edition(s).")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Paper size (default: course.yml, else A4).")
-@click.option("--theme", default="", metavar="PATH", help="A theme folder (or built-in theme name) to use.")
-@click.option("--no-lint", is_flag=True, help="Build even when the lint stage finds errors (they are still reported).")
-@user_errors
-def build(
-    course_dir: Path, output_dir: Path, formats: str, edition: str, paper: str | None, theme: str, no_lint: bool
-) -> None:
-    """Build the course in COURSE_DIR (default: content/) into OUTPUT_DIR."""
-    from generator.build import FORMATS, BuildOptions
-    from generator.build import build as run_build
+def build_options(function):
+    """The options `build` and `watch` share."""
+    decorators = [
+        click.argument("course_dir", default="content", type=click.Path(path_type=Path)),
+        click.option("-o", "--output", "output_dir", default="output", type=click.Path(path_type=Path), help="Where to write the outputs."),
+        click.option("--format", "formats", default="", metavar="LIST", help="Outputs to build, comma-separated (default: all)."),
+        click.option("--edition", type=click.Choice(["student", "teacher", "both"]), default="both", show_default=True, help="Handout edition(s)."),
+        click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Paper size (default: course.yml, else A4)."),
+        click.option("--theme", default="", metavar="PATH", help="A theme folder (or built-in theme name) to use."),
+        click.option("--no-lint", is_flag=True, help="Build even when the lint stage finds errors (they are still reported)."),
+        click.option("-j", "--jobs", default=0, type=click.IntRange(min=0), help="Worker processes (default: one per CPU)."),
+        click.option("--force", is_flag=True, help="Render every output, even those the cache says are up to date."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress display: one line per file written."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
 
-    counter = _setup_logging()
-    started = time.perf_counter()
-    options = BuildOptions(
+
+def _options(course_dir, output_dir, formats, edition, paper, theme, no_lint, jobs, force):
+    from generator.build import FORMATS, BuildOptions
+
+    return BuildOptions(
         course_dir=course_dir,
         output_dir=output_dir,
         formats=_csv(formats) or FORMATS,
@@ -98,14 +103,106 @@ def build(
         paper=paper or "",
         theme=theme,
         stop_on_lint_errors=not no_lint,
+        jobs=jobs,
+        force=force,
     )
-    written = run_build(options)
-    for path in written:
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _run_build(options, quiet: bool, counter: _ReportHandler) -> None:
+    """Run one build, showing progress, then the files written and a summary line."""
+    from generator.build import build as run_build
+
+    started = time.perf_counter()
+    live = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    bar = None
+
+    def progress(relative: str, done: int, total: int) -> None:
+        nonlocal bar
+        if not live:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="rendering", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.label = relative
+        bar.update(1)
+
+    try:
+        result = run_build(options, progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for path in result.written:
         click.echo(f"wrote {path}")
     elapsed = time.perf_counter() - started
     count = counter.count(logging.WARNING)
-    warnings = f", {count} warning{'s' if count != 1 else ''}" if count else ""
-    click.echo(f"{len(written)} file{'s' if len(written) != 1 else ''} in {elapsed:.1f} s{warnings}")
+    warnings = f", {_plural(count, 'warning')}" if count else ""
+    fresh = f" ({len(result.up_to_date)} up to date)" if result.up_to_date else ""
+    click.echo(f"{_plural(len(result.written), 'file')} in {elapsed:.1f} s{fresh}{warnings}")
+
+
+@main.command()
+@build_options
+@user_errors
+def build(quiet: bool, **settings) -> None:
+    """Build the course in COURSE_DIR (default: content/) into OUTPUT_DIR.
+
+    Only outputs whose inputs changed since the last build are rendered again
+    (the cache lives in OUTPUT_DIR/.aula-cache; --force ignores it).
+    """
+    counter = _setup_logging()
+    _run_build(_options(**settings), quiet, counter)
+
+
+@main.command()
+@build_options
+@click.option("--debounce", default=300, show_default=True, help="Milliseconds to wait for more changes before building.")
+def watch(quiet: bool, debounce: int, **settings) -> None:
+    """Build COURSE_DIR, then build again on every saved change, until Ctrl-C.
+
+    A mistake in the course is reported and the watch goes on: fix it and save.
+    """
+    from watchfiles import watch as watch_changes
+
+    from generator.errors import AulaError
+
+    options = _options(**settings)
+
+    def build_once() -> None:
+        counter = _setup_logging()
+        try:
+            _run_build(options, quiet, counter)
+        except AulaError as error:
+            click.echo(f"error: {error}", err=True)
+
+    if not options.course_dir.is_dir():
+        raise click.BadParameter(f"course folder not found: {options.course_dir}", param_hint="COURSE_DIR")
+    build_once()
+    output = options.output_dir.resolve()
+    click.echo(f"watching {options.course_dir} (Ctrl-C to stop)", err=True)
+    try:
+        for changes in watch_changes(
+            options.course_dir,
+            *_theme_folders(options),
+            debounce=debounce,
+            watch_filter=lambda change, path: output not in Path(path).resolve().parents,
+            raise_interrupt=False,
+        ):
+            names = sorted({Path(path).name for _, path in changes})
+            click.echo(f"changed: {', '.join(names)}", err=True)
+            build_once()
+    finally:
+        click.echo("stopped watching", err=True)
+
+
+def _theme_folders(options) -> list[Path]:
+    """Return the user theme's folder when one is chosen on the command line, to watch it too."""
+    if options.theme and Path(options.theme).is_dir():
+        return [Path(options.theme)]
+    return []
 
 
 @main.command()

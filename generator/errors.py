@@ -19,7 +19,7 @@ class AulaError(Exception):
     """A problem with the user's course, theme or options."""
 
     def __init__(self, message: str, location: Location | Path | None = None):
-        super().__init__(message)
+        super().__init__(message, location)  # both in args, so the error survives pickling
         self.message = message
         self.location = location
 

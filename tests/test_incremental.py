@@ -1,0 +1,194 @@
+"""The incremental build: the cache, build.json, byte-identical rebuilds, atomic writes, watch."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator.build as build_module
+from generator.build import BuildOptions, build
+from generator.cli import main
+
+COURSE = {
+    "course.yml": 'title: Curso corto\ndate: "2026-11-28"\n',
+    "01-uno.md": "# Uno\n\n## Primera\n\nTexto del primer capítulo.\n\n```console\n$ docker ps\n```\n",
+    "02-dos.md": "# Dos\n\n## Segunda\n\nTexto del segundo capítulo.\n\n```console\n$ docker images\n```\n",
+}
+
+
+def options(root: Path, out: Path, **changes) -> BuildOptions:
+    settings = dict(course_dir=root, output_dir=out, formats=("handout", "cheatsheet"), jobs=1)
+    settings.update(changes)
+    return BuildOptions(**settings)
+
+
+def stamps(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+
+
+@pytest.fixture
+def course(make_course):
+    return make_course(COURSE)
+
+
+def test_noop_build_writes_nothing(course, tmp_path):
+    out = tmp_path / "out"
+    first = build(options(course, out))
+    assert {p.name for p in first.written} == {
+        "curso-corto-handout.pdf",
+        "curso-corto-handout-teacher.pdf",
+        "curso-corto-cheatsheet.pdf",
+    }
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    second = build(options(course, out))
+    assert second.written == [] and len(second.up_to_date) == 3
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_prose_edit_rebuilds_handouts_but_not_the_cheat_sheet(course, tmp_path):
+    out = tmp_path / "out"
+    build(options(course, out))
+    path = course / "02-dos.md"
+    path.write_text(path.read_text().replace("Texto del segundo", "Otro texto del segundo"))
+    result = build(options(course, out))
+    assert {p.name for p in result.written} == {"curso-corto-handout.pdf", "curso-corto-handout-teacher.pdf"}
+
+
+def test_command_edit_rebuilds_the_cheat_sheet(course, tmp_path):
+    out = tmp_path / "out"
+    build(options(course, out))
+    path = course / "02-dos.md"
+    path.write_text(path.read_text().replace("$ docker images", "$ docker image ls"))
+    result = build(options(course, out))
+    assert "curso-corto-cheatsheet.pdf" in {p.name for p in result.written}
+
+
+def test_theme_edit_rebuilds_everything(course, tmp_path):
+    out = tmp_path / "out"
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "custom.css").write_text("p { color: #000; }\n")
+    build(options(course, out, theme=str(theme)))
+    (theme / "custom.css").write_text("p { color: #111; }\n")
+    assert len(build(options(course, out, theme=str(theme))).written) == 3
+
+
+def test_options_are_part_of_the_key(course, tmp_path):
+    out = tmp_path / "out"
+    build(options(course, out))
+    result = build(options(course, out, paper="letter"))
+    assert {p.name for p in result.written} == {
+        "curso-corto-handout.pdf",
+        "curso-corto-handout-teacher.pdf",
+        "curso-corto-cheatsheet.pdf",
+    }
+
+
+def test_force_and_a_deleted_output_rebuild(course, tmp_path):
+    out = tmp_path / "out"
+    build(options(course, out))
+    (out / "curso-corto-cheatsheet.pdf").unlink()
+    assert [p.name for p in build(options(course, out)).written] == ["curso-corto-cheatsheet.pdf"]
+    assert len(build(options(course, out, force=True)).written) == 3
+
+
+def test_build_json_lists_outputs_with_hashes_and_lint_counts(course, tmp_path):
+    out = tmp_path / "out"
+    build(options(course, out))
+    manifest = json.loads((out / "build.json").read_text())
+    assert manifest["lint"] == {"error": 0, "warning": 0, "info": 0}
+    paths = [entry["path"] for entry in manifest["outputs"]]
+    assert paths == sorted(["curso-corto-handout.pdf", "curso-corto-handout-teacher.pdf", "curso-corto-cheatsheet.pdf"])
+    import hashlib
+
+    for entry in manifest["outputs"]:
+        assert entry["sha256"] == hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest()
+        assert len(entry["inputs"]) == 64
+
+
+def test_two_builds_are_byte_identical(course, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    build(options(course, first))
+    build(options(course, second, jobs=2))
+    for path in first.glob("*.pdf"):
+        assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def test_parallel_build_reports_worker_warnings(make_course, tmp_path):
+    root = make_course({"01.md": "# A\n\n![diagrama](https://example.com/x.png)\n\n## B\n\n![otro](images/no.png)\n"})
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "o"), "--jobs", "2", "--no-lint"])
+    assert result.exit_code == 0, result.output
+    assert "01.md:3:" in result.output and "AU402" in result.output
+
+
+def test_failure_mid_render_leaves_old_outputs_intact(course, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(options(course, out))
+    before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
+    (course / "01-uno.md").write_text(COURSE["01-uno.md"] + "\nMás texto.\n")
+
+    def broken_handout_jobs(config, course_model, theme, opts):
+        jobs = original(config, course_model, theme, opts)
+
+        def explode():
+            raise RuntimeError("renderer died half way")
+
+        return [build_module.Job(jobs[0].relative_path, explode, jobs[0].inputs, jobs[0].key)] + jobs[1:]
+
+    original = build_module.RENDERERS["handout"]
+    monkeypatch.setitem(build_module.RENDERERS, "handout", broken_handout_jobs)
+    with pytest.raises(RuntimeError):
+        build(options(course, out))
+    assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before
+    assert not list(out.glob(".*.part"))
+
+
+def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
+    from generator import outputs
+
+    target = tmp_path / "x.pdf"
+    target.write_bytes(b"old")
+
+    def fail(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs.os, "fsync", fail)
+    with pytest.raises(OSError):
+        outputs.write_atomic(target, b"new" * 1000)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
+
+
+def test_watch_rebuilds_after_a_change(course, tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "generator", "watch", str(course), "-o", str(out), "--format", "cheatsheet", "-q", "--debounce", "50"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        sheet = out / "curso-corto-cheatsheet.pdf"
+        deadline = time.monotonic() + 60
+        while not sheet.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert sheet.exists(), "the first build did not happen"
+        first = sheet.stat().st_mtime_ns
+        time.sleep(0.5)
+        path = course / "02-dos.md"
+        path.write_text(path.read_text().replace("$ docker images", "$ docker volume ls"))
+        while sheet.stat().st_mtime_ns == first and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert sheet.stat().st_mtime_ns != first, "no rebuild after the change"
+        # a broken chapter is reported and the watch goes on
+        path.write_text("sin título\n")
+        time.sleep(2)
+        assert process.poll() is None
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=20)
+    assert "changed: 02-dos.md" in output
+    assert "chapter has no `#` title heading" in output
