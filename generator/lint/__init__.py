@@ -41,15 +41,13 @@ def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = F
         if not is_known(code):
             config = Location(course.root / "course.yml", 1)
             findings.append(Finding(config, 0, "warning", "AU902", f"`lint.ignore` names `{code}`, which is no rule"))
-    for chapter in course.chapters:
-        comments = _comment_ignores(chapter)
-        for block in chapter.blocks():
-            if isinstance(block, CodeBlock):
-                extra = comments.get(id(block), frozenset())
-                findings.extend(lint_block(block, ignored | extra, sources, hadolint=hadolint))
+    comments = {id(block): codes for chapter in course.chapters for block, codes in _comment_ignores(chapter)}
+    for _chapter, block in course.blocks():
+        if isinstance(block, CodeBlock):
+            extra = comments.get(id(block), frozenset())
+            findings.extend(lint_block(block, ignored | extra, sources, hadolint=hadolint))
     from generator.lint.markdown import check_markdown
 
-    comments = {id(b): codes for chapter in course.chapters for b, codes in _comment_ignores_items(chapter)}
     for block, location, column, code, message in check_markdown(course, sources):
         codes = ignored | comments.get(id(block), frozenset())
         if not silenced(code, codes):
@@ -122,11 +120,7 @@ def _attribute_ignores(block: CodeBlock) -> frozenset[str]:
     return frozenset(code for code in re.split(r"[\s,]+", block.attributes.get("ignore", "")) if code)
 
 
-def _comment_ignores(chapter: Chapter) -> dict[int, frozenset[str]]:
-    return {id(block): codes for block, codes in _comment_ignores_items(chapter)}
-
-
-def _comment_ignores_items(chapter: Chapter) -> Iterator[tuple[Block, frozenset[str]]]:
+def _comment_ignores(chapter: Chapter) -> Iterator[tuple[Block, frozenset[str]]]:
     """Yield each block preceded by an `<!-- aula: ignore … -->` comment, with the codes it names."""
     for section in chapter.sections:
         yield from _siblings(section.blocks)

@@ -34,26 +34,32 @@ _PORT = re.compile(
 )
 _RESOURCES = {"networks": "AU205", "volumes": "AU206", "secrets": "AU207", "configs": "AU208"}
 
-Path_ = tuple  # a path into the document: keys and list indexes
+KeyPath = tuple  # a path into the document: mapping keys and list indexes
+
+
+class _TooLarge(Exception):
+    pass
 
 
 class _Document:
     """The document as plain data, with the (line, column) of every key and list item."""
 
-    def __init__(self) -> None:
-        self.where: dict[Path_, tuple[int, int]] = {}
+    def __init__(self, budget: int = 20_000) -> None:
+        self.where: dict[KeyPath, tuple[int, int]] = {}
         self.hits: list[Hit] = []
+        self.budget = budget  # nodes to build: aliases could otherwise expand exponentially
 
-    def at(self, path: Path_) -> tuple[int, int]:
+    def at(self, path: KeyPath) -> tuple[int, int]:
         while path and path not in self.where:
             path = path[:-1]
         return self.where.get(path, (1, 1))
 
-    def build(self, node, path: Path_ = (), depth: int = 0):
+    def build(self, node, path: KeyPath = (), depth: int = 0):
         from yaml import MappingNode, ScalarNode, SequenceNode
 
-        if depth > 100:
-            return None
+        self.budget -= 1
+        if depth > 100 or self.budget < 0:
+            raise _TooLarge
         if isinstance(node, ScalarNode):
             return _scalar(node)
         if isinstance(node, SequenceNode):
@@ -66,7 +72,7 @@ class _Document:
             return self.mapping(node, path, depth)
         return None
 
-    def mapping(self, node, path: Path_, depth: int) -> dict:
+    def mapping(self, node, path: KeyPath, depth: int) -> dict:
         from yaml import MappingNode, SequenceNode
 
         result: dict = {}
@@ -104,14 +110,10 @@ def _mark(node) -> tuple[int, int]:
 
 
 def _scalar(node):
+    """Type a scalar by YAML 1.2's core schema, as Compose does (PyYAML alone would use YAML 1.1)."""
     value = node.value
-    tag = node.tag
-    if tag == "tag:yaml.org,2002:str" and node.style is not None or tag.startswith("!"):
+    if node.style is not None or node.tag.startswith("!"):  # quoted, block, or a tag such as `!override`
         return value
-    if node.style is not None:  # quoted or block scalar
-        return value
-    if tag == "tag:yaml.org,2002:str" or tag.endswith(":str"):
-        pass
     if _NULL.match(value):
         return None
     if _BOOL.match(value):
@@ -119,7 +121,10 @@ def _scalar(node):
     if _INT.match(value):
         return int(value, 0) if value.startswith(("0o", "0x")) else int(value)
     if _FLOAT.match(value):
-        return float(value.replace("inf", "Inf").replace("Inf", "inf")) if "inf" in value.lower() else float(value)
+        special = value.lower().lstrip("+")
+        if special in (".inf", "-.inf", ".nan"):
+            return float(special.replace(".", ""))
+        return float(value)
     return value
 
 
@@ -162,7 +167,10 @@ def check_compose(text: str) -> list[Hit]:
     if node is None:
         return []
     document = _Document()
-    data = document.build(node)
+    try:
+        data = document.build(node)
+    except _TooLarge:
+        return [Hit(1, 1, "AU201", "the document is too large or too deep once its aliases are expanded")]
     hits = list(document.hits)
     if not isinstance(data, dict):
         return hits + [Hit(1, 1, "AU203", "a Compose file is a mapping with a `services:` key")]
@@ -187,7 +195,7 @@ def _schema_hits(data: dict, document: _Document) -> Iterator[Hit]:
             yield Hit(line, column, "AU203", message)
 
 
-def _explain(error) -> Iterator[tuple[Path_, str]]:
+def _explain(error) -> Iterator[tuple[KeyPath, str]]:
     path = tuple(error.absolute_path)
     where = _dotted(path)
     if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(error.instance, dict):
@@ -221,7 +229,7 @@ def _interpolated(error) -> bool:
     return any(isinstance(e.instance, str) and "$" in e.instance for e in errors)
 
 
-def _dotted(path: Path_) -> str:
+def _dotted(path: KeyPath) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -232,7 +240,7 @@ def _dotted(path: Path_) -> str:
 
 
 def _semantic_hits(data: dict, document: _Document) -> Iterator[Hit]:
-    def hit(path: Path_, code: str, message: str) -> Hit:
+    def hit(path: KeyPath, code: str, message: str) -> Hit:
         line, column = document.at(path)
         return Hit(line, column, code, message)
 
@@ -272,7 +280,7 @@ def _semantic_hits(data: dict, document: _Document) -> Iterator[Hit]:
                                                  "by service name")
 
 
-def _image_hits(image: str, path: Path_, hit) -> Iterator[Hit]:
+def _image_hits(image: str, path: KeyPath, hit) -> Iterator[Hit]:
     if "@" in image:
         return
     last = image.rsplit("/", 1)[-1]
@@ -282,7 +290,7 @@ def _image_hits(image: str, path: Path_, hit) -> Iterator[Hit]:
         yield hit(path, "AU215", f"image `{image}` changes over time: pin a version instead of `latest`")
 
 
-def _names(value, path: Path_) -> Iterator[tuple[str, Path_]]:
+def _names(value, path: KeyPath) -> Iterator[tuple[str, KeyPath]]:
     """Yield the names of a short (list) or long (mapping) reference list."""
     if isinstance(value, list):
         for index, item in enumerate(value):
@@ -293,7 +301,7 @@ def _names(value, path: Path_) -> Iterator[tuple[str, Path_]]:
             yield str(key), (*path, key)
 
 
-def _references(service: dict, key: str, base: Path_) -> Iterator[tuple[str, Path_]]:
+def _references(service: dict, key: str, base: KeyPath) -> Iterator[tuple[str, KeyPath]]:
     value = service.get(key)
     path = (*base, key)
     if key == "volumes":
@@ -322,7 +330,7 @@ def _references(service: dict, key: str, base: Path_) -> Iterator[tuple[str, Pat
             yield str(name), (*path, name)
 
 
-def _port_hits(ports, name: str, base: Path_, published: dict, hit, document: _Document) -> Iterator[Hit]:
+def _port_hits(ports, name: str, base: KeyPath, published: dict, hit, document: _Document) -> Iterator[Hit]:
     if not isinstance(ports, list):
         return
     for index, item in enumerate(ports):
@@ -341,7 +349,7 @@ def _port_hits(ports, name: str, base: Path_, published: dict, hit, document: _D
             host = item.get("published")
             host = str(host) if isinstance(host, (int, str)) and "$" not in str(host) else None
             host_ip, protocol = str(item.get("host_ip", "")), str(item.get("protocol", "tcp")).lower()
-        if not host:
+        if not host or not re.fullmatch(r"\d+(?:-\d+)?", host):
             continue
         low, _, high = host.partition("-")
         for port in range(int(low), int(high or low) + 1):
@@ -366,8 +374,8 @@ def _valid_port_numbers(match) -> bool:
     return protocol in ("tcp", "udp", "sctp")
 
 
-def _environment_hits(environment, path: Path_, hit) -> Iterator[Hit]:
-    entries: list[tuple[str, object, Path_]] = []
+def _environment_hits(environment, path: KeyPath, hit) -> Iterator[Hit]:
+    entries: list[tuple[str, object, KeyPath]] = []
     if isinstance(environment, list):
         for index, item in enumerate(environment):
             if isinstance(item, str) and "=" in item:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from generator.lint.dockerfile_syntax import INSTRUCTIONS, Dockerfile, Instruction, parse_dockerfile
 from generator.lint.findings import Hit
@@ -75,6 +76,22 @@ def _ignore_ranges(dockerfile: Dockerfile) -> Iterator[tuple[tuple[int, int], fr
         codes = dockerfile.ignored.get(instruction.line)
         if codes:
             yield (instruction.line, instruction.end_line), codes
+
+
+@dataclass
+class _Stage:
+    """What the rules track within one build stage."""
+
+    name: str  # lower case, "" when unnamed
+    index: int
+    line: int
+    base: str  # the base image, lower case
+    defined: set[str]  # names set by ARG and ENV
+    workdir_absolute: bool
+    pipefail: bool = False
+    counts: dict[str, list[Instruction]] = field(default_factory=dict)
+    previous: Instruction | None = None
+    last_user: Instruction | None = None
 
 
 class _Checker:
@@ -384,83 +401,72 @@ class _Checker:
 
     def whole_file(self) -> None:
         instructions = self.dockerfile.instructions
-        global_args: set[str] = set()
-        stages: list[str] = []
-        stage_lines: dict[str, int] = {}
         first_from = next(i for i, ins in enumerate(instructions) if ins.name == "FROM")
+        global_args: set[str] = set()
         for ins in instructions[:first_from]:
             if ins.name == "ARG":
                 global_args.update(_keys(ins))
             else:
                 self.add(ins, None, "DL3061", f"{ins.name} before the first FROM: only ARG may come before FROM")
-        stage_env: dict[str, set[str]] = {}
-        stage_index = -1
-        defined: set[str] = set()
-        counts: dict[str, list[Instruction]] = {}
-        shell_pipefail = False
-        workdir_absolute = False
-        previous: Instruction | None = None
-        last_user: Instruction | None = None
-        base = ""
-
-        def close_stage() -> None:
-            for name, code in (("CMD", "DL4003"), ("ENTRYPOINT", "DL4004"), ("HEALTHCHECK", "MultipleInstructionsDisallowed")):
-                for ins in counts.get(name, [])[:-1]:
-                    self.add(ins, None, code, f"several {name} instructions in one stage: only the last one takes "
-                                              "effect")
-
+        stages: list[_Stage] = []
         for ins in instructions[first_from:]:
             if ins.name == "FROM":
-                close_stage()
-                counts = {}
-                stage_index += 1
-                words = ins.args.split()
-                image = words[0] if words else ""
-                name = words[2].lower() if len(words) == 3 else ""
-                self.from_image(ins, image, stages, global_args)
-                inherited = stage_env.get(image.lower(), set())
-                defined = set(inherited)
-                base = "scratch" if image.lower() == "scratch" else image.lower()
-                if name:
-                    if name in stage_lines:
-                        self.add(ins, _find(ins, words[2]), "DuplicateStageName", f"stage name `{words[2]}` is "
-                                 f"already used on line {stage_lines[name]}")
-                    stage_lines.setdefault(name, ins.line)
-                stages.append(name)
-                workdir_absolute = workdir_absolute if image.lower() in stage_env else False
-                shell_pipefail = False
-                previous = None
-                last_user = None
-                current_name = name
-                continue
-            counts.setdefault(ins.name, []).append(ins)
-            if ins.name in _EXPANDING:
-                self.variables(ins, defined, global_args, base)
-            if ins.name in ("ARG", "ENV"):
-                defined.update(_keys(ins))
-            if ins.name == "SHELL" and ins.json and "pipefail" in " ".join(ins.json):
-                shell_pipefail = True
-            if ins.name == "RUN" and not shell_pipefail and ins.json is None:
-                self.pipefail(ins)
-            if ins.name == "RUN" and previous is not None and previous.name == "RUN":
-                self.add(ins, None, "DL3059", "several RUN in a row make several layers: join them with `&&`")
-            if ins.name == "WORKDIR" and ins.args:
-                path = ins.args.split()[0]
-                if path.startswith(("/", "$")) or re.match(r"^[A-Za-z]:[\\/]", path):
-                    workdir_absolute = True
-                elif not workdir_absolute:
-                    self.add(ins, ins.args_offset, "WorkdirRelativePath", f"WORKDIR `{path}` is relative to a folder "
-                             "set elsewhere: use an absolute path")
-            if ins.name == "COPY":
-                self.copy_from(ins, stages, stage_index, current_name)
-            if ins.name == "USER":
-                last_user = ins
-            stage_env[current_name] = defined if current_name else stage_env.get("", set())
-            previous = ins
-        close_stage()
+                if stages:
+                    self.close_stage(stages[-1])
+                stages.append(self.open_stage(ins, stages, global_args))
+            else:
+                self.stage_instruction(ins, stages[-1], stages, global_args)
+        self.close_stage(stages[-1])
+        last_user = stages[-1].last_user
         if last_user is not None and last_user.args.split(":")[0] in ("root", "0"):
             self.add(last_user, last_user.args_offset, "DL3002", "the last USER is root: switch to an unprivileged "
                                                                  "user for the running container")
+
+    def open_stage(self, ins: Instruction, stages: list[_Stage], global_args: set[str]) -> _Stage:
+        words = ins.args.split()
+        image = words[0] if words else ""
+        name = words[2].lower() if len(words) == 3 else ""
+        names = [stage.name for stage in stages]
+        self.from_image(ins, image, names, global_args)
+        if name and name in names:
+            first = next(stage for stage in stages if stage.name == name)
+            self.add(ins, _find(ins, words[2]), "DuplicateStageName", f"stage name `{words[2]}` is already used on "
+                                                                      f"line {first.line}")
+        parent = next((stage for stage in reversed(stages) if stage.name and stage.name == image.lower()), None)
+        if parent is not None:  # a stage built on an earlier one keeps its environment and folder
+            return _Stage(name, len(stages), ins.line, parent.base, set(parent.defined), parent.workdir_absolute)
+        return _Stage(name, len(stages), ins.line, image.lower(), set(), False)
+
+    def stage_instruction(self, ins: Instruction, stage: _Stage, stages: list[_Stage], global_args: set[str]) -> None:
+        stage.counts.setdefault(ins.name, []).append(ins)
+        if ins.name in _EXPANDING:
+            self.variables(ins, stage.defined, global_args, stage.base)
+        if ins.name in ("ARG", "ENV"):
+            stage.defined.update(_keys(ins))
+        elif ins.name == "SHELL" and ins.json and "pipefail" in " ".join(ins.json):
+            stage.pipefail = True
+        elif ins.name == "RUN":
+            if not stage.pipefail and ins.json is None:
+                self.pipefail(ins)
+            if stage.previous is not None and stage.previous.name == "RUN":
+                self.add(ins, None, "DL3059", "several RUN in a row make several layers: join them with `&&`")
+        elif ins.name == "WORKDIR" and ins.args:
+            path = ins.args.split()[0]
+            if path.startswith(("/", "$")) or re.match(r"^[A-Za-z]:[\\/]", path):
+                stage.workdir_absolute = True
+            elif not stage.workdir_absolute:
+                self.add(ins, ins.args_offset, "WorkdirRelativePath", f"WORKDIR `{path}` is relative to a folder set "
+                                                                      "elsewhere: use an absolute path")
+        elif ins.name == "COPY":
+            self.copy_from(ins, [s.name for s in stages], stage.index, stage.name)
+        elif ins.name == "USER":
+            stage.last_user = ins
+        stage.previous = ins
+
+    def close_stage(self, stage: _Stage) -> None:
+        for name, code in (("CMD", "DL4003"), ("ENTRYPOINT", "DL4004"), ("HEALTHCHECK", "MultipleInstructionsDisallowed")):
+            for ins in stage.counts.get(name, [])[:-1]:
+                self.add(ins, None, code, f"several {name} instructions in one stage: only the last one takes effect")
 
     def from_image(self, ins: Instruction, image: str, stages: list[str], global_args: set[str]) -> None:
         for match in _VARIABLE.finditer(ins.text):

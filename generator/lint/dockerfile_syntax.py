@@ -24,6 +24,9 @@ _JSON_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "AD
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_]*)\s*=\s*(.*?)\s*$")
 _KNOWN_DIRECTIVES = ("syntax", "escape", "check")
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][\w.-]*)\2")
+_KEYWORD = re.compile(r"\s*(\S+)")
+_FLAG = re.compile(r"\s+--([A-Za-z][\w-]*)(?:=(\S*))?(?=\s|$)")
+_SPACES = re.compile(r"\s*")
 _HADOLINT_IGNORE = re.compile(r"^#\s*hadolint\s+ignore\s*=\s*([\w, ]+)", re.IGNORECASE)
 
 
@@ -176,19 +179,19 @@ def _heredoc_capable(instruction: Instruction) -> bool:
 
 
 def _instruction(text: str, start: int, line: int, end_line: int, segments: tuple) -> Instruction | None:
-    match = re.compile(r"\s*(\S+)").match(text, start)
+    match = _KEYWORD.match(text, start)
     if not match:
         return None
     keyword = match.group(1)
     offset = match.end()
     flags: list[Flag] = []
     while True:
-        flag = re.compile(r"\s+--([A-Za-z][\w-]*)(?:=(\S*))?(?=\s|$)").match(text, offset)
+        flag = _FLAG.match(text, offset)
         if not flag or keyword.upper() == "ONBUILD":
             break
         flags.append(Flag(flag.group(1), flag.group(2), flag.start() + flag.group(0).index("-")))
         offset = flag.end()
-    spaces = re.compile(r"\s*").match(text, offset)
+    spaces = _SPACES.match(text, offset)
     args_offset = spaces.end()
     args = text[args_offset:].rstrip()
     parsed_json = None
