@@ -198,11 +198,33 @@ def test_a_synopsis_keeps_one_example_the_one_after_it():
     ]
 
 
+def test_a_synopsis_without_description_takes_its_example_along():
+    sheet = collect_commands(course(
+        para("Se abren puertos."), console("$ docker swarm init --advertise-addr <ip>", "synopsis"),
+        para("En el gestor activamos el modo Swarm:"), console("$ docker swarm init --advertise-addr 10.0.0.1"),
+    ))
+    assert entries(sheet) == [
+        ("swarm", ("docker swarm init --advertise-addr <ip>", "docker swarm init --advertise-addr 10.0.0.1"), "Activar el modo Swarm"),
+    ]
+
+
+def test_a_bare_command_is_no_example_of_its_synopsis():
+    sheet = collect_commands(course(
+        para("Estas dos órdenes listan las imágenes:"), console("$ docker image ls\n$ docker images"),
+        para("docker images muestra las imágenes:"), console("$ docker images [<imagen>]", "synopsis"),
+        para("Para ver solo las de Python:"), console("$ docker images python"),
+    ))
+    # `docker images python` has the form of the bare `docker images`, shown already
+    assert [commands for _, commands, _ in entries(sheet)] == [("docker images [<imagen>]",), ("docker image ls", "docker images")]
+
+
 def test_solutions_are_read_and_teacher_notes_are_not():
     solution = Callout("solution", (para("Para borrar la red:"), console("$ docker network rm red")), HERE)
     exercise = Callout("exercise", (para("Borra la red."),), HERE, solution=solution)
     teacher = Callout("teacher", (para("Para enseñar el truco:"), console("$ docker system prune -af")), HERE)
-    sheet = collect_commands(course(exercise, teacher))
+    summary = ListBlock((ListItem((Paragraph((InlineCode("docker ps"), Text(" lista.")), HERE),), HERE),), False, HERE)
+    keypoints = Callout("keypoints", (summary,), HERE)
+    sheet = collect_commands(course(exercise, teacher, keypoints))
     assert entries(sheet) == [("networks", ("docker network rm red",), "Borrar la red")]
 
 

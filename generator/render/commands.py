@@ -190,44 +190,79 @@ def _group_order(requested: Sequence[str], config_path: Path | None) -> tuple[st
     return (*dict.fromkeys(requested), *(name for name in GROUPS if name not in requested))
 
 
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """An entry in the making: where it comes from, its commands and description."""
+
+    position: tuple[int, int]  # (snippet order, step): reading order
+    commands: tuple[Command, ...]
+    description: str
+    location: Location
+
+
 def _select(snippets: list[_Snippet], language: str) -> list[tuple[str, Entry]]:
     """Keep one command per form (a synopsis and one example per subcommand); return (group, entry) in order."""
+    examples = _chosen_examples(snippets)
+    pieces = _merge_undescribed_synopses(_kept_pieces(snippets, examples, language), examples)
+    # Entries follow the course: a subcommand's entries together, from where it is first shown.
+    first_shown: dict[tuple[str, ...], tuple[int, int]] = {}
+    for piece in sorted(pieces, key=lambda piece: piece.position):
+        for command in piece.commands:
+            first_shown.setdefault(command.path, piece.position)
+    pieces.sort(key=lambda p: (min(first_shown[c.path] for c in p.commands), not p.commands[0].synopsis, p.position))
+    return [
+        (piece.commands[0].group, Entry(tuple(c.text for c in piece.commands), shorten(piece.description), piece.location))
+        for piece in pieces
+    ]
+
+
+def _kept_pieces(snippets: list[_Snippet], examples: set[tuple[int, int]], language: str) -> list[_Piece]:
+    """Return the commands kept, best sources first: one per form, and for a synopsis only its example."""
     home = _home_chapters(snippets)
     synopsis_paths = {c.path for s in snippets for c in s.commands if c.synopsis}
-    examples = _chosen_examples(snippets)
 
     def priority(snippet: _Snippet) -> tuple:
         taught_here = snippet.location.path == home[snippet.commands[0].path]
         return (snippet.rank, not taught_here, not snippet.description, snippet.order)
 
     taken: set = set()
-    pieces: list[tuple[tuple[int, int], list[Command], str, Entry]] = []
+    pieces: list[_Piece] = []
     for snippet in sorted(snippets, key=priority):
         kept = []
         for command, step in zip(snippet.commands, snippet.steps):
             is_extra_example = (
                 command.path in synopsis_paths
                 and not command.synopsis
+                and not (command.text == command.name and snippet.rank < _MENTION)  # a bare `docker images` is no example
                 and snippet.rank != _EXPLICIT
                 and (snippet.order, step) not in examples
             )
             if command.form not in taken and not is_extra_example:
                 taken.add(command.form)
                 kept.append((command, step))
-        for group, commands, step, description in _split(snippet, kept, language):
-            entry = Entry(tuple(c.text for c in commands), shorten(description), snippet.location)
-            pieces.append(((snippet.order, step), commands, group, entry))
-    # Entries follow the course: a subcommand's entries together, from where it is first shown.
-    first_shown: dict[tuple[str, ...], tuple[int, int]] = {}
-    for position, commands, _, _ in sorted(pieces, key=lambda piece: piece[0]):
-        for command in commands:
-            first_shown.setdefault(command.path, position)
-    pieces.sort(key=lambda piece: (min(first_shown[c.path] for c in piece[1]), not piece[1][0].synopsis, piece[0]))
-    return [(group, entry) for _, _, group, entry in pieces]
+        for commands, step, description in _split(snippet, kept, language):
+            pieces.append(_Piece((snippet.order, step), tuple(commands), description, snippet.location))
+    return pieces
+
+
+def _merge_undescribed_synopses(pieces: list[_Piece], examples: set[tuple[int, int]]) -> list[_Piece]:
+    """Put an example under its synopsis, with its description, when the synopsis has none."""
+    by_example = {p.position: p for p in pieces if len(p.commands) == 1 and p.position in examples}
+    merged: list[_Piece] = []
+    used: set[tuple[int, int]] = set()
+    for piece in pieces:
+        paths = {c.path for c in piece.commands}
+        if not piece.description and len(paths) == 1 and all(c.synopsis for c in piece.commands):
+            example = next((e for e in by_example.values() if e.commands[0].path in paths and e.position not in used), None)
+            if example:
+                used.add(example.position)
+                piece = _Piece(piece.position, piece.commands + example.commands, example.description, piece.location)
+        merged.append(piece)
+    return [piece for piece in merged if piece.position not in used or piece.commands[0].synopsis]
 
 
 def _split(snippet: _Snippet, kept: list[tuple[Command, int]], language: str):
-    """Yield (group, commands, step, description) for the commands kept from one snippet.
+    """Yield (commands, step, description) for the commands kept from one snippet.
 
     A block kept whole stays one entry. When only some of its commands are kept,
     or they belong to different groups, each step gets its own part of a
@@ -239,17 +274,17 @@ def _split(snippet: _Snippet, kept: list[tuple[Command, int]], language: str):
         return
     groups = list(dict.fromkeys(command.group for command, _ in kept))
     if len(kept) == len(snippet.commands) and len(groups) == 1:
-        yield groups[0], [command for command, _ in kept], kept[0][1], snippet.description
+        yield [command for command, _ in kept], kept[0][1], snippet.description
         return
     steps = clauses(snippet.description, language) if snippet.step_count > 1 else []
     if len(steps) == snippet.step_count:
         for command, step in kept:
-            yield command.group, [command], step, steps[step]
+            yield [command], step, steps[step]
         return
     for group in groups:
         together = [(command, step) for command, step in kept if command.group == group]
         first_step = together[0][1]
-        yield group, [command for command, _ in together], first_step, snippet.description if first_step == 0 else ""
+        yield [command for command, _ in together], first_step, snippet.description if first_step == 0 else ""
 
 
 def _home_chapters(snippets: list[_Snippet]) -> dict[tuple[str, ...], Path]:
@@ -294,7 +329,8 @@ def _snippets(blocks: Sequence[Block], rank: int, language: str) -> Iterator[_Sn
                     yield mention
                 yield from _snippets(item.blocks, rank, language)
         elif isinstance(block, Callout):
-            if block.kind not in ("teacher", "notes"):  # the sheet is for students
+            # The sheet is for students; key points only repeat, in summary, what was taught.
+            if block.kind not in ("teacher", "notes", "keypoints", "objectives"):
                 inner = _EXERCISE if block.kind in ("exercise", "solution", "hint") else rank
                 yield from _snippets(block.blocks, inner, language)
                 if block.solution:
@@ -321,7 +357,8 @@ def _code_snippet(block: CodeBlock, previous: Block | None, rank: int, language:
         return _Snippet(commands, steps, len(lines), explicit, block.location, _EXPLICIT)
     description = ""
     if isinstance(previous, Paragraph):
-        description = introduction(plain_text(previous.inlines), language, commands[0].name, synopsis)
+        first = commands[0]
+        description = introduction(plain_text(previous.inlines), language, first.name, synopsis, bool(first.flags))
     return _Snippet(commands, steps, len(lines), description, block.location, rank)
 
 

@@ -32,24 +32,31 @@ _NOT_VERBS = frozenset(("vamos", "somos", "mismos", "primos", "ramos", "tramos",
 _PREFACE = re.compile(r"(?:en|si|tras|desde|con|cuando|antes|después|al|como|dentro|una vez|por)\s", re.IGNORECASE)
 
 
-def introduction(paragraph: str, language: str, command_name: str, synopsis: bool) -> str:
+def introduction(paragraph: str, language: str, command_name: str, synopsis: bool = False, options: bool = True) -> str:
     """Return the description a paragraph gives the command block that follows it, or "".
 
-    For a synopsis, the sentence that has the command as its subject
-    (`docker push envía…`) describes it best. For an example, the paragraph's
-    last sentence when it leads into the block (ends with a colon, or in
-    Spanish opens with "Para" or a "we" verb); failing that, the subject sentence.
+    The candidates: the paragraph's last sentence when it reads as a step
+    (in Spanish "Para ver…", "Creamos…") or at least leads into the block with
+    a colon, and the sentence that has the command as its subject
+    (`docker push envía…`). A synopsis takes the subject sentence first; an
+    example with `options` the step or lead-in, which is where they are
+    explained; a bare command the step, then the subject sentence.
     """
     text = " ".join(paragraph.split())
     sentences = _SENTENCE_END.split(text)
     last = sentences[-1] if sentences else ""
-    leads_in = last.endswith(":") or (not synopsis and language == "es" and _starts_like_a_step(last))
-    subject = next((s for s in map(lambda s: _after_subject(s, command_name), sentences) if s), "")
+    step = last if language == "es" and _starts_like_a_step(last) else ""
+    lead_in = last if last.endswith(":") else ""
+    subject = next((found for found in (_after_subject(s, command_name) for s in sentences) if found), "")
     if synopsis:
-        chosen = subject or (last if leads_in else "")
+        chosen = subject or lead_in
+    elif options:
+        chosen = step or lead_in or subject
     else:
-        chosen = (last if leads_in else "") or subject
-    return clean(chosen, language) if chosen else ""
+        chosen = step or subject or lead_in
+    if not chosen:
+        return ""
+    return clean(_after_subject(chosen, command_name) or chosen, language)
 
 
 def mention(text: str, language: str) -> str:
@@ -138,7 +145,7 @@ def _spanish_steps(text: str) -> str:
     if text.startswith("Para ") or text.startswith("para "):
         # "Para ver X, pasamos Y": the purpose is the description.
         purpose, comma, rest = text[5:].partition(", ")
-        if comma and _is_we_verb(_WE_VERB.match(rest)):
+        if comma and _is_we_verb(_WE_VERB.match(_drop_lead_words(rest, "es"))):
             return purpose
         text = text[5:]
     text = _preface_dropped(text)
