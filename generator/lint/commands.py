@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from generator.lint.findings import Hit
-from generator.lint.shell import SimpleCommand, Word, parse_shell
+from generator.lint.shell import ShellParse, SimpleCommand, Word, parse_shell
 
 DATA = Path(__file__).parent / "data" / "docker-cli.json"
 
@@ -27,7 +27,6 @@ _COMMAND_START = re.compile(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_]\w*=\S*\s+
 _ANGLE_PLACEHOLDER = re.compile(r"(?<![<\w])<[^\s<>|&;=]+>")  # `<nombre>`, not `<<EOF` or `2>`
 _PLACEHOLDER = re.compile(r"\[[^\]\s][^\]]*\]|\.\.\.|…|(?<![<\w])<[^\s<>|&;=]+>")
 _BRACKETED = re.compile(r"^\[[^\]]*\](?:\.\.\.)?$")
-_UPPER_PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]{2,}(?:[:|][A-Z_]+)*$")
 _SECRET_ENV = re.compile(r"^[\w.-]*(?:PASS(?:WORD|WD)?|PWD|SECRET|TOKEN|API_?KEY)[\w.-]*=(?P<value>.*)$", re.IGNORECASE)
 _DOCKERFILE_NAME = re.compile(r"^(?:.*/)?(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.[Dd]ockerfile$")
 _WRAPPERS = {"sudo", "time", "nohup", "exec", "command", "env", "winpty"}
@@ -68,8 +67,7 @@ def check_commands(text: str, console: bool, synopsis: bool = False) -> list[Hit
     """Return the problems of the docker commands in a shell session (`console`) or a script."""
     hits: list[Hit] = []
     for unit in _units(text, console):
-        sanitized = _ANGLE_PLACEHOLDER.sub(lambda m: "_" * len(m.group()), unit.text)
-        parsed = parse_shell(sanitized)
+        parsed = _parse(unit)
         if parsed.error:
             line, column = unit.position(parsed.error_offset)
             hits.append(Hit(line, column, "AU300", f"cannot parse the shell line: {parsed.error}"))
@@ -83,8 +81,7 @@ def command_lines(text: str, console: bool) -> list[CommandLine]:
     """Return each `docker` / `docker-compose` command of a block with its lines."""
     found: list[CommandLine] = []
     for unit in _units(text, console):
-        parsed = parse_shell(_ANGLE_PLACEHOLDER.sub(lambda m: "_" * len(m.group()), unit.text))
-        for command in parsed.commands:
+        for command in _parse(unit).commands:
             words = _strip_wrappers(command.words)
             if words and _program(words[0]) in ("docker", "docker-compose"):
                 first, _ = unit.position(words[0].start)
@@ -94,6 +91,11 @@ def command_lines(text: str, console: bool) -> list[CommandLine]:
 
 
 # --- finding the shell text of a block ---------------------------------------------
+
+
+def _parse(unit: _Unit) -> ShellParse:
+    # `<nombre>` would read as two redirections: blank it out, keeping every offset.
+    return parse_shell(_ANGLE_PLACEHOLDER.sub(lambda m: "_" * len(m.group()), unit.text))
 
 
 def _units(text: str, console: bool) -> Iterator[_Unit]:
@@ -164,11 +166,23 @@ def _check_command(command: SimpleCommand, unit: _Unit, synopsis: bool, placehol
         return [hit(words[0], "AU306", f"`docker-compose` is Compose v1, retired in 2023: write `{example}`")]
     start, end = words[0].start, words[-1].end
     loose = synopsis or any(a < end and b > start for a, b in placeholders) or any(
-        _UPPER_PLACEHOLDER.match(w.text) for w in words[1:]
+        _is_usage_placeholder(w.text) for w in words[1:]
     )
     if loose:  # `[opciones]` and `...` stand for words that are not there
         words = tuple(w for w in words if not _BRACKETED.match(w.text) and w.text not in ("...", "…"))
     return _DockerLine(words, hit, loose).check()
+
+
+@cache
+def _usage_words() -> frozenset[str]:
+    """Return the upper-case placeholders of docker's own usage lines (`IMAGE`, `CONTAINER`, …)."""
+    usages = " ".join(entry.get("usage", "") for entry in cli_data()["commands"].values())
+    return frozenset(re.findall(r"[A-Z][A-Z_-]{2,}", usages))
+
+
+def _is_usage_placeholder(text: str) -> bool:
+    parts = re.findall(r"[A-Za-z][A-Za-z_-]*", text)
+    return bool(parts) and text.upper() == text and all(part in _usage_words() for part in parts)
 
 
 class _DockerLine:
