@@ -127,6 +127,8 @@ def test_groups(line, group):
         ("Si la versión nueva da problemas, volvemos a la configuración anterior:", False, "Volver a la configuración anterior"),
         ("Como la lista puede ser larga, la pasamos por less:", False, "Pasarla por less"),
         ("Para detener todos a la vez, pasamos a docker stop la lista:", False, "Detener todos a la vez"),
+        ("Si perdemos el token, lo vuelve a mostrar. Para unir otro gestor se pide el token de gestor:", False, "Unir otro gestor"),
+        ("Para ver los procesos que se ejecutan dentro:", False, "Ver los procesos que se ejecutan dentro"),
         ("Borramos también los volúmenes con nombre: se pierden los datos.", False, "Borrar también los volúmenes con nombre"),
         ("No repetimos EXPOSE ni CMD: se heredan de la imagen base.", False, ""),
         ("Veremos qué pasa.", False, ""),

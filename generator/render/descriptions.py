@@ -27,6 +27,7 @@ _CLAUSE_SPLIT = {"es": re.compile(r",\s+(?:y\s+|e\s+)?|\s+(?:y|e)\s+"), "en": re
 
 # Spanish: a "we" verb in the present ("listamos") at the start of a clause, with an optional pronoun before it.
 _WE_VERB = re.compile(r"(?:(?P<clitic>lo|la|los|las|le|les|nos|se)\s+)?(?P<stem>\w+?)(?P<ending>amos|emos|imos)\b", re.IGNORECASE)
+_PURPOSE_THEN_SE = re.compile(r"(\w+(?:ar|er|ir)(?:lo|la|los|las|le|les|se|nos)?\s.*?)\s+se\s+\w+")
 _NOT_VERBS = frozenset(("vamos", "somos", "mismos", "primos", "ramos", "tramos", "gramos", "extremos", "supremos"))
 # Openings that may stand before the verb: "Si falla, volvemos…", "En el gestor creamos…".
 _PREFACE = re.compile(r"(?:en|si|tras|desde|con|cuando|antes|después|al|como|dentro|una vez|por)\s", re.IGNORECASE)
@@ -147,6 +148,9 @@ def _spanish_steps(text: str) -> str:
         purpose, comma, rest = text[5:].partition(", ")
         if comma and _is_we_verb(_WE_VERB.match(_drop_lead_words(rest, "es"))):
             return purpose
+        impersonal = _PURPOSE_THEN_SE.match(text[5:])  # "Para unir un gestor se pide su token"
+        if impersonal and not re.search(r"\b(?:que|donde|cuando|como|cual|si)\b", impersonal.group(1)):
+            return impersonal.group(1)
         text = text[5:]
     text = _preface_dropped(text)
     parts = re.split(r"(,\s+(?:y\s+|e\s+)?|\s+(?:y|e)\s+)", text)
