@@ -36,7 +36,7 @@ from generator.render.descriptions import clauses, introduction, mention, shorte
 
 GROUPS = ("containers", "images", "building", "volumes", "networks", "registry", "compose", "swarm", "system")
 
-# The options worth explaining once, in a box of their own, when the course uses them.
+# The `docker run` options worth explaining once, in a box of their own, when the course uses them.
 COMMON_FLAGS = ("-d", "-it", "-p", "-v", "--rm", "--name", "-e", "--network")
 
 _GROUP_OF = {
@@ -67,7 +67,7 @@ _RUN_VALUE_OPTIONS = frozenset(
      "-w", "--workdir", "-u", "--user", "-h", "--hostname", "--restart", "--entrypoint", "-l", "--label",
      "--log-opt", "--log-driver", "-m", "--memory", "--cpus", "--platform", "--pull", "--add-host", "--cap-add",
      "--cap-drop", "--device", "--dns", "--expose", "--ip", "--network-alias", "--security-opt", "--tmpfs",
-     "--ulimit", "--user", "--volumes-from", "--health-cmd", "--read-only=", "--sig-proxy", "--detach-keys")
+     "--ulimit", "--volumes-from", "--health-cmd", "--detach-keys")
 )
 # For these, the first word that is not an option is the image or container:
 # whatever follows it belongs to the command run inside.
@@ -171,7 +171,7 @@ def collect_commands(course: Course, group_order: Sequence[str] = (), config_pat
         for snippet in _snippets(section.blocks, _TEACHING, language)
     )
     snippets = [replace(snippet, order=index) for index, snippet in enumerate(found)]
-    used = {flag for snippet in snippets for command in snippet.commands for flag in command.flags}
+    used = {flag for s in snippets for command in s.commands if command.path[-1] in ("run", "create") for flag in command.flags}
     entries = _select(snippets, language)
     groups = tuple(
         Group(key, tuple(entry for group, entry in entries if group == key))
