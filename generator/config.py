@@ -15,19 +15,10 @@ from pathlib import Path
 import yaml
 
 from generator.errors import ConfigError
-from generator.model import Location
+from generator.model import Limits, Location
 
 CONFIG_NAME = "course.yml"
 PAPERS = ("a4", "letter")
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Resource limits that keep a hostile or broken input from exhausting the machine."""
-
-    chapter_bytes: int = 5_000_000
-    image_pixels: int = 40_000_000
-    nesting: int = 40
 
 
 @dataclass(frozen=True, slots=True)

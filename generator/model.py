@@ -349,10 +349,20 @@ class CourseInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits (`limits:` in course.yml) that keep a hostile or broken input from exhausting the machine."""
+
+    chapter_bytes: int = 5_000_000
+    image_pixels: int = 40_000_000
+    nesting: int = 40
+
+
+@dataclass(frozen=True, slots=True)
 class Course:
     info: CourseInfo
     root: Path
     chapters: tuple[Chapter, ...]
+    limits: Limits = field(default_factory=Limits)
 
     def blocks(self) -> Iterator[tuple[Chapter, Block]]:
         """Yield every block of the course with its chapter."""

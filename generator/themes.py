@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from generator.errors import ThemeError
 
@@ -69,7 +70,8 @@ class Theme:
     @cached_property
     def environment(self) -> jinja2.Environment:
         loader = jinja2.FileSystemLoader([str(folder) for folder in self.folders])
-        return jinja2.Environment(
+        # Sandboxed: a theme can come with a course from anyone, and must not run code.
+        return SandboxedEnvironment(
             loader=loader,
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -88,6 +90,8 @@ class Theme:
             raise ThemeError(f"template `{error.name}` not found in the theme") from None
         except jinja2.UndefinedError as error:
             raise ThemeError(f"{template_name}: {error.message}") from None
+        except SecurityError as error:
+            raise ThemeError(f"{template_name}: not allowed in a theme: {error}") from None
 
     def messages(self, language: str) -> Mapping[str, str]:
         """Return the theme's labels in `language` (falling back to English for missing ones)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -9,8 +10,8 @@ import yaml
 from markdown_it.tree import SyntaxTreeNode
 
 from generator.config import Config, slugify_title
-from generator.errors import ConfigError, ContentError
-from generator.model import Chapter, Course, CourseInfo, Footnote, Location, Section, plain_text
+from generator.errors import ConfigError, ContentError, warn
+from generator.model import Callout, Chapter, Course, CourseInfo, Footnote, Location, Section, plain_text
 from generator.parse.anchors import AnchorRegistry, unicode_slug
 from generator.parse.blocks import BlockBuilder
 from generator.parse.markdown import markdown_parser
@@ -31,7 +32,7 @@ def parse_course(config: Config) -> Course:
         version=config.version,
         date=config.date,
     )
-    return Course(info, config.root, chapters)
+    return Course(info, config.root, chapters, config.limits)
 
 
 def chapter_paths(config: Config) -> list[Path]:
@@ -42,12 +43,21 @@ def chapter_paths(config: Config) -> list[Path]:
     if config.chapters:
         paths = [root / name for name in config.chapters]
         for path in paths:
-            if not path.exists():
+            if not os.path.exists(path):  # not Path.exists, which raises on a name too long
                 raise ConfigError(f"chapter listed in course.yml not found: {path}", root / "course.yml")
     else:
         paths = sorted(p for p in root.glob("*.md") if p.name.lower() != "readme.md")
     if not paths:
         raise ContentError("no Markdown chapters (*.md) in the course folder", root)
+    real_root = root.resolve()
+    for path in paths:
+        try:
+            real = path.resolve()
+        except RuntimeError:
+            raise ContentError("is a loop of symbolic links", path) from None
+        # The build reads nothing outside the course: not `../x.md`, not a symlink pointing out.
+        if real_root not in real.parents:
+            raise ContentError("chapter is outside the course folder (a symlink or `..` path?)", path)
     stems: dict[str, Path] = {}
     for path in paths:
         if path.stem in stems:
@@ -60,11 +70,13 @@ def read_chapter_text(path: Path, max_bytes: int) -> str:
     """Return a chapter's text, refusing what is not a readable UTF-8 text file of sane size."""
     if path.is_dir():
         raise ContentError("is a folder, not a Markdown file", path)
+    if not path.is_file():  # a pipe or a device would block the build or never end
+        raise ContentError("is not a regular file", path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise ContentError(
-                f"chapter is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB "
+                f"chapter is {size:,} bytes, over the limit of {max_bytes:,} "
                 "(set `limits: {chapter_bytes: …}` in course.yml to raise it)",
                 path,
             )
@@ -87,6 +99,8 @@ def read_chapter_text(path: Path, max_bytes: int) -> str:
 def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
     """Return one chapter: its `#` title, front matter and `##` sections."""
     text = read_chapter_text(path, config.limits.chapter_bytes)
+    if not text.strip():
+        raise ContentError("chapter is empty (it needs at least a `# Title` line)", Location(path, 1))
     tokens = markdown_parser(config.limits.nesting).parse(text)
     tree = SyntaxTreeNode(tokens)
     anchors = AnchorRegistry()
@@ -139,7 +153,7 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
     duration = meta.get("duration", "")
     if not isinstance(duration, (str, int, float)):
         raise ContentError("front matter `duration` must be a text such as `2 h`", Location(path, 2))
-    return Chapter(
+    chapter = Chapter(
         path=path,
         number=number,
         title=title,
@@ -151,6 +165,22 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
         meta=dict(meta),
         footnotes=footnotes,
     )
+    _warn_loose_solutions(chapter)
+    return chapter
+
+
+def _warn_loose_solutions(chapter: Chapter) -> None:
+    """Warn about each solution that belongs to no exercise: it is printed where it stands."""
+    blocks = list(chapter.blocks())
+    attached = {id(block.solution) for block in blocks if isinstance(block, Callout) and block.solution is not None}
+    for block in blocks:
+        if isinstance(block, Callout) and block.kind == "solution" and id(block) not in attached:
+            warn(
+                block.location,
+                "W-loose-solution",
+                "solution outside any exercise, printed where it stands in both editions: "
+                "put it right after (or inside) its `::: exercise`",
+            )
 
 
 def _front_matter(node: SyntaxTreeNode, path: Path) -> Mapping[str, object]:

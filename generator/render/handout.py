@@ -55,4 +55,5 @@ def render_handout(course: Course, theme: Theme, options: HandoutOptions) -> byt
         base_url=course.root.resolve(),
         allowed=(course.root, *theme.folders),
         identifier=f"{course.info.slug}-handout-{options.edition}",
+        max_pixels=course.limits.image_pixels,
     )

@@ -53,6 +53,9 @@ SHORT_CODE_LINES = 15
 _IMAGE_PROBLEMS = {
     "outside": ("W-image-outside", "image outside the course folder refused: {src}"),
     "unsupported": ("W-image-format", "not an image format the build can embed: {src}"),
+    "unreadable": ("W-image-unreadable", "image {src} cannot be used: {detail}"),
+    "too-large": ("W-image-too-large", "image {src} refused: {detail}"),
+    "unsafe": ("W-image-unsafe", "image {src} refused: {detail}"),
 }
 
 
@@ -214,12 +217,12 @@ class HtmlFragments:
 
     def image_source(self, chapter: Chapter, src: str, location: Location) -> str | None:
         """Return a `file:` URL for a readable local image, warning once about any other."""
-        located = locate_image(src, chapter.path, self.course.root)
+        located = locate_image(src, chapter.path, self.course.root, self.course.limits.image_pixels)
         if located.path is not None:
             return located.path.as_uri()
         if located.problem in _IMAGE_PROBLEMS:
             code, message = _IMAGE_PROBLEMS[located.problem]
-            warn(location, code, message.format(src=src))
+            warn(location, code, message.format(src=src, detail=located.detail))
         return None
 
     def table(self, chapter: Chapter, table: Table) -> Markup:

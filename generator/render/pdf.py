@@ -7,31 +7,47 @@ that write no PDF start fast.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import warn
-from generator.render.assets import is_inside
+from generator.render.assets import DEFAULT_IMAGE_PIXELS, ImageRefused, check_raster, is_inside
 
 
-def confined_fetcher(allowed: tuple[Path, ...]):
-    """Return a WeasyPrint URL fetcher serving `data:` URIs and files inside `allowed`, and nothing else."""
-    from weasyprint.urls import URLFetcher
+def confined_fetcher(allowed: tuple[Path, ...], max_pixels: int = DEFAULT_IMAGE_PIXELS):
+    """Return a WeasyPrint URL fetcher serving `data:` URIs and files inside `allowed`, and nothing else.
+
+    A raster image of more than `max_pixels` is refused too, wherever it comes
+    from (an SVG's `<image>`, a stylesheet), before WeasyPrint decodes it.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     folders = tuple(folder.resolve() for folder in allowed)
 
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            scheme = urlsplit(url).scheme.lower()
-            if scheme == "data":
-                return super().fetch(url, headers)
-            if scheme == "file":
-                path = Path(unquote(urlsplit(url).path))
-                if is_inside(path, folders) and path.is_file():
-                    return super().fetch(url, headers)
-            warn(None, "W-fetch-refused", f"refused to load {url} (only files inside the course and theme are read)")
-            raise ValueError(f"refused: {url}")
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            # `file://host/…` would make urllib look the host up: only local file URLs are read.
+            local = scheme == "file" and parts.netloc in ("", "localhost")
+            path = Path(unquote(parts.path))
+            # A regular file (a pipe would block the build); os.path.isfile is False for a name too long.
+            if scheme == "data" or local and os.path.isfile(path) and is_inside(path, folders):
+                response = super().fetch(url, headers)
+                data = response.read()
+                response.close()
+                try:
+                    check_raster(io.BytesIO(data), max_pixels)
+                except ImageRefused as refusal:
+                    if refusal.problem == "too-large":
+                        warn(None, "W-image-too-large", f"refused to load {url[:200]}: {refusal}")
+                        raise ValueError(f"refused: {url[:200]}") from None
+                return URLFetcherResponse(response.url, data, response.headers, response.status)
+            warn(None, "W-fetch-refused", f"refused to load {url[:200]} (only files inside the course and theme are read)")
+            raise ValueError(f"refused: {url[:200]}")
 
     return ConfinedFetcher(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False)
 
@@ -46,7 +62,13 @@ class _WeasyPrintWarnings(logging.Handler):
 
 
 def html_to_pdf(
-    html: str, stylesheets: list[Path], base_url: Path, allowed: tuple[Path, ...], identifier: str, page_limit: int = 0
+    html: str,
+    stylesheets: list[Path],
+    base_url: Path,
+    allowed: tuple[Path, ...],
+    identifier: str,
+    page_limit: int = 0,
+    max_pixels: int = DEFAULT_IMAGE_PIXELS,
 ) -> bytes:
     """Return the PDF for `html`, styled by `stylesheets`, loading resources only from `allowed`.
 
@@ -54,7 +76,7 @@ def html_to_pdf(
     """
     import weasyprint
 
-    fetcher = confined_fetcher(allowed)
+    fetcher = confined_fetcher(allowed, max_pixels)
     logger = logging.getLogger("weasyprint")
     handler = _WeasyPrintWarnings()
     logger.addHandler(handler)
