@@ -76,17 +76,21 @@ def html_to_pdf(
     """
     import weasyprint
 
+    from weasyprint.text.fonts import FontConfiguration
+
     fetcher = confined_fetcher(allowed, max_pixels)
     logger = logging.getLogger("weasyprint")
     handler = _WeasyPrintWarnings()
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
+        # Without a font configuration WeasyPrint ignores @font-face: the theme's fonts would not be used.
+        fonts = FontConfiguration()
+        css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts) for path in stylesheets]
         document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
         # A fixed identifier (instead of a random one) keeps two builds of the same input identical.
         pdf_id = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
-        laid_out = document.render(stylesheets=css)
+        laid_out = document.render(stylesheets=css, font_config=fonts)
         if page_limit and len(laid_out.pages) > page_limit:
             warn(None, "W-page-limit", f"{identifier} takes {len(laid_out.pages)} pages, more than {page_limit}")
         return laid_out.write_pdf(pdf_identifier=pdf_id)
