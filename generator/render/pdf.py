@@ -34,8 +34,9 @@ def confined_fetcher(allowed: tuple[Path, ...], max_pixels: int = DEFAULT_IMAGE_
             # `file://host/…` would make urllib look the host up: only local file URLs are read.
             local = scheme == "file" and parts.netloc in ("", "localhost")
             path = Path(unquote(parts.path))
+            inside = local and is_inside(path, folders)
             # A regular file (a pipe would block the build); os.path.isfile is False for a name too long.
-            if scheme == "data" or local and os.path.isfile(path) and is_inside(path, folders):
+            if scheme == "data" or inside and os.path.isfile(path):
                 response = super().fetch(url, headers)
                 data = response.read()
                 response.close()
@@ -46,7 +47,8 @@ def confined_fetcher(allowed: tuple[Path, ...], max_pixels: int = DEFAULT_IMAGE_
                         warn(None, "W-image-too-large", f"refused to load {url[:200]}: {refusal}")
                         raise ValueError(f"refused: {url[:200]}") from None
                 return URLFetcherResponse(response.url, data, response.headers, response.status)
-            warn(None, "W-fetch-refused", f"refused to load {url[:200]} (only files inside the course and theme are read)")
+            why = "not a file" if inside else "only files inside the course and theme are read"
+            warn(None, "W-fetch-refused", f"refused to load {url[:200]} ({why})")
             raise ValueError(f"refused: {url[:200]}")
 
     return ConfinedFetcher(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False)
