@@ -240,6 +240,8 @@ _PENDING: list[Job] = []
 def render_jobs(jobs: list[Job], workers: int, progress: Callable[[str, int, int], None] | None) -> dict[str, bytes]:
     """Return every job's bytes, rendering in up to `workers` processes."""
     rendered: dict[str, bytes] = {}
+    if progress and jobs:
+        progress("", 0, len(jobs))
     if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             rendered[job.relative_path] = job.render()

@@ -127,8 +127,9 @@ def _run_build(options, quiet: bool, counter: _ReportHandler) -> None:
         if bar is None:
             bar = click.progressbar(length=total, label="rendering", file=sys.stderr, show_pos=True)
             bar.__enter__()
-        bar.label = relative
-        bar.update(1)
+        if relative:
+            bar.label = f"done {relative}"
+            bar.update(1)
 
     try:
         result = run_build(options, progress)
