@@ -141,6 +141,16 @@ def test_bundled_sheet_fits_two_landscape_pages_without_warnings(bundled):
     assert warnings == []
 
 
+def test_bundled_sheet_fits_two_pages_on_letter_paper_too(tmp_path):
+    config, course, theme = load(BuildOptions(course_dir=CONTENT, paper="letter"))
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render_cheatsheet(course, theme, CheatsheetOptions.from_config(config)))
+    reader = PdfReader(path)
+    assert len(reader.pages) <= 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width), 1), round(float(box.height), 1)) == LETTER_LANDSCAPE
+
+
 def test_bundled_sheet_text_is_never_below_7_5_pt(bundled):
     assert smallest_font(bundled[0]) >= 7.5 - 0.01
 
