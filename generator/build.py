@@ -28,7 +28,7 @@ from generator.parse import parse_course
 from generator.render.assets import locate_image
 from generator.themes import Theme, resolve_theme_dir
 
-FORMATS = ("handout", "cheatsheet")
+FORMATS = ("handout", "cheatsheet", "slides")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,24 @@ def cheatsheet_jobs(config: Config, course: Course, theme: Theme, options: Build
     return [Job(f"{course.info.slug}-cheatsheet.pdf", lambda: render_cheatsheet(course, theme, sheet), key=commands + repr(sheet))]
 
 
-RENDERERS = {"handout": handout_jobs, "cheatsheet": cheatsheet_jobs}
+def slides_jobs(config: Config, course: Course, theme: Theme, options: BuildOptions) -> list[Job]:
+    from functools import partial
+
+    from generator.render.slides import SlideDecks
+
+    decks = SlideDecks(course, theme, created=document_date(config))
+    slug, everything, key = course.info.slug, chapter_files(course, course.chapters), repr(course.info)
+    jobs = [
+        Job(f"{slug}-slides.pptx", decks.course_pptx, everything, key),
+        Job(f"{slug}-slides.pdf", decks.course_pdf, everything, key),
+    ]
+    for chapter in course.chapters:
+        files = chapter_files(course, [chapter])
+        jobs.append(Job(f"slides/{chapter.stem}.pptx", partial(decks.chapter_pptx, chapter), files, f"{key}{chapter.number}"))
+    return jobs
+
+
+RENDERERS = {"handout": handout_jobs, "cheatsheet": cheatsheet_jobs, "slides": slides_jobs}
 
 
 def lint(config: Config, course: Course, stop_on_errors: bool) -> dict[str, int]:

@@ -1,0 +1,174 @@
+"""Text fit from real font metrics: how many lines a paragraph takes, and how tall a frame is.
+
+Widths come from the advance widths in the deck's own font files (the bundled
+DejaVu TTFs, read with fontTools), so an estimate is a measurement, not a guess
+per character. Lines break the way PowerPoint and LibreOffice break them: at
+spaces, greedily, and inside a word only when the word alone is wider than the
+line. Kerning is left out, which can only make a line look wider than it is.
+See docs/slides.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+SANS = "DejaVu Sans"
+MONO = "DejaVu Sans Mono"
+
+# (family, bold, italic) -> file in the theme's `fonts/` folder. The monospace family has no
+# bold oblique; its bold has the same advance widths.
+FONT_FILES = {
+    (SANS, False, False): "DejaVuSans.ttf",
+    (SANS, True, False): "DejaVuSans-Bold.ttf",
+    (SANS, False, True): "DejaVuSans-Oblique.ttf",
+    (SANS, True, True): "DejaVuSans-BoldOblique.ttf",
+    (MONO, False, False): "DejaVuSansMono.ttf",
+    (MONO, True, False): "DejaVuSansMono-Bold.ttf",
+    (MONO, False, True): "DejaVuSansMono-Oblique.ttf",
+    (MONO, True, True): "DejaVuSansMono-Bold.ttf",
+}
+
+# Single line spacing as a multiple of the font size. PowerPoint sets a "single" line at about
+# 1.2 em; LibreOffice uses the font's ascent plus descent (1.164 em for DejaVu). The larger wins.
+MIN_LINE_SPACING = 1.2
+# Widths are inflated a little so that a renderer's rounding never wraps a line we counted as one.
+WIDTH_SAFETY = 1.02
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font file's advance widths (in em) and line height (in em)."""
+
+    advances: dict[int, float]
+    line_height: float
+
+    @classmethod
+    @cache
+    def load(cls, path: Path) -> Face:
+        font = TTFont(str(path), lazy=True)
+        units = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        advances = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+        hhea, os2 = font["hhea"], font["OS/2"]
+        ascent_descent = max(hhea.ascent - hhea.descent, os2.usWinAscent + os2.usWinDescent) / units
+        return cls(advances, max(MIN_LINE_SPACING, ascent_descent))
+
+    def advance(self, char: str) -> float:
+        # A character the font lacks is drawn from a fallback font: count it a full em.
+        return self.advances.get(ord(char), 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text in one face and size (points)."""
+
+    text: str
+    size: float
+    family: str = SANS
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    """A paragraph as a frame lays it out: spans, indents and spacing in points.
+
+    `left` is where every line starts (after a bullet); `first` shifts the first
+    line (negative for a hanging bullet, which sits in the margin and takes no width).
+    `size` is the size of an empty paragraph's line.
+    """
+
+    spans: tuple[Span, ...]
+    size: float
+    left: float = 0.0
+    first: float = 0.0
+    space_before: float = 0.0
+    bulleted: bool = False
+
+
+class Fonts:
+    """The faces of the deck, read from a theme's font folder, with the measures already taken."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._faces: dict[tuple[str, bool, bool], Face] = {}
+        self._lines: dict[tuple[Para, float], int] = {}
+
+    def face(self, family: str, bold: bool, italic: bool) -> Face:
+        key = (family, bold, italic)
+        if key not in self._faces:
+            name = FONT_FILES.get(key, FONT_FILES[(SANS, bold, italic)])
+            self._faces[key] = Face.load(self.folder / name)
+        return self._faces[key]
+
+    def width(self, span: Span) -> float:
+        """Return the width of a span on one line, in points."""
+        face = self.face(span.family, span.bold, span.italic)
+        return sum(face.advance(c) for c in span.text) * span.size * WIDTH_SAFETY
+
+    def line_height(self, para: Para) -> float:
+        sizes = [(s.size, s.family, s.bold, s.italic) for s in para.spans if s.text] or [(para.size, SANS, False, False)]
+        return max(size * self.face(family, bold, italic).line_height for size, family, bold, italic in sizes)
+
+    def lines(self, para: Para, width: float) -> int:
+        """Return how many lines `para` takes in a frame `width` points wide (inside its insets)."""
+        key = (replace(para, space_before=0.0), width)
+        if key not in self._lines:
+            self._lines[key] = self._count_lines(para, width)
+        return self._lines[key]
+
+    def _count_lines(self, para: Para, width: float) -> int:
+        chars: list[str] = []
+        widths: list[float] = []
+        for span in para.spans:
+            face = self.face(span.family, span.bold, span.italic)
+            scale = span.size * WIDTH_SAFETY
+            for char in span.text:
+                chars.append(char)
+                widths.append(face.advance(char) * scale)
+        rest = width - para.left
+        available = rest - (0.0 if para.bulleted else para.first)
+        count, x, i, n = 1, 0.0, 0, len(chars)
+        while i < n:
+            if chars[i] == "\n":
+                count, x, available, i = count + 1, 0.0, rest, i + 1
+                continue
+            j = i
+            while j < n and chars[j] not in " \n":
+                j += 1
+            k = j
+            while k < n and chars[k] == " ":
+                k += 1
+            word, spaces = sum(widths[i:j]), sum(widths[j:k])
+            if x + word <= available:
+                x += word + spaces  # trailing spaces may hang past the edge, as in every renderer
+            elif x > 0:
+                count, x, available = count + 1, 0.0, rest
+                continue  # the same word again, on a fresh line
+            else:  # a word wider than the whole line breaks between characters
+                for w in widths[i:j]:
+                    if x + w > available and x > 0:
+                        count, x, available = count + 1, 0.0, rest
+                    x += w
+                x += spaces
+            i = k
+        return count
+
+    def height(self, para: Para, width: float) -> float:
+        """Return the height of one paragraph, its space before included."""
+        return para.space_before + self.lines(para, width) * self.line_height(para)
+
+    def text_height(self, paras: Iterable[Para], width: float) -> float:
+        """Return the height of paragraphs stacked in a frame whose text area is `width` wide."""
+        return sum(self.height(para, width) for para in paras)
+
+
+@cache
+def fonts_in(folder: Path) -> Fonts:
+    """Return the fonts of the theme folder `folder` (the one holding `fonts/`)."""
+    return Fonts(folder)

@@ -1,0 +1,514 @@
+"""The slide plan as an editable PowerPoint deck, filled into the theme's template.
+
+Every word is native text in a placeholder cloned from a named layout of the
+template (`slides.pptx`), so a teacher can restyle the deck from its master and
+edit anything. Only this module touches python-pptx.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import replace
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+
+from xml.sax.saxutils import escape
+
+from lxml import etree
+from pptx import Presentation
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+from generator.errors import ThemeError
+from generator.model import Text
+from generator.render.fit import MONO
+from generator.render.slides import (
+    TEXT_INSETS,
+    Box,
+    CodeFrame,
+    Deck,
+    ImageFrame,
+    Insets,
+    Slide,
+    SlideMetrics,
+    TableFrame,
+    TextFrame,
+    TextPara,
+    TextRun,
+    text_runs,
+)
+from generator.themes import Theme
+
+TEMPLATE = "slides.pptx"
+LAYOUT_NAMES = {
+    "cover": "Course title",
+    "chapter": "Chapter title",
+    "content": "Content",
+    "exercise": "Exercise",
+    "solution": "Solution",
+    "keypoints": "Key points",
+}
+EMU_PER_PT = 12700
+FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# A fixed field id: PowerPoint only needs it to be a GUID, and a random one would change every build.
+SLIDE_NUMBER_FIELD = "{6C5A2E3B-8F0D-4B8E-9A41-5D2C7E0B1F93}"
+
+# Pygments token classes (short CSS names) to colour, bold, italic; tuned for a light code box.
+_TOKEN_STYLES = {
+    "k": ("0550AE", True, False),
+    "n": ("1F2328", False, False),
+    "nt": ("116329", True, False),
+    "nb": ("8250DF", False, False),
+    "bp": ("8250DF", False, False),
+    "nf": ("8250DF", False, False),
+    "nc": ("8250DF", False, False),
+    "nv": ("953800", False, False),
+    "vg": ("953800", False, False),
+    "vi": ("953800", False, False),
+    "vc": ("953800", False, False),
+    "m": ("953800", False, False),
+    "il": ("953800", False, False),
+    "s": ("0A3069", False, False),
+    "dl": ("0A3069", False, False),
+    "c": ("6E7781", False, True),
+    "gp": ("6E7781", True, False),
+    "go": ("57606A", False, False),
+    "err": ("1F2328", False, False),
+}
+CODE_TEXT = "1F2328"
+CODE_TITLE = "57606A"
+# Callout boxes: (fill, line, dashed).
+_BOX_STYLES = {
+    "tip": ("EAF5EE", "2F855A", False),
+    "warning": ("FDF0E6", "C05621", False),
+    "hint": ("EAF1FA", "2B6CB0", False),
+    "callout": ("F4F6F8", "8C959F", False),
+    "placeholder": ("F6F6F6", "555555", True),
+}
+_LANGUAGES = {"es": "es-ES", "en": "en-US", "ca": "ca-ES", "gl": "gl-ES", "eu": "eu-ES", "fr": "fr-FR", "pt": "pt-PT"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def token_style(css: str) -> tuple[str, bool, bool]:
+    """Return (colour, bold, italic) for a Pygments short class, falling back on its family ("kd" → "k")."""
+    for key in (css, css[:2], css[:1]):
+        if key in _TOKEN_STYLES:
+            return _TOKEN_STYLES[key]
+    return (CODE_TEXT, False, False)
+
+
+def _pt(emu: int | None) -> float:
+    return (emu or 0) / EMU_PER_PT
+
+
+def _box(shape) -> Box:
+    return Box(_pt(shape.left), _pt(shape.top), _pt(shape.width), _pt(shape.height))
+
+
+def _template(theme: Theme) -> Path:
+    return theme.find(TEMPLATE)
+
+
+def _layouts(prs) -> dict:
+    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    missing = [name for name in LAYOUT_NAMES.values() if name not in layouts]
+    if missing:
+        raise ThemeError(f"the slide template has no layout named `{missing[0]}`", None)
+    return layouts
+
+
+def _placeholders(layout) -> dict:
+    return {ph.name: ph for ph in layout.placeholders}
+
+
+def _list_size(shape, fallback: float) -> float:
+    """Return the first-level text size a layout placeholder sets, in points."""
+    found = shape.element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr/@sz")
+    return int(found[0]) / 100 if found else fallback
+
+
+@cache
+def _metrics(path: Path, stamp: tuple[int, int]) -> SlideMetrics:
+    try:
+        prs = Presentation(str(path))
+    except Exception as error:  # noqa: BLE001 — python-pptx raises many kinds on a file that is no deck
+        raise ThemeError(f"the slide template is not a PowerPoint deck ({type(error).__name__}: {error})", path) from None
+    layouts = _layouts(prs)
+    default = SlideMetrics()
+    try:
+        content = _placeholders(layouts["Content"])
+        chapter = _placeholders(layouts["Chapter title"])
+        cover = _placeholders(layouts["Course title"])
+        master_title = prs.slide_master.element.xpath("./p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")
+        title_size = int(master_title[0]) / 100 if master_title else default.title_size
+        slots = [
+            min(sum(1 for name in _placeholders(layouts[n]) if name.startswith(prefix)) for n in ("Content", "Exercise", "Solution", "Key points"))
+            for prefix in ("Text ", "Code ")
+        ]
+        return SlideMetrics(
+            width=_pt(prs.slide_width),
+            height=_pt(prs.slide_height),
+            title=_box(content["Title"]),
+            body=_box(content["Text 1"]),
+            chapter_label=_box(chapter["Chapter label"]),
+            chapter_title=_box(chapter["Title"]),
+            chapter_body=_box(chapter["Objectives"]),
+            cover_title=_box(cover["Title"]),
+            cover_subtitle=_box(cover["Subtitle"]),
+            title_size=_list_size(content["Title"], title_size),
+            text_size=_list_size(content["Text 1"], default.text_size),
+            code_size=_list_size(content["Code 1"], default.code_size),
+            table_size=_list_size(content["Table"], default.table_size),
+            chapter_title_size=_list_size(chapter["Title"], default.chapter_title_size),
+            cover_title_size=_list_size(cover["Title"], default.cover_title_size),
+            subtitle_size=_list_size(cover["Subtitle"], default.subtitle_size),
+            text_slots=slots[0],
+            code_slots=slots[1],
+        )
+    except KeyError as error:
+        raise ThemeError(f"the slide template lacks the placeholder {error}", path) from None
+
+
+def template_metrics(theme: Theme) -> SlideMetrics:
+    """Return the geometry and type sizes of the theme's slide template."""
+    path = _template(theme)
+    stat = path.stat()
+    return _metrics(path, (stat.st_size, stat.st_mtime_ns))
+
+
+@cache
+def _picture(path: Path, stamp: tuple[int, int]) -> bytes:
+    """Return an image as PNG or JPEG bytes: SVG rasterised, other formats converted."""
+    from PIL import Image as PILImage
+
+    raw = path.read_bytes()
+    if path.suffix.lower() == ".svg":
+        import cairosvg
+
+        # Bytes, not a URL, and unsafe=False: the SVG may not pull in any other file.
+        return cairosvg.svg2png(bytestring=raw, output_width=1600, unsafe=False)
+    with PILImage.open(io.BytesIO(raw)) as image:
+        if image.format in ("PNG", "JPEG"):
+            return raw
+        converted = io.BytesIO()
+        image.convert("RGBA").save(converted, "PNG")
+        return converted.getvalue()
+
+
+def picture_bytes(path: Path) -> bytes:
+    stat = path.stat()
+    return _picture(path, (stat.st_size, stat.st_mtime_ns))
+
+
+_NAMESPACES = (
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+)
+_TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # the template's default table style
+_ALIGN = {"center": "ctr", "right": "r"}
+
+
+def _x(text: str) -> str:
+    """Return text escaped for XML, minus the control characters XML cannot hold."""
+    return escape(_CONTROL.sub("", text))
+
+
+def _emu(points: float) -> int:
+    return round(points * EMU_PER_PT)
+
+
+def _xfrm(box: Box, tag: str = "a:xfrm") -> str:
+    return f'<{tag}><a:off x="{_emu(box.x)}" y="{_emu(box.y)}"/><a:ext cx="{_emu(box.w)}" cy="{_emu(box.h)}"/></{tag}>'
+
+
+def _body_pr(insets: Insets, anchor: str | None = "t") -> str:
+    anchor_attr = f' anchor="{anchor}"' if anchor else ""
+    return (
+        f'<a:bodyPr wrap="square" lIns="{_emu(insets.left)}" tIns="{_emu(insets.top)}" rIns="{_emu(insets.right)}" '
+        f'bIns="{_emu(insets.bottom)}"{anchor_attr}><a:noAutofit/></a:bodyPr>'
+    )
+
+
+def _fill(colour: str) -> str:
+    return f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
+
+
+def _outline(fill: str | None, line: str, dashed: bool = False) -> str:
+    dash = '<a:prstDash val="dash"/>' if dashed else ""
+    return f'{_fill(fill) if fill else ""}<a:ln w="{_emu(1.25)}">{_fill(line)}{dash}</a:ln>'
+
+
+class _DeckWriter:
+    """Writes the slides of a plan into a copy of the template.
+
+    python-pptx manages the package (parts, relationships, images, notes); the
+    shapes themselves are written as XML, which is many times faster than
+    setting every property through the object model.
+    """
+
+    def __init__(self, deck: Deck, template: Path):
+        self.deck = deck
+        self.prs = Presentation(str(template))
+        self.layouts = _layouts(self.prs)
+        self.lang = _LANGUAGES.get(deck.info.language, deck.info.language)
+        self.placeholders = {name: _placeholders(layout) for name, layout in self.layouts.items()}
+
+    def write(self, created: str, title: str) -> bytes:
+        for number, slide in enumerate(self.deck.slides, 1):
+            self.slide(slide, number)
+        self.properties(created, title)
+        buffer = io.BytesIO()
+        self.prs.save(buffer)
+        return deterministic_zip(buffer.getvalue())
+
+    def properties(self, created: str, title: str) -> None:
+        core = self.prs.core_properties
+        info = self.deck.info
+        core.title = title
+        core.author = info.author
+        core.subject = info.subtitle
+        core.language = self.lang
+        core.last_modified_by = "Aula"
+        core.revision = 1
+        core.comments = ""
+        stamp = FIXED_DATE
+        if created:
+            try:
+                stamp = datetime.fromisoformat(created.replace("Z", "+00:00"))
+            except ValueError:
+                pass
+        core.created = core.modified = stamp.replace(tzinfo=None)
+
+    # --- slides -----------------------------------------------------------
+
+    def slide(self, plan: Slide, number: int) -> None:
+        layout = self.layouts[LAYOUT_NAMES[plan.layout]]
+        # A blank slide on the layout; only the placeholders used are added, below.
+        rId, slide = self.prs.part.add_slide(layout)
+        self.prs.slides._sldIdLst.add_sldId(rId)
+        self.target, self.available, self.next_id = slide, self.placeholders[layout.name], 2
+        self.used: dict[str, int] = {}
+        shapes = [self.text_shape("Title", None, [TextPara(plan.title, plan.title_size)], TEXT_INSETS, anchor=None)]
+        if plan.layout == "cover":
+            paras = [TextPara((Text(line),), plan.subtitle_size, space_before=plan.subtitle_size * 0.3) for line in plan.subtitle]
+            shapes.append(self.text_shape("Subtitle", None, paras, TEXT_INSETS))
+        elif plan.layout == "chapter":
+            label = [TextPara((Text(plan.subtitle[0]),), plan.subtitle_size, "label")]
+            shapes.append(self.text_shape("Chapter label", None, label, TEXT_INSETS, anchor="b"))
+            shapes += [self.text_shape("Objectives", frame.box, frame.paras, frame.insets) for frame in plan.frames]
+        else:
+            shapes += [self.frame(frame) for frame in plan.frames]
+        if plan.layout != "cover":
+            shapes += self.footer(number)
+        tree = etree.fromstring(f"<p:spTree {_NAMESPACES}>{''.join(shapes)}</p:spTree>")
+        spTree = slide.shapes._spTree
+        for shape in list(tree):
+            spTree.append(shape)
+        if plan.notes:
+            slide.notes_slide.notes_text_frame.text = "\n".join(_CONTROL.sub("", line) for line in plan.notes)
+
+    def placeholder(self, name: str) -> tuple[int, str, str]:
+        """Return a new shape id, the name and the `<p:ph>` of the layout placeholder `name`."""
+        if name not in self.available:
+            raise ThemeError(f"a layout of the slide template has no placeholder named `{name}`")
+        ph = self.available[name].element.xpath("./*[1]/p:nvPr/p:ph")[0]
+        attributes = "".join(f' {key}="{escape(value)}"' for key, value in ph.attrib.items())
+        shape_id = self.next_id
+        self.next_id += 1
+        return shape_id, name, f"<p:ph{attributes}/>"
+
+    def slot(self, prefix: str) -> str:
+        self.used[prefix] = self.used.get(prefix, 0) + 1
+        return f"{prefix} {self.used[prefix]}"
+
+    def footer(self, number: int) -> list[str]:
+        shapes = []
+        if "Footer" in self.available:
+            shapes.append(self.text_shape("Footer", None, [TextPara((Text(self.deck.footer),), 12)], TEXT_INSETS, anchor="ctr", sizes=False))
+        if "Slide number" in self.available:
+            shape_id, name, ph = self.placeholder("Slide number")
+            field = (
+                f'<a:p><a:pPr algn="r"/><a:fld id="{SLIDE_NUMBER_FIELD}" type="slidenum"><a:rPr lang="{self.lang}"/>'
+                f"<a:t>{number}</a:t></a:fld></a:p>"
+            )
+            shapes.append(self.sp(shape_id, name, ph, None, _body_pr(TEXT_INSETS, "ctr"), field))
+        return shapes
+
+    def sp(self, shape_id: int, name: str, ph: str, box: Box | None, body_pr: str, paragraphs: str, sp_pr: str = "") -> str:
+        geometry = _xfrm(box) if box is not None else ""
+        return (
+            f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{escape(name)}"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
+            f"<p:nvPr>{ph}</p:nvPr></p:nvSpPr><p:spPr>{geometry}{sp_pr}</p:spPr>"
+            f"<p:txBody>{body_pr}<a:lstStyle/>{paragraphs or '<a:p/>'}</p:txBody></p:sp>"
+        )
+
+    def text_shape(self, name: str, box: Box | None, paras, insets: Insets, anchor: str | None = "t",
+                   sp_pr: str = "", label_colour: str = "", align: str = "", sizes: bool = True) -> str:
+        shape_id, name, ph = self.placeholder(name)
+        body = "".join(
+            self.paragraph(para if index else replace(para, space_before=0.0), label_colour, align, sizes)
+            for index, para in enumerate(paras)
+        )
+        return self.sp(shape_id, name, ph, box, _body_pr(insets, anchor), body, sp_pr)
+
+    # --- frames -----------------------------------------------------------
+
+    def frame(self, frame) -> str:
+        if isinstance(frame, TextFrame):
+            sp_pr, colour = "", ""
+            if frame.style in _BOX_STYLES:
+                fill, colour, dashed = _BOX_STYLES[frame.style]
+                sp_pr = _outline(fill, colour, dashed)
+            align = "ctr" if frame.style == "caption" else ""
+            return self.text_shape(self.slot("Text"), frame.box, frame.paras, frame.insets, sp_pr=sp_pr,
+                                   label_colour=colour, align=align)
+        if isinstance(frame, CodeFrame):
+            return self.code(frame)
+        if isinstance(frame, TableFrame):
+            return self.table(frame)
+        return self.picture(frame)
+
+    def code(self, frame: CodeFrame) -> str:
+        shape_id, name, ph = self.placeholder(self.slot("Code"))
+        paragraphs = []
+        if frame.title:
+            run = self.run(TextRun(frame.title, bold=True, code=True), frame.title_size, CODE_TITLE)
+            paragraphs.append(f"<a:p>{self.p_pr(TextPara((), frame.title_size))}{run}{self.end(frame.title_size)}</a:p>")
+        para = TextPara((), frame.size, left=frame.hang, first=-frame.hang)
+        for line in frame.lines:
+            runs = []
+            for css, text in line:
+                colour, bold, italic = token_style(css)
+                runs.append(self.run(TextRun(text, bold=bold, italic=italic, code=True), frame.size, colour, proof=False))
+            paragraphs.append(f"<a:p>{self.p_pr(para)}{''.join(runs)}{self.end(frame.size)}</a:p>")
+        sp_pr = ""
+        if frame.style == "bad":
+            sp_pr = _outline("F4F6F8", "C05621", dashed=True)
+        elif frame.style == "synopsis":
+            sp_pr = _outline("FFFFFF", "8C959F")
+        return self.sp(shape_id, name, ph, frame.box, _body_pr(frame.insets), "".join(paragraphs), sp_pr)
+
+    def table(self, frame: TableFrame) -> str:
+        shape_id, name, ph = self.placeholder("Table")
+        grid = "".join(f'<a:gridCol w="{_emu(width)}"/>' for width in frame.widths)
+        margins = (
+            f'marL="{_emu(frame.insets.left)}" marR="{_emu(frame.insets.right)}" '
+            f'marT="{_emu(frame.insets.top)}" marB="{_emu(frame.insets.bottom)}" anchor="t"'
+        )
+        rows = []
+        for r, (cells, height) in enumerate(zip((frame.header, *frame.rows), frame.heights)):
+            tcs = []
+            for c in range(len(frame.widths)):
+                para = TextPara(cells[c] if c < len(cells) else (), frame.size, "label" if r == 0 else "plain")
+                align = _ALIGN.get(frame.aligns[c], "") if c < len(frame.aligns) else ""
+                tcs.append(
+                    f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{self.paragraph(para, align=align)}</a:txBody>'
+                    f"<a:tcPr {margins}/></a:tc>"
+                )
+            rows.append(f'<a:tr h="{_emu(height)}">{"".join(tcs)}</a:tr>')
+        return (
+            f'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvGraphicFramePr>'
+            f'<a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr>{ph}</p:nvPr></p:nvGraphicFramePr>'
+            f'{_xfrm(frame.box, "p:xfrm")}<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/table">'
+            f'<a:tbl><a:tblPr firstRow="1" bandRow="1"><a:tableStyleId>{_TABLE_STYLE}</a:tableStyleId></a:tblPr>'
+            f'<a:tblGrid>{grid}</a:tblGrid>{"".join(rows)}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>'
+        )
+
+    def picture(self, frame: ImageFrame) -> str:
+        shape_id, name, ph = self.placeholder("Picture")
+        _, rId = self.target.part.get_or_add_image_part(io.BytesIO(picture_bytes(frame.path)))
+        return (
+            f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{name}" descr="{_x(frame.alt)}"/><p:cNvPicPr>'
+            f'<a:picLocks noGrp="1" noChangeAspect="1"/></p:cNvPicPr><p:nvPr>{ph}</p:nvPr></p:nvPicPr>'
+            f'<p:blipFill><a:blip r:embed="{rId}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
+            f'<p:spPr>{_xfrm(frame.box)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
+        )
+
+    # --- text ---------------------------------------------------------------
+
+    def paragraph(self, para: TextPara, label_colour: str = "", align: str = "", sizes: bool = True) -> str:
+        runs = []
+        for run in text_runs(para.inlines):
+            run = replace(run, bold=run.bold or para.bold, italic=run.italic or para.italic)
+            colour = label_colour if para.style == "label" else ""
+            runs.append(self.run(run, para.size if sizes else 0, colour))
+        return f"<a:p>{self.p_pr(para, align)}{''.join(runs)}{self.end(para.size if sizes else 0)}</a:p>"
+
+    def p_pr(self, para: TextPara, align: str = "") -> str:
+        if para.style == "bullet":
+            bullet = (
+                '<a:buClr><a:schemeClr val="accent1"/></a:buClr><a:buFont typeface="DejaVu Sans"/>'
+                f'<a:buChar char="{"•" if para.level % 2 == 0 else "–"}"/>'
+            )
+        elif para.style == "number":
+            bullet = (
+                '<a:buClr><a:schemeClr val="accent1"/></a:buClr>'
+                f'<a:buAutoNum type="arabicPeriod" startAt="{max(1, para.number)}"/>'
+            )
+        else:
+            bullet = "<a:buNone/>"
+        align_attr = f' algn="{align}"' if align else ""
+        return (
+            f'<a:pPr marL="{_emu(para.left)}" indent="{_emu(para.first)}"{align_attr}>'
+            '<a:lnSpc><a:spcPct val="100000"/></a:lnSpc>'
+            f'<a:spcBef><a:spcPts val="{round(para.space_before * 100)}"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft>'
+            f"{bullet}</a:pPr>"
+        )
+
+    def end(self, size: float) -> str:
+        size_attr = f' sz="{round(size * 100)}"' if size else ""
+        return f'<a:endParaRPr lang="{self.lang}"{size_attr}/>'
+
+    def r_pr(self, text_run: TextRun, size: float, colour: str = "", proof: bool = True) -> str:
+        attributes = f' lang="{self.lang}"'
+        if size:
+            attributes += f' sz="{round(size * 100)}"'
+        if text_run.bold:
+            attributes += ' b="1"'
+        if text_run.italic:
+            attributes += ' i="1"'
+        if text_run.strike:
+            attributes += ' strike="sngStrike"'
+        if not proof:
+            attributes += ' noProof="1"'
+        children = _fill(colour) if colour else ""
+        if text_run.code:
+            children += f'<a:latin typeface="{MONO}"/><a:cs typeface="{MONO}"/>'
+        if text_run.href:
+            rId = self.target.part.relate_to(text_run.href, RT.HYPERLINK, is_external=True)
+            children += f'<a:hlinkClick r:id="{rId}"/>'
+        return f"<a:rPr{attributes}>{children}</a:rPr>"
+
+    def run(self, text_run: TextRun, size: float, colour: str = "", proof: bool = True) -> str:
+        """Return a run's XML, a line break for each newline in its text."""
+        r_pr = self.r_pr(text_run, size, colour, proof)
+        pieces = text_run.text.split("\n")
+        parts = []
+        for index, piece in enumerate(pieces):
+            if index:
+                parts.append(f"<a:br>{r_pr}</a:br>")
+            if piece:
+                parts.append(f"<a:r>{r_pr}<a:t>{_x(piece)}</a:t></a:r>")
+        return "".join(parts)
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Return the package rewritten with fixed timestamps, so the same deck gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return output.getvalue()
+
+
+def render_pptx(deck: Deck, theme: Theme, created: str = "", title: str = "") -> bytes:
+    """Return the deck as a .pptx file built on the theme's template."""
+    return _DeckWriter(deck, _template(theme)).write(created, title or deck.info.title)

@@ -1,0 +1,334 @@
+"""The slide decks, read back: .pptx with python-pptx, the PDF deck with pypdf."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+from pptx.util import Emu
+from pypdf import PdfReader
+
+from generator.cli import main
+from generator.config import load_config
+from generator.parse import parse_course
+from generator.render.fit import MONO, SANS, Para, Span, fonts_in
+from generator.render.pptx import LAYOUT_NAMES
+from generator.render.slides import SlideDecks
+from generator.themes import Theme
+
+
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+EMU_PER_PT = 12700
+FONTS = fonts_in(Theme.load().find("fonts/DejaVuSans.ttf").parent)
+
+
+def pt(value) -> float:
+    return int(value) / EMU_PER_PT
+
+
+def read_paras(tx_body, bold: bool = False, default_size: float = 18.0) -> list[Para]:
+    """Return the paragraphs of a `txBody` as the fit estimator sees them."""
+    paras = []
+    for p in tx_body.iter(f"{A}p"):
+        p_pr = p.find(f"{A}pPr")
+        spans = []
+        for child in p:
+            if child.tag in (f"{A}r", f"{A}fld", f"{A}br"):
+                r_pr = child.find(f"{A}rPr")
+                size = int(r_pr.get("sz")) / 100 if r_pr is not None and r_pr.get("sz") else default_size
+                latin = r_pr.find(f"{A}latin") if r_pr is not None else None
+                family = MONO if latin is not None and latin.get("typeface") == MONO else SANS
+                is_bold = bold or (r_pr is not None and r_pr.get("b") == "1")
+                italic = r_pr is not None and r_pr.get("i") == "1"
+                text = "\n" if child.tag == f"{A}br" else "".join(t.text or "" for t in child.iter(f"{A}t"))
+                spans.append(Span(text, size, family, is_bold, italic))
+        end = p.find(f"{A}endParaRPr")
+        size = int(end.get("sz")) / 100 if end is not None and end.get("sz") else default_size
+        left = first = before = 0.0
+        bulleted = False
+        if p_pr is not None:
+            left, first = pt(p_pr.get("marL", 0)), pt(p_pr.get("indent", 0))
+            points = p_pr.find(f"{A}spcBef/{A}spcPts")
+            before = int(points.get("val")) / 100 if points is not None else 0.0
+            bulleted = p_pr.find(f"{A}buChar") is not None or p_pr.find(f"{A}buAutoNum") is not None
+        paras.append(Para(tuple(spans), size, left, first, before, bulleted))
+    return paras
+
+
+def overflows(prs) -> list[str]:
+    """Return, for every text frame and table cell whose estimated text is taller than its frame, where."""
+    problems = []
+    for number, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                body = shape.text_frame._txBody
+                body_pr = body.find(f"{A}bodyPr")
+                insets = [pt(body_pr.get(k, d)) for k, d in (("lIns", 91440), ("tIns", 45720), ("rIns", 91440), ("bIns", 45720))]
+                is_title = shape.is_placeholder and "TITLE" in str(shape.placeholder_format.type)
+                paras = read_paras(body, bold=is_title, default_size=12.0)
+                needed = FONTS.text_height(paras, pt(shape.width) - insets[0] - insets[2]) + insets[1] + insets[3]
+                if needed > pt(shape.height) + 0.5:
+                    problems.append(f"slide {number} {shape.name}: {needed:.1f} pt > {pt(shape.height):.1f} pt")
+            if shape.has_table:
+                widths = [pt(column.width) for column in shape.table.columns]
+                for r, row in enumerate(shape.table.rows):
+                    for c, cell in enumerate(row.cells):
+                        tc_pr = cell._tc.tcPr
+                        margins = [pt(tc_pr.get(k)) for k in ("marL", "marT", "marR", "marB")]
+                        paras = read_paras(cell._tc.txBody, bold=False)
+                        needed = FONTS.text_height(paras, widths[c] - margins[0] - margins[2]) + margins[1] + margins[3]
+                        if needed > pt(row.height) + 0.5:
+                            problems.append(f"slide {number} table cell {r},{c}: {needed:.1f} > {pt(row.height):.1f}")
+    return problems
+
+
+def outside(prs) -> list[str]:
+    width, height = prs.slide_width, prs.slide_height
+    return [
+        f"slide {number} {shape.name}"
+        for number, slide in enumerate(prs.slides, 1)
+        for shape in slide.shapes
+        if shape.left < 0 or shape.top < 0 or shape.left + shape.width > width or shape.top + shape.height > height
+    ]
+
+
+def titles(prs) -> list[str]:
+    return [slide.shapes.title.text_frame.text if slide.shapes.title is not None else "" for slide in prs.slides]
+
+
+# --- the sample course, through the command line ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(sample_copy, tmp_path_factory):
+    out = tmp_path_factory.mktemp("slides")
+    result = CliRunner().invoke(main, ["build", str(sample_copy), "-o", str(out), "--format", "slides", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+@pytest.fixture(scope="module")
+def sample_deck(built):
+    return Presentation(str(built[0] / "curso-de-muestra-slides.pptx"))
+
+
+def test_build_writes_the_course_deck_the_chapter_decks_and_the_pdf(built):
+    out, result = built
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.suffix in (".pptx", ".pdf"))
+    assert written == [
+        "curso-de-muestra-slides.pdf",
+        "curso-de-muestra-slides.pptx",
+        "slides/01-primeros-pasos.pptx",
+        "slides/02-practica.pptx",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_deck_is_16_9_built_on_named_layouts(sample_deck):
+    assert (sample_deck.slide_width, sample_deck.slide_height) == (Emu(12192000), Emu(6858000))
+    used = {slide.slide_layout.name for slide in sample_deck.slides}
+    assert used <= set(LAYOUT_NAMES.values())
+    assert {"Course title", "Chapter title", "Content", "Exercise", "Solution", "Key points"} <= used
+
+
+def test_sample_titles_in_order(sample_deck):
+    assert titles(sample_deck) == [
+        "Curso de muestra",
+        "Primeros pasos",
+        "Primeros pasos",
+        "Listas y citas",
+        "Código (1/3)",
+        "Código (2/3)",
+        "Código (3/3)",
+        "Imágenes (1/2)",
+        "Imágenes (2/2)",
+        "Tablas",
+        "Práctica",
+        "Práctica",
+        "Ejercicio 2.1: Tu primer contenedor",
+        "Solución 2.1: Tu primer contenedor",
+        "Ejercicio 2.2: Con pista",
+        "Solución 2.2: Con pista",
+        "Avisos",
+        "Ideas clave",
+    ]
+
+
+def test_chapter_decks_hold_the_chapter_slides_of_the_course_deck(built, sample_deck):
+    whole = titles(sample_deck)
+    first = Presentation(str(built[0] / "slides" / "01-primeros-pasos.pptx"))
+    second = Presentation(str(built[0] / "slides" / "02-practica.pptx"))
+    assert titles(first) + titles(second) == whole[1:]
+
+
+def test_every_word_is_text_in_a_placeholder(sample_deck):
+    for slide in sample_deck.slides:
+        for shape in slide.shapes:
+            assert shape.is_placeholder, f"{shape.name} on {slide.shapes.title.text_frame.text}"
+
+
+def test_notes_and_teacher_blocks_are_speaker_notes(sample_deck):
+    avisos = next(s for s in sample_deck.slides if s.shapes.title.text_frame.text == "Avisos")
+    notes = avisos.notes_slide.notes_text_frame.text
+    assert "dedicar cinco minutos" in notes and "olvidar -d" in notes
+    shown = " ".join(shape.text_frame.text for shape in avisos.shapes if shape.has_text_frame)
+    assert "cinco minutos" not in shown
+
+
+def test_code_runs_are_monospace_and_coloured(sample_deck):
+    codes = [shape for slide in sample_deck.slides for shape in slide.shapes if shape.name.startswith("Code ")]
+    assert codes
+    for shape in codes:
+        for paragraph in shape.text_frame.paragraphs:
+            for run in paragraph.runs:
+                assert run.font.name == MONO
+    dockerfile = next(s for s in codes if s.text_frame.text.startswith("Dockerfile"))
+    from_run = dockerfile.text_frame.paragraphs[1].runs[0]
+    assert from_run.text.strip() == "FROM" and from_run.font.bold and str(from_run.font.color.rgb) == "0550AE"
+    console = next(s for s in codes if "hello-world" in s.text_frame.text)
+    assert console.text_frame.paragraphs[0].runs[0].text == "$ "  # the prompt is kept
+
+
+def test_inline_code_is_monospace_too(sample_deck):
+    intro = sample_deck.slides[2]
+    runs = [r for shape in intro.shapes if shape.name.startswith("Text ") for p in shape.text_frame.paragraphs for r in p.runs]
+    code = next(r for r in runs if r.text == "código en línea")
+    assert code.font.name == MONO
+
+
+def test_tables_are_native_tables(sample_deck):
+    slide = next(s for s in sample_deck.slides if s.shapes.title.text_frame.text == "Tablas")
+    table = next(shape for shape in slide.shapes if shape.has_table).table
+    assert [cell.text for cell in table.rows[0].cells] == ["Orden", "Qué hace"]
+    assert [cell.text for cell in table.rows[1].cells] == ["docker ps", "Lista contenedores"]
+
+
+def test_images_keep_their_aspect_and_remote_ones_are_a_placeholder_box(sample_deck):
+    from PIL import Image
+
+    pictures = [shape for slide in sample_deck.slides for shape in slide.shapes if shape.shape_type == 14 and hasattr(shape, "image")]
+    assert len(pictures) == 2  # the SVG, rasterised, and the PNG
+    for picture in pictures:
+        with Image.open(io.BytesIO(picture.image.blob)) as image:
+            assert picture.image.content_type in ("image/png", "image/jpeg")
+            assert picture.width / picture.height == pytest.approx(image.width / image.height, rel=0.01)
+    texts = [shape.text_frame.text for slide in sample_deck.slides for shape in slide.shapes if shape.has_text_frame]
+    assert any("Imagen remota no incluida" in t and "https://example.com/diagrama.png" in t for t in texts)
+
+
+def test_footer_has_course_title_and_slide_number(sample_deck):
+    for number, slide in enumerate(sample_deck.slides, 1):
+        if slide.slide_layout.name == "Course title":
+            continue
+        names = {shape.name: shape for shape in slide.shapes}
+        assert names["Footer"].text_frame.text == "Curso de muestra"
+        field = names["Slide number"].text_frame._txBody.find(f".//{A}fld")
+        assert field.get("type") == "slidenum" and field.findtext(f"{A}t") == str(number)
+
+
+def test_nothing_outside_the_slide_and_every_text_fits_its_frame(sample_deck):
+    assert outside(sample_deck) == []
+    assert overflows(sample_deck) == []
+
+
+def test_pdf_deck_has_one_16_9_page_per_slide(built, sample_deck):
+    reader = PdfReader(built[0] / "curso-de-muestra-slides.pdf")
+    assert len(reader.pages) == len(sample_deck.slides)
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == (960.0, 540.0)
+    assert "Tu primer contenedor" in reader.pages[12].extract_text()
+    assert "docker run" in reader.pages[13].extract_text()
+
+
+# --- prose moved to the notes, end to end ---------------------------------------------
+
+
+def test_prose_too_long_for_a_slide_is_in_the_notes(make_course, tmp_path):
+    long_paragraph = (
+        "Un contenedor es un proceso aislado del resto del sistema. Comparte el núcleo con el anfitrión, "
+        "pero ve su propio sistema de ficheros, su propia red y sus propios procesos. Por eso arranca en "
+        "menos de un segundo y apenas gasta memoria, a diferencia de una máquina virtual completa."
+    )
+    course = make_course({"01-intro.md": f"# Intro\n\n## Qué es\n\n{long_paragraph}\n\n- Ligero\n- Rápido\n"})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(course), "-o", str(out), "--format", "slides", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(out / "slides" / "01-intro.pptx"))
+    slide = next(s for s in deck.slides if s.shapes.title.text_frame.text == "Qué es")
+    assert slide.notes_slide.notes_text_frame.text == long_paragraph
+    shown = [shape.text_frame.text for shape in slide.shapes if shape.name.startswith("Text ")]
+    assert shown == ["Un contenedor es un proceso aislado del resto del sistema.\nLigero\nRápido"]
+
+
+# --- the bundled course ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def course_decks():
+    if not (CONTENT / "course.yml").is_file() and not any(CONTENT.glob("*.md")):
+        pytest.skip("no bundled course")
+    course = parse_course(load_config(CONTENT))
+    decks = SlideDecks(course, Theme.load())
+    return course, decks, Presentation(io.BytesIO(decks.course_pptx()))
+
+
+def test_bundled_course_every_text_frame_fits_and_stays_on_the_slide(course_decks):
+    _, _, deck = course_decks
+    assert outside(deck) == []
+    assert overflows(deck) == []
+
+
+def test_bundled_course_code_runs_are_monospace(course_decks):
+    _, _, deck = course_decks
+    fonts = {
+        run.font.name
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.name.startswith("Code ")
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    }
+    assert fonts == {MONO}
+
+
+def test_bundled_course_slide_count_per_chapter(course_decks):
+    course, decks, deck = course_decks
+    plan = decks.planner
+    counts = [len(plan.chapter_slides(chapter)) for chapter in course.chapters]
+    assert len(deck.slides) == 1 + sum(counts)
+    starts = [index for index, slide in enumerate(deck.slides) if slide.slide_layout.name == "Chapter title"]
+    assert [b - a for a, b in zip(starts, starts[1:] + [len(deck.slides)])] == counts
+    chapter = course.chapters[0]
+    alone = Presentation(io.BytesIO(decks.chapter_pptx(chapter)))
+    assert titles(alone) == titles(deck)[1 : 1 + counts[0]]
+
+
+def test_same_input_same_bytes(course_decks):
+    course, decks, _ = course_decks
+    chapter = course.chapters[-1]
+    assert decks.chapter_pptx(chapter) == decks.chapter_pptx(chapter)
+
+
+def test_template_is_what_the_script_writes(tmp_path):
+    target = tmp_path / "slides.pptx"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "make_slide_template.py"), str(target)], check=True, capture_output=True)
+    assert target.read_bytes() == (REPO / "themes" / "default" / "slides.pptx").read_bytes()
+
+
+def test_template_layouts_and_placeholders_are_named():
+    prs = Presentation(str(REPO / "themes" / "default" / "slides.pptx"))
+    names = {layout.name: {ph.name for ph in layout.placeholders} for layout in prs.slide_layouts}
+    assert set(names) == set(LAYOUT_NAMES.values())
+    for layout in ("Content", "Exercise", "Solution", "Key points"):
+        assert {"Title", "Text 1", "Code 1", "Table", "Picture", "Footer", "Slide number"} <= names[layout]
+    assert {"Title", "Chapter label", "Objectives"} <= names["Chapter title"]
+    assert {"Title", "Subtitle"} <= names["Course title"]
