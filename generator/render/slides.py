@@ -232,7 +232,6 @@ class Slide:
     subtitle: tuple[str, ...] = ()  # the cover's lines, or a chapter's "Chapter 3 · 2 h"
     subtitle_size: float = 0.0
     anchors: tuple[str, ...] = ()  # link targets (HTML ids) that land on this slide
-    title_height: float = 0.0  # of the title's text and insets; the title sits at the foot of its box
 
     @property
     def title_text(self) -> str:
@@ -524,10 +523,7 @@ class SlidePlanner:
         lines = [line for line in lines if line]
         size = self.fit_lines([(Text(line),) for line in lines], m.cover_subtitle, m.subtitle_size, 14.0)
         title_size = self.fit_title(title, m.cover_title, m.cover_title_size, 24.0)
-        return Slide(
-            "cover", title, title_size, subtitle=tuple(lines), subtitle_size=size,
-            title_height=self.title_height(title, m.cover_title, title_size),
-        )
+        return Slide("cover", title, title_size, subtitle=tuple(lines), subtitle_size=size)
 
     def chapter_slides(self, chapter: Chapter) -> tuple[Slide, ...]:
         """Return the slides of one chapter: its title slide, its sections, exercises and key points."""
@@ -549,10 +545,6 @@ class SlidePlanner:
                 break
             size -= 2
         return max(size, floor)
-
-    def title_height(self, title: tuple[Inline, ...], box: Box, size: float) -> float:
-        width = box.w - TEXT_INSETS.left - TEXT_INSETS.right
-        return self.text_height([TextPara(title, size, "heading")], width) + TEXT_INSETS.top + TEXT_INSETS.bottom
 
     def fit_lines(self, lines: list[tuple[Inline, ...]], box: Box, size: float, floor: float) -> float:
         width = box.w - TEXT_INSETS.left - TEXT_INSETS.right
@@ -635,8 +627,7 @@ class _ChapterPlan:
                 title = (*title, Text(f" ({seen[page.run]}/{counts[page.run]})"))
             size = self.planner.fit_title(title, self.m.title, self.m.title_size, 22.0)
             slides.append(Slide(
-                page.layout, title, size, tuple(page.frames), tuple(page.notes), self.chapter,
-                anchors=tuple(page.anchors), title_height=self.planner.title_height(title, self.m.title, size),
+                page.layout, title, size, tuple(page.frames), tuple(page.notes), self.chapter, anchors=tuple(page.anchors)
             ))
         return tuple(slides)
 
@@ -713,7 +704,6 @@ class _ChapterPlan:
         self._chapter_slide = Slide(
             "chapter", chapter.title, title_size, tuple(frames), (), chapter,
             subtitle=(label,), subtitle_size=m.subtitle_size,
-            title_height=self.planner.title_height(chapter.title, m.chapter_title, title_size),
         )
         self.runs += 1
         page = _Page("chapter", chapter.title, self.runs, m.body.y, anchors=[chapter_id(chapter)])

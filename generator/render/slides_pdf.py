@@ -35,10 +35,9 @@ def box_style(box: Box, insets: Insets | None = None, border: float = 0.0) -> Ma
     return Markup(style)
 
 
-def foot_box(box: Box, height: float) -> Markup:
-    """Return CSS placing an element of `height` at the foot of `box` (a title anchored to the bottom)."""
-    height = min(height, box.h)
-    return box_style(Box(box.x, box.bottom - height, box.w, height))
+def foot_box(box: Box, page_height: float) -> Markup:
+    """Return CSS setting an element on the foot of `box`, growing upwards (a title anchored to the bottom)."""
+    return Markup(f"left: {box.x:.2f}pt; bottom: {page_height - box.bottom:.2f}pt; width: {box.w:.2f}pt;")
 
 
 def slides_html(deck: Deck, course: Course, theme: Theme, created: str = "") -> str:
