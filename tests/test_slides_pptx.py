@@ -332,3 +332,41 @@ def test_template_layouts_and_placeholders_are_named():
         assert {"Title", "Text 1", "Code 1", "Table", "Picture", "Footer", "Slide number"} <= names[layout]
     assert {"Title", "Chapter label", "Objectives"} <= names["Chapter title"]
     assert {"Title", "Subtitle"} <= names["Course title"]
+
+
+def test_extreme_content_still_fits(make_course, tmp_path):
+    """Long titles, many objectives, wide tables, long words and long code: nothing leaves its frame."""
+    objectives = "\n".join(f"  - Objetivo número {n} con una descripción bastante larga del todo" for n in range(20))
+    long_word = "x" * 300
+    table_rows = "\n".join(f"| `{long_word[:80]}` | {'palabra ' * 30} |" for _ in range(12))
+    code_lines = "\n".join(f"$ docker run --name servicio{n} " + "--env CLAVE=valor " * (n % 9) + "nginx:1.27" for n in range(120))
+    chapter = f"""---
+objectives:
+{objectives}
+---
+# {"Un título de capítulo muy largo que ocupa varias líneas " * 4}
+
+## {"Una sección con un título larguísimo " * 5}
+
+{long_word}
+
+| Orden | Descripción |
+|---|---|
+{table_rows}
+
+```console
+{code_lines}
+```
+
+- {"Un elemento de lista muy largo " * 20}
+  - {long_word}
+"""
+    course = make_course({"01-extremo.md": chapter})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(course), "-o", str(out), "--format", "slides", "-j", "1", "--no-lint"])
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(out / "slides" / "01-extremo.pptx"))
+    assert outside(deck) == []
+    assert overflows(deck) == []
+    assert titles(deck)[1].startswith("Objetivos")
+    assert len(PdfReader(next(out.glob("*-slides.pdf"))).pages) == len(Presentation(str(next(out.glob("*-slides.pptx")))).slides)

@@ -158,6 +158,7 @@ def _metrics(path: Path, stamp: tuple[int, int]) -> SlideMetrics:
             chapter_body=_box(chapter["Objectives"]),
             cover_title=_box(cover["Title"]),
             cover_subtitle=_box(cover["Subtitle"]),
+            footer=_box(content["Footer"]) if "Footer" in content else default.footer,
             title_size=_list_size(content["Title"], title_size),
             text_size=_list_size(content["Text 1"], default.text_size),
             code_size=_list_size(content["Code 1"], default.code_size),
@@ -268,9 +269,10 @@ class _DeckWriter:
     def properties(self, created: str, title: str) -> None:
         core = self.prs.core_properties
         info = self.deck.info
-        core.title = title
-        core.author = info.author
-        core.subject = info.subtitle
+        # Document properties hold at most 255 characters.
+        core.title = _CONTROL.sub("", title)[:255]
+        core.author = _CONTROL.sub("", info.author)[:255]
+        core.subject = _CONTROL.sub("", info.subtitle)[:255]
         core.language = self.lang
         core.last_modified_by = "Aula"
         core.revision = 1
@@ -328,7 +330,8 @@ class _DeckWriter:
     def footer(self, number: int) -> list[str]:
         shapes = []
         if "Footer" in self.available:
-            shapes.append(self.text_shape("Footer", None, [TextPara((Text(self.deck.footer),), 12)], TEXT_INSETS, anchor="ctr", sizes=False))
+            footer = [TextPara((Text(self.deck.footer),), self.deck.footer_size)]
+            shapes.append(self.text_shape("Footer", None, footer, TEXT_INSETS, anchor="ctr"))
         if "Slide number" in self.available:
             shape_id, name, ph = self.placeholder("Slide number")
             field = (
@@ -347,10 +350,10 @@ class _DeckWriter:
         )
 
     def text_shape(self, name: str, box: Box | None, paras, insets: Insets, anchor: str | None = "t",
-                   sp_pr: str = "", label_colour: str = "", align: str = "", sizes: bool = True) -> str:
+                   sp_pr: str = "", label_colour: str = "", align: str = "") -> str:
         shape_id, name, ph = self.placeholder(name)
         body = "".join(
-            self.paragraph(para if index else replace(para, space_before=0.0), label_colour, align, sizes)
+            self.paragraph(para if index else replace(para, space_before=0.0), label_colour, align)
             for index, para in enumerate(paras)
         )
         return self.sp(shape_id, name, ph, box, _body_pr(insets, anchor), body, sp_pr)
@@ -430,13 +433,13 @@ class _DeckWriter:
 
     # --- text ---------------------------------------------------------------
 
-    def paragraph(self, para: TextPara, label_colour: str = "", align: str = "", sizes: bool = True) -> str:
+    def paragraph(self, para: TextPara, label_colour: str = "", align: str = "") -> str:
         runs = []
         for run in text_runs(para.inlines):
             run = replace(run, bold=run.bold or para.bold, italic=run.italic or para.italic)
             colour = label_colour if para.style == "label" else ""
-            runs.append(self.run(run, para.size if sizes else 0, colour))
-        return f"<a:p>{self.p_pr(para, align)}{''.join(runs)}{self.end(para.size if sizes else 0)}</a:p>"
+            runs.append(self.run(run, para.size, colour))
+        return f"<a:p>{self.p_pr(para, align)}{''.join(runs)}{self.end(para.size)}</a:p>"
 
     def p_pr(self, para: TextPara, align: str = "") -> str:
         if para.style == "bullet":

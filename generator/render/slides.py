@@ -106,6 +106,7 @@ class SlideMetrics:
     chapter_body: Box = Box(43.2, 248.4, 873.6, 241.2)
     cover_title: Box = Box(72.0, 100.8, 816.0, 180.0)
     cover_subtitle: Box = Box(72.0, 302.4, 816.0, 172.8)
+    footer: Box = Box(43.2, 504.0, 640.0, 25.2)
     title_size: float = 32.0
     text_size: float = 22.0
     code_size: float = 20.0
@@ -113,6 +114,7 @@ class SlideMetrics:
     chapter_title_size: float = 40.0
     cover_title_size: float = 44.0
     subtitle_size: float = 22.0
+    footer_size: float = 12.0
     text_slots: int = 4
     code_slots: int = 4
 
@@ -243,7 +245,8 @@ class Deck:
     info: CourseInfo
     metrics: SlideMetrics
     slides: tuple[Slide, ...]
-    footer: str
+    footer: str  # the course title, cut short with "…" if it would not fit one line of the footer
+    footer_size: float
 
 
 # --- Inline text -------------------------------------------------------------
@@ -297,6 +300,23 @@ def fit_para(para: TextPara, first_in_frame: bool = False) -> Para:
 
 def code_para(runs: tuple[Run, ...], size: float, hang: float) -> Para:
     return Para(tuple(Span(text, size, MONO) for _, text in runs), size, left=hang, first=-hang)
+
+
+def cut_runs(line: tuple[Run, ...], most: int) -> list[tuple[Run, ...]]:
+    """Return a line of runs cut into pieces of at most `most` characters."""
+    if sum(len(text) for _, text in line) <= most:
+        return [line]
+    pieces: list[list[Run]] = [[]]
+    room = most
+    for css, text in line:
+        while text:
+            if room == 0:
+                pieces.append([])
+                room = most
+            pieces[-1].append((css, text[:room]))
+            room -= len(text[:room])
+            text = text[len(pieces[-1][-1][1]):]
+    return [tuple(piece) for piece in pieces]
 
 
 def leads_on(para: TextPara) -> bool:
@@ -512,7 +532,22 @@ class SlidePlanner:
         slides = [self.cover()] if cover else []
         for chapter in chosen:
             slides += self.chapter_slides(chapter)
-        return Deck(self.course.info, self.metrics, tuple(slides), self.course.info.title)
+        footer, size = self.fit_footer(self.course.info.title)
+        return Deck(self.course.info, self.metrics, tuple(slides), footer, size)
+
+    def fit_footer(self, text: str) -> tuple[str, float]:
+        """Return the footer text and size: one line, smaller down to 8 pt, then cut (it repeats the cover)."""
+        box, size = self.metrics.footer, self.metrics.footer_size
+        width = box.w - TEXT_INSETS.left - TEXT_INSETS.right
+
+        def fits(text: str, size: float) -> bool:
+            return self.fonts.lines(fit_para(TextPara((Text(text),), size)), width) == 1
+
+        while size > 8 and not fits(text, size):
+            size -= 1
+        while len(text) > 1 and not fits(text, size):
+            text = text[: max(1, len(text) * 9 // 10 - 1)].rstrip() + "…"
+        return text, size
 
     def cover(self) -> Slide:
         info, m = self.course.info, self.metrics
@@ -536,15 +571,22 @@ class SlidePlanner:
     def text_height(self, paras: Iterable[TextPara], width: float) -> float:
         return sum(self.fonts.height(fit_para(p, i == 0), width) for i, p in enumerate(paras))
 
-    def fit_title(self, title: tuple[Inline, ...], box: Box, size: float, floor: float, bold=True) -> float:
-        """Return the largest size (down to `floor`) at which `title` fits `box`."""
+    def fit_title(self, title: tuple[Inline, ...], box: Box, size: float, floor: float) -> float:
+        """Return the largest size (down to `floor`) at which `title` fits `box`.
+
+        A title that does not fit even at the floor is set smaller still (to 10 pt) rather than cut.
+        """
         width = box.w - TEXT_INSETS.left - TEXT_INSETS.right
-        while size > floor:
-            para = TextPara(title, size, "heading" if bold else "plain")
-            if self.text_height([para], width) + TEXT_INSETS.top + TEXT_INSETS.bottom <= box.h:
-                break
-            size -= 2
-        return max(size, floor)
+
+        def fits(size: float) -> bool:
+            para = TextPara(title, size, "heading")
+            return self.text_height([para], width) + TEXT_INSETS.top + TEXT_INSETS.bottom <= box.h
+
+        while size > floor and not fits(size):
+            size = max(size - 2, floor)
+        while size > 10 and not fits(size):
+            size -= 1
+        return size
 
     def fit_lines(self, lines: list[tuple[Inline, ...]], box: Box, size: float, floor: float) -> float:
         width = box.w - TEXT_INSETS.left - TEXT_INSETS.right
@@ -689,17 +731,18 @@ class _ChapterPlan:
         if chapter.duration:
             label += f" · {labels['duration']}: {chapter.duration}"
         frames: list[Frame] = []
+        spilled: list[TextPara] = []
         if chapter.objectives:
             width = m.chapter_body.w - TEXT_INSETS.left - TEXT_INSETS.right
-            size = m.text_size
-            while True:
-                paras = [self.planner.para((Text(labels["objectives"]),), "label", size=size)]
-                paras += [self.planner.para((Text(o),), "bullet", size=size) for o in chapter.objectives]
+            for size in range(int(m.text_size), 13, -1):
+                paras = [self.planner.para((Text(labels["objectives"]),), "label", size=float(size))]
+                paras += [self.planner.para((Text(o),), "bullet", size=float(size)) for o in chapter.objectives]
                 height = self.planner.text_height(paras, width) + TEXT_INSETS.top + TEXT_INSETS.bottom
-                if height <= m.chapter_body.h or size <= 14:
+                if height <= m.chapter_body.h:
+                    frames.append(TextFrame(replace(m.chapter_body, h=height), tuple(paras)))
                     break
-                size -= 1
-            frames.append(TextFrame(replace(m.chapter_body, h=height), tuple(paras)))
+            else:  # too many to fit even small: they get slides of their own, after the title
+                spilled = [self.planner.para((Text(o),), "bullet") for o in chapter.objectives]
         title_size = self.planner.fit_title(chapter.title, m.chapter_title, m.chapter_title_size, 24.0)
         self._chapter_slide = Slide(
             "chapter", chapter.title, title_size, tuple(frames), (), chapter,
@@ -709,6 +752,9 @@ class _ChapterPlan:
         page = _Page("chapter", chapter.title, self.runs, m.body.y, anchors=[chapter_id(chapter)])
         self.pages.append(page)
         self.page = page  # notes before the first section land on the title slide
+        if spilled:
+            self.start_run("content", (Text(labels["objectives"]),))
+            self.lay_text(_Text(spilled), None)
 
     def section(self, section: Section) -> None:
         self.start_run("content", section.title or self.chapter.title)
@@ -945,14 +991,27 @@ class _ChapterPlan:
                 self.new_page()
 
     def split_para(self, para: TextPara, width: float, available: float) -> list[TextPara]:
-        """Split a paragraph taller than a whole slide into sentences, or else set it smaller."""
+        """Split a paragraph taller than a whole slide into sentences, else set it smaller, else cut it
+        between words (its formatting dropped: only a paragraph of a thousand words gets there)."""
         parts = sentences(para.inlines)
         if len(parts) > 1:
-            return [replace(para, inlines=parts[0]), *(replace(para, inlines=p, style="plain" if para.bulleted else para.style, first=0.0) for p in parts[1:])]
+            follow = replace(para, style="plain" if para.bulleted else para.style, first=0.0)
+            return [replace(para, inlines=parts[0]), *(replace(follow, inlines=p) for p in parts[1:])]
+        fonts = self.planner.fonts
         size = para.size
-        while size > 12 and self.planner.fonts.height(fit_para(replace(para, size=size), True), width) > available:
+        while size > 12 and fonts.height(fit_para(replace(para, size=size), True), width) > available:
             size -= 1
-        return [replace(para, size=size)]
+        para = replace(para, size=size)
+        if fonts.height(fit_para(para, True), width) <= available:
+            return [para]
+        words, chunks = plain_text(para.inlines).split(" "), []
+        while words:
+            take = len(words)
+            while take > 1 and fonts.height(fit_para(replace(para, inlines=(Text(" ".join(words[:take])),)), True), width) > available:
+                take = max(1, take * 3 // 4)
+            chunks.append(replace(para if not chunks else replace(para, style="plain", first=0.0), inlines=(Text(" ".join(words[:take])),)))
+            words = words[take:]
+        return chunks
 
     def min_height(self, piece) -> float:
         """Return the least height a piece needs at the foot of a slide."""
@@ -1004,8 +1063,13 @@ class _ChapterPlan:
         title_height = 0.0
         if title:
             title_height = fonts.height(Para((Span(title, max(12.0, round(size * 0.7)), MONO, True),), size), width)
+        fixed = title_height + BOX_INSETS.top + BOX_INSETS.bottom
+        # A line so long that it would not fit a slide even wrapped is cut into lines that do.
+        char = fonts.width(Span("x", size, MONO))
+        most = int((width - hang) / char) * max(1, int((self.m.body.h - fixed) / (size * 1.2)) - 1)
+        lines = [piece for line in lines for piece in cut_runs(line, most)]
         heights = [fonts.height(code_para(line, size, hang), width) for line in lines]
-        return _CodeSetting(lines, size, hang, title, style, title_height + BOX_INSETS.top + BOX_INSETS.bottom, heights)
+        return _CodeSetting(lines, size, hang, title, style, fixed, heights)
 
     def code_settings(self, block: CodeBlock) -> list[_CodeSetting]:
         """Return the block at its own size, then smaller, down to the floor for fitting by height."""
@@ -1095,6 +1159,11 @@ class _ChapterPlan:
             widths = [self.m.body.w / len(table.header)] * len(table.header)
             layouts = [(TABLE_FLOOR, (widths, self.row_heights(table, TABLE_FLOOR, widths)))]
         page = self.current("table")
+        # Every row, under the header, must fit a slide; a table that cannot is shown as text.
+        layouts = [(s, l) for s, l in layouts if l[1][0] + max(l[1][1:], default=0.0) <= self.m.body.h]
+        if not layouts:
+            self.lay_text(_Text(self.table_as_text(table)), None)
+            return
         readable = [(s, l) for s, l in layouts if s >= TABLE_HEIGHT_FLOOR] or layouts[:1]
         here = next(((s, l) for s, l in readable if sum(l[1]) <= self.remaining(page)), None)
         whole = next(((s, l) for s, l in readable if sum(l[1]) <= self.m.body.h), None)
@@ -1130,6 +1199,20 @@ class _ChapterPlan:
             if i >= len(rows):
                 break
             self.new_page()
+
+    def table_as_text(self, table: Table) -> list[TextPara]:
+        """Return each row of a table as a list item, "Header: value · Header: value"."""
+        paras = []
+        for row in table.rows:
+            inlines: list[Inline] = []
+            for index, cell in enumerate(row):
+                if index:
+                    inlines.append(Text(" · "))
+                if index < len(table.header) and plain_text(table.header[index]).strip():
+                    inlines.append(Strong((*table.header[index], Text(": "))))
+                inlines += cell
+            paras.append(self.planner.para(tuple(inlines), "bullet"))
+        return paras
 
     def row_heights(self, table: Table, size: float, widths: list[float]) -> list[float]:
         fonts = self.planner.fonts
