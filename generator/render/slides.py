@@ -971,9 +971,12 @@ class _ChapterPlan:
                 used += height
                 take += 1
             # A heading, a label or a line ending in a colon never ends a slide with what it leads into on the next.
+            fitted = take
             while 0 < take < len(paras) - i and leads_on(paras[i + take - 1]):
                 take -= 1
                 used = planner.text_height(paras[i : i + take], width)
+            if take == 0 and fitted and self.empty(page):  # only lead-ins fit even an empty slide: keep them
+                take, used = fitted, planner.text_height(paras[i : i + fitted], width)
             if take == 0:
                 if not self.empty(page):
                     self.new_page()
@@ -1131,7 +1134,7 @@ class _ChapterPlan:
         for row_number, row in enumerate(rows):
             for col, cell in enumerate(row[:columns]):
                 spans = fit_para(self.cell_para(cell, size, row_number == 0)).spans
-                longest = max((fonts.width(replace(s, text=w)) for s in spans for w in s.text.split()), default=0.0)
+                longest = max((fonts.width(replace(s, text=w)) for s in spans for w in s.text.split(" ")), default=0.0)
                 least[col] = max(least[col], longest + pad)
                 most[col] = max(most[col], sum(fonts.width(s) for s in spans) + pad)
         if sum(least) > total:
