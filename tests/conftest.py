@@ -40,3 +40,35 @@ def sample_copy(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("sample") / "sample"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+def _handout_html(course, theme) -> None:
+    from generator.render.handout import HandoutOptions, handout_html
+
+    for edition in ("student", "teacher"):
+        handout_html(course, theme, HandoutOptions(edition=edition))
+
+
+def _cheatsheet_html(course, theme) -> None:
+    from generator.render.cheatsheet import CheatsheetOptions, cheatsheet_html
+
+    cheatsheet_html(course, theme, CheatsheetOptions())
+
+
+def _slides_pptx(course, theme) -> None:
+    from generator.render.slides import SlideDecks
+
+    SlideDecks(course, theme).course_pptx()
+
+
+# Each renderer up to, not including, typesetting a PDF: the slow step that adds nothing when
+# the question is whether odd input crashes the renderer. A new renderer needs an entry here.
+RENDER_WITHOUT_PDF = {"handout": _handout_html, "cheatsheet": _cheatsheet_html, "slides": _slides_pptx}
+
+
+def render_without_pdf(course, theme) -> None:
+    """Run every renderer of `generator.build.RENDERERS` on `course`, stopping short of PDF typesetting."""
+    from generator.build import RENDERERS
+
+    for name in RENDERERS:
+        RENDER_WITHOUT_PDF[name](course, theme)

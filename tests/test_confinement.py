@@ -10,6 +10,7 @@ contain the secret's marker, in its bytes or in its text.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import socket
 import zipfile
@@ -244,12 +245,16 @@ def folders(tmp_path):
     ],
 )
 def test_fetcher_refuses(folders, url, caplog):
+    logging.getLogger("aula").addHandler(caplog.handler)  # it does not propagate once the CLI has run
     course, secret = folders
     os.mkfifo(course / "images" / "pipe.svg")
     os.symlink(secret, course / "images" / "link.svg")
     fetcher = confined_fetcher((course,))
-    with pytest.raises(ValueError, match="refused"):
-        fetcher.fetch(url.format(course=course.resolve()))
+    try:
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url.format(course=course.resolve()))
+    finally:
+        logging.getLogger("aula").removeHandler(caplog.handler)
     assert "W-fetch-refused" in caplog.text
 
 

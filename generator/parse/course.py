@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from generator.config import Config, slugify_title
@@ -102,6 +104,8 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
     if not text.strip():
         raise ContentError("chapter is empty (it needs at least a `# Title` line)", Location(path, 1))
     tokens = markdown_parser(config.limits.nesting).parse(text)
+    _warn_unclosed_fences(path, text, tokens)
+    _warn_too_deep(path, tokens, config.limits.nesting)
     tree = SyntaxTreeNode(tokens)
     anchors = AnchorRegistry()
     builder = BlockBuilder(path, number, anchors)
@@ -167,6 +171,37 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
     )
     _warn_loose_solutions(chapter)
     return chapter
+
+
+def _warn_unclosed_fences(path: Path, text: str, tokens: list[Token]) -> None:
+    """Warn about each code fence that is never closed: everything after it became code."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    for token in tokens:
+        if token.type != "fence" or not token.map:
+            continue
+        start, end = token.map
+        last = lines[end - 1].lstrip(" \t>").rstrip() if end - 1 > start else ""  # `>`: a fence inside a quote
+        if not (len(last) >= len(token.markup) and set(last) == {token.markup[0]}):
+            warn(
+                Location(path, start + 1),
+                "W-unclosed-fence",
+                f"code fence {token.markup} is never closed: what follows it, up to the end of its "
+                "block or chapter, is shown as code",
+            )
+
+
+def _warn_too_deep(path: Path, tokens: list[Token], max_nesting: int) -> None:
+    """Warn about the first block nested so deep that markdown-it left its content out."""
+    containers = ("blockquote_open", "list_item_open", "footnote_open", "container_div_open")
+    for token in tokens:
+        if token.type in containers and token.level + 1 >= max_nesting and token.map:
+            warn(
+                Location(path, token.map[0] + 1),
+                "W-too-deep",
+                f"nested more than {max_nesting} levels deep: what lies deeper is left out "
+                "(`limits: {nesting: …}` in course.yml)",
+            )
+            return
 
 
 def _warn_loose_solutions(chapter: Chapter) -> None:

@@ -18,7 +18,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from generator.model import CodeKind
 
-# Deeper nesting is kept as text by markdown-it, which bounds our recursion too.
+# Deeper blocks are left out by markdown-it (the parser warns), deeper inline runs kept as text:
+# either way, our own recursion over the tree is bounded too.
 MAX_NESTING = 40
 
 
