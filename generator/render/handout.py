@@ -1,14 +1,30 @@
-"""The printed handout: the course as a book, in a student and a teacher edition."""
+"""The printed handout: the course as a book, in a student and a teacher edition.
+
+Each chapter is laid out on its own, in parallel and cached between builds
+(`generator.render.parts`), so editing one chapter lays out that chapter again,
+not the whole book. What depends on page numbers is laid out after the chapters:
+the contents, with its page numbers written in, and the book's frame, a light
+document with the cover and one empty page per page of the book carrying the
+running header, the page number and the "see page N" lines. The pages are
+drawn into the frame, and links, anchors and bookmarks made across the book,
+by `generator.render.book`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
+
 from generator import __version__
-from generator.model import Course
+from generator.errors import AulaError
+from generator.model import Chapter, Course
+from generator.render.book import draw_book
 from generator.render.html import HtmlFragments, anchor_id, chapter_id, exercises_with_solutions
-from generator.render.pdf import html_to_pdf
+from generator.render.parts import Part, PartCache, PartSource
+from generator.render.pdf import PageLayout, Rect
 from generator.themes import Theme
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -20,18 +36,46 @@ class HandoutOptions:
     edition: str = "student"
     paper: str = "a4"
     created: str = ""  # ISO date for the PDF metadata; empty leaves it out
+    cache_dir: Path | None = None  # keeps laid-out chapters between builds; None: no cache
+    jobs: int = 0  # processes laying out chapters at once; 0: one per CPU
 
 
-def handout_html(course: Course, theme: Theme, options: HandoutOptions) -> str:
-    """Return the handout as one HTML document."""
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One page of the book's frame: the kind of page drawn into it, the chapter it opens, its stamps."""
+
+    kind: str = ""  # "toc" under a page of contents
+    chapter: str = ""
+    stamps: Markup = Markup("")
+
+
+def handout_html(
+    course: Course,
+    theme: Theme,
+    options: HandoutOptions,
+    document: str = "book",
+    html: HtmlFragments | None = None,
+    articles: Sequence[Chapter] | None = None,
+    pages: Mapping[str, int] | None = None,
+    frames: Sequence[Frame] = (),
+) -> str:
+    """Return the handout as one HTML document, or one piece of it (see handout.html)."""
     labels = dict(theme.messages(course.info.language))
+
+    def page_of(target: str) -> Markup | str:
+        return Markup(' data-page="{}"').format(pages.get(target, "")) if pages is not None else ""
+
     return theme.render(
         "handout.html",
+        document=document,
         info=course.info,
         chapters=course.chapters,
+        articles=course.chapters if articles is None and document == "book" else articles or (),
+        frames=frames,
+        page_of=page_of,
         edition=options.edition,
         labels=labels,
-        html=HtmlFragments(course, labels, options.edition),
+        html=html or HtmlFragments(course, labels, options.edition),
         page_size=PAGE_SIZES[options.paper],
         created=options.created,
         version=__version__,
@@ -48,12 +92,95 @@ def handout_stylesheets(theme: Theme) -> list[Path]:
 
 def render_handout(course: Course, theme: Theme, options: HandoutOptions) -> bytes:
     """Return the handout PDF."""
-    html = handout_html(course, theme, options)
-    return html_to_pdf(
-        html,
-        handout_stylesheets(theme),
-        base_url=course.root.resolve(),
-        allowed=(course.root, *theme.folders),
-        identifier=f"{course.info.slug}-handout-{options.edition}",
-        max_pixels=course.limits.image_pixels,
+    pieces = _Pieces(course, theme, options)
+    cache = PartCache(options.cache_dir / options.edition if options.cache_dir else None, options.jobs)
+    chapters = cache.lay_out([pieces.chapter(chapter) for chapter in course.chapters])
+    body = sum(len(part.pages) for part in chapters)
+    # The page numbers depend on how many pages the cover and the contents take; guess, then check.
+    cover, contents_pages = 1, _contents_pages_guess(pieces, cache, chapters)
+    for _attempt in range(4):
+        pages = anchor_pages(chapters, first=cover + contents_pages + 1)
+        [contents] = cache.lay_out([pieces.contents(pages)])
+        if len(contents.pages) != contents_pages:
+            contents_pages = len(contents.pages)
+            continue
+        [frame] = cache.lay_out([pieces.frame(chapters, contents_pages, pages)])
+        if len(frame.pages) != cover + contents_pages + body:
+            cover = len(frame.pages) - contents_pages - body
+            continue
+        cache.prune()
+        return draw_book(frame, [contents, *chapters])
+    raise AulaError("the handout's page numbers do not settle: the contents or the cover change length with them")
+
+
+def anchor_pages(chapters: Sequence[Part], first: int) -> dict[str, int]:
+    """Return the page number of every anchor in `chapters`, the first of them starting on page `first`."""
+    pages: dict[str, int] = {}
+    for number, layout in enumerate((layout for part in chapters for layout in part.pages), start=first):
+        for name, _ in layout.anchors:
+            pages.setdefault(name, number)
+    return pages
+
+
+def _contents_pages_guess(pieces: _Pieces, cache: PartCache, chapters: Sequence[Part]) -> int:
+    """Return how many pages the contents took last time (its piece is cached, numbered for them), else a guess."""
+    for guess in range(1, 10):
+        cached = cache.cached(cache.key(pieces.contents(anchor_pages(chapters, first=guess + 2))))
+        if cached is not None and len(cached.pages) == guess:
+            return guess
+    entries = sum(1 + len(chapter.sections) for chapter in pieces.course.chapters)
+    return 1 + entries // 45  # about as many as fit on a page of the default theme
+
+
+@dataclass
+class _Pieces:
+    """The sources of the pieces the handout is laid out in."""
+
+    course: Course
+    theme: Theme
+    options: HandoutOptions
+    html: HtmlFragments = field(init=False)
+    inputs: tuple[Path, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.html = HtmlFragments(self.course, dict(self.theme.messages(self.course.info.language)), self.options.edition)
+        self.inputs = tuple(self.theme.files())
+
+    def chapter(self, chapter: Chapter) -> PartSource:
+        return self._source(chapter_id(chapter), "chapter", articles=[chapter])
+
+    def contents(self, pages: Mapping[str, int]) -> PartSource:
+        return self._source("contents", "contents", pages=pages)
+
+    def frame(self, chapters: Sequence[Part], contents_pages: int, pages: Mapping[str, int]) -> PartSource:
+        refs = {name: line for chapter in self.course.chapters for name, line in self.html.page_refs(chapter, pages).items()}
+        frames = [Frame(kind="toc") for _ in range(contents_pages)]
+        for chapter, part in zip(self.course.chapters, chapters):
+            for number, layout in enumerate(part.pages):
+                frames.append(Frame(chapter=chapter.title_text if number == 0 else "", stamps=_stamps(layout, refs)))
+        return self._source("frame", "frame", frames=frames)
+
+    def _source(self, name: str, document: str, **pieces: object) -> PartSource:
+        return PartSource(
+            html=handout_html(self.course, self.theme, self.options, document, self.html, **pieces),  # type: ignore[arg-type]
+            stylesheets=tuple(handout_stylesheets(self.theme)),
+            base_url=self.course.root.resolve(),
+            allowed=(self.course.root, *self.theme.folders),
+            identifier=f"{self.course.info.slug}-handout-{self.options.edition}-{name}",
+            max_pixels=self.course.limits.image_pixels,
+            inputs=self.inputs,
+        )
+
+
+def _stamps(layout: PageLayout, refs: Mapping[str, Markup]) -> Markup:
+    """Return the "see page N" lines of a chapter page, placed where the chapter left room for them."""
+    return Markup("").join(
+        Markup('<div class="stamp" style="{}">{}</div>').format(_place(layout, rect), refs[name])
+        for name, rect in layout.anchors
+        if name in refs
     )
+
+
+def _place(layout: PageLayout, rect: Rect) -> str:
+    left, top = layout.area
+    return f"left: {round(rect[0] - left, 3)}px; top: {round(rect[1] - top, 3)}px; width: {round(rect[2] - rect[0], 3)}px"

@@ -7,7 +7,7 @@ printed, because paper cannot be clicked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -69,6 +69,10 @@ def anchor_id(chapter: Chapter, anchor: str) -> str:
 
 def solution_id(exercise: Callout) -> str:
     return f"sol-{exercise.anchor}"
+
+
+def page_ref_id(target: str) -> str:
+    return f"ref-{target}"
 
 
 def exercises_with_solutions(chapter: Chapter) -> list[Callout]:
@@ -253,9 +257,7 @@ class HtmlFragments:
         body = self.blocks(chapter, callout.blocks)
         footer = Markup("")
         if callout.solution is not None and self.edition == "student":
-            footer = Markup('<p class="solution-ref"><a href="#{}">{}</a></p>').format(
-                solution_id(callout), self.labels["solution_link"]
-            )
+            footer = self.page_ref("solution-ref", solution_id(callout), self.labels["solution_link"])
         html = Markup('<aside class="callout callout-{}"{}><p class="callout-label">{}</p>{}{}</aside>').format(
             callout.kind, anchor, self.callout_label(chapter, callout), body, footer
         )
@@ -272,12 +274,33 @@ class HtmlFragments:
             label += f": {exercise.title}"
         back = Markup("")
         if self.edition == "student":
-            back = Markup('<p class="exercise-ref"><a href="#{}">{}</a></p>').format(
-                exercise.anchor, self.labels["exercise_link"]
-            )
+            back = self.page_ref("exercise-ref", exercise.anchor, self.labels["exercise_link"])
         return Markup(
             '<aside class="callout callout-solution" id="{}"><p class="callout-label">{}</p>{}{}</aside>'
         ).format(solution_id(exercise), label, self.blocks(chapter, solution.blocks), back)
+
+    def page_ref(self, kind: str, target: str, label: str, page: int | None = None) -> Markup:
+        """Return the line that sends the reader to the page of `target` ("Solution on page 12").
+
+        Without `page`, the stylesheet looks the page number up.
+        """
+        number = Markup(' data-page="{}"').format(page) if page is not None else ""
+        return Markup('<p class="{}" id="{}"><a href="#{}"{}>{}</a></p>').format(
+            kind, page_ref_id(target), target, number, label
+        )
+
+    def page_refs(self, chapter: Chapter, pages: Mapping[str, int]) -> dict[str, Markup]:
+        """Return the chapter's page-reference lines by their id, numbered from `pages` (id: page number)."""
+        if self.edition != "student":
+            return {}
+        refs = {}
+        for exercise in exercises_with_solutions(chapter):
+            for kind, target, label in (
+                ("solution-ref", solution_id(exercise), self.labels["solution_link"]),
+                ("exercise-ref", exercise.anchor, self.labels["exercise_link"]),
+            ):
+                refs[page_ref_id(target)] = self.page_ref(kind, target, label, pages.get(target))
+        return refs
 
     # --- inline runs ----------------------------------------------------
 

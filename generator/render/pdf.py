@@ -10,6 +10,9 @@ import hashlib
 import io
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -63,19 +66,9 @@ class _WeasyPrintWarnings(logging.Handler):
             warn(None, "W-render", message.splitlines()[0])
 
 
-def html_to_pdf(
-    html: str,
-    stylesheets: list[Path],
-    base_url: Path,
-    allowed: tuple[Path, ...],
-    identifier: str,
-    page_limit: int = 0,
-    max_pixels: int = DEFAULT_IMAGE_PIXELS,
-) -> bytes:
-    """Return the PDF for `html`, styled by `stylesheets`, loading resources only from `allowed`.
-
-    With a `page_limit`, a document laid out on more pages is still written, with a warning.
-    """
+@contextmanager
+def _laid_out(html: str, stylesheets: list[Path], base_url: Path, allowed: tuple[Path, ...], max_pixels: int) -> Iterator:
+    """Yield the WeasyPrint document for `html`, laid out, passing its warnings on as ours."""
     import weasyprint
 
     from weasyprint.text.fonts import FontConfiguration
@@ -90,11 +83,85 @@ def html_to_pdf(
         fonts = FontConfiguration()
         css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts) for path in stylesheets]
         document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
-        # A fixed identifier (instead of a random one) keeps two builds of the same input identical.
-        pdf_id = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
-        laid_out = document.render(stylesheets=css, font_config=fonts)
-        if page_limit and len(laid_out.pages) > page_limit:
-            warn(None, "W-page-limit", f"{identifier} takes {len(laid_out.pages)} pages, more than {page_limit}")
-        return laid_out.write_pdf(pdf_identifier=pdf_id)
+        yield document.render(stylesheets=css, font_config=fonts)
     finally:
         logger.removeHandler(handler)
+
+
+def _pdf_identifier(identifier: str) -> bytes:
+    # A fixed identifier (instead of a random one) keeps two builds of the same input identical.
+    return hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
+
+
+def html_to_pdf(
+    html: str,
+    stylesheets: list[Path],
+    base_url: Path,
+    allowed: tuple[Path, ...],
+    identifier: str,
+    page_limit: int = 0,
+    max_pixels: int = DEFAULT_IMAGE_PIXELS,
+) -> bytes:
+    """Return the PDF for `html`, styled by `stylesheets`, loading resources only from `allowed`.
+
+    With a `page_limit`, a document laid out on more pages is still written, with a warning.
+    """
+    with _laid_out(html, stylesheets, base_url, allowed, max_pixels) as laid_out:
+        if page_limit and len(laid_out.pages) > page_limit:
+            warn(None, "W-page-limit", f"{identifier} takes {len(laid_out.pages)} pages, more than {page_limit}")
+        return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier))
+
+
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """Where a page's anchors, links and bookmarks fell, in CSS px from the top-left corner of the page."""
+
+    area: tuple[float, float]  # the top-left corner of the page area (inside the margins)
+    anchors: tuple[tuple[str, Rect], ...] = ()  # (id, rectangle), in document order
+    links: tuple[tuple[str, Rect], ...] = ()  # ("#id" or URL, rectangle)
+    bookmarks: tuple[tuple[int, str, bool, float, float], ...] = ()  # (level, label, open, x, y)
+
+
+def html_to_pdf_pages(
+    html: str,
+    stylesheets: list[Path],
+    base_url: Path,
+    allowed: tuple[Path, ...],
+    identifier: str,
+    max_pixels: int = DEFAULT_IMAGE_PIXELS,
+) -> tuple[bytes, tuple[PageLayout, ...]]:
+    """Return the PDF for `html` without links, anchors or bookmarks, and where each page had them.
+
+    For a page drawn into another document, which makes them (a chapter into its book).
+    """
+    with _laid_out(html, stylesheets, base_url, allowed, max_pixels) as laid_out:
+        layouts = tuple(_page_layout(page) for page in laid_out.pages)
+        for page in laid_out.pages:
+            page.links.clear()
+            page.anchors.clear()
+            page.bookmarks.clear()
+        return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier)), layouts
+
+
+def _page_layout(page) -> PageLayout:
+    """Return what `page` (a WeasyPrint page) holds besides ink."""
+
+    def rect(x1: float, y1: float, x2: float, y2: float) -> Rect:
+        return (round(x1, 3), round(y1, 3), round(x2, 3), round(y2, 3))
+
+    box = page._page_box  # WeasyPrint's own (pinned major version): where the page area starts
+    return PageLayout(
+        area=(round(box.content_box_x(), 3), round(box.content_box_y(), 3)),
+        anchors=tuple((name, rect(*rectangle)) for name, rectangle in page.anchors.items()),
+        links=tuple(
+            (f"#{target}" if kind == "internal" else target, rect(*rectangle))
+            for kind, target, rectangle, _box in page.links
+            if kind in ("internal", "external")
+        ),
+        bookmarks=tuple(
+            (level, label, state != "closed", round(x, 3), round(y, 3)) for level, label, (x, y), state in page.bookmarks
+        ),
+    )

@@ -1,0 +1,173 @@
+"""A book PDF put together from documents laid out one by one (pypdf).
+
+The frame is the book's base: cover, metadata, and one page per page of the
+book with what depends on page numbers (running header and footer, "see page
+N" lines). Every page of the other parts (contents, chapters) is drawn under
+its frame page as a form XObject, so its ink, fonts and images come along
+untouched. The parts were laid out without links, anchors or bookmarks; they
+are made here, across the whole book, from where each part had them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+
+from generator.errors import AulaError
+from generator.render.parts import Part
+from generator.render.pdf import PageLayout, Rect
+
+_FORM = "/AulaPart"
+_PT = 0.75  # PDF points per CSS pixel
+
+
+def draw_book(frame: Part, parts: Sequence[Part]) -> bytes:
+    """Return `frame` with the pages of `parts`, in order, drawn under its last pages, linked across."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(frame.pdf)), keep_initial_header=True)
+    pages = [(page, layout) for part in parts for page, layout in zip(PdfReader(io.BytesIO(part.pdf)).pages, part.pages)]
+    first = len(writer.pages) - len(pages)
+    if first < 0 or len(frame.pages) != len(writer.pages):
+        raise AulaError(f"the handout frame has {len(writer.pages)} pages for {len(pages)} pages of content")
+    for host, (page, _) in zip(writer.pages[first:], pages):
+        _draw_under(writer, host, page)
+    layouts = [[frame_page] for frame_page in frame.pages]
+    for number, (_, layout) in enumerate(pages, start=first):
+        layouts[number].append(layout)
+    _add_navigation(writer, layouts)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _draw_under(writer, host, page) -> None:
+    """Draw `page` (of another PDF) on `host` (of `writer`), under the host's own content."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    if [round(float(n), 2) for n in host.mediabox] != [round(float(n), 2) for n in page.mediabox]:
+        raise AulaError("a page of the handout and its frame page differ in size")
+    contents = page["/Contents"].get_object()
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    form = DecodedStreamObject()
+    form.set_data(b"\n".join(stream.get_object().get_data() for stream in streams))
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(page.mediabox),
+            NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+        }
+    )
+    if "/Group" in page:
+        form[NameObject("/Group")] = page["/Group"].get_object().clone(writer)
+    # The frame's pages share one resource dictionary: give this page its own.
+    resources = DictionaryObject(host["/Resources"].get_object())
+    xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+    xobjects[NameObject(_FORM)] = writer._add_object(form.flate_encode())
+    resources[NameObject("/XObject")] = xobjects
+    host[NameObject("/Resources")] = resources
+    draw = DecodedStreamObject()
+    draw.set_data(f"q {_FORM} Do Q\n".encode())
+    own = host.raw_get("/Contents")
+    own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
+    host[NameObject("/Contents")] = ArrayObject([writer._add_object(draw), *own])
+
+
+def _add_navigation(writer, layouts: list[list[PageLayout]]) -> None:
+    """Add the named destinations, links and outline of every page, from where its layouts had them."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    destinations: dict[str, ArrayObject] = {}
+    for number, page_layouts in enumerate(layouts):
+        for layout in page_layouts:
+            for name, (left, top, _, _) in layout.anchors:
+                if name not in destinations:
+                    destinations[name] = _destination(writer, number, left, top)
+    names = ArrayObject()
+    for name in sorted(destinations):  # a name tree's keys are sorted
+        names += [TextStringObject(name), writer._add_object(destinations[name])]
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/Dests"): DictionaryObject({NameObject("/Names"): names})}
+    )
+    for number, page_layouts in enumerate(layouts):
+        annotations = ArrayObject(
+            writer._add_object(_link(writer, number, href, rect))
+            for href, rect in _page_links(page_layouts)
+            if not href.startswith("#") or href[1:] in destinations  # WeasyPrint too leaves out links to nowhere
+        )
+        if annotations:
+            writer.pages[number][NameObject("/Annots")] = annotations
+    _add_outline(writer, layouts)
+
+
+def _destination(writer, number: int, x: float, y: float):
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject
+
+    left, top = _point(writer, number, x, y)
+    return ArrayObject(
+        [writer.pages[number].indirect_reference, NameObject("/XYZ"), FloatObject(left), FloatObject(top), NumberObject(0)]
+    )
+
+
+def _link(writer, number: int, href: str, rect: Rect):
+    """Return a link annotation: to a named destination (`#name`) or a URL."""
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
+
+    (left, top), (right, bottom) = _point(writer, number, rect[0], rect[1]), _point(writer, number, rect[2], rect[3])
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject(FloatObject(v) for v in (left, bottom, right, top)),
+            NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
+        }
+    )
+    if href.startswith("#"):
+        link[NameObject("/Dest")] = TextStringObject(href[1:])
+    else:
+        action = {"/Type": NameObject("/Action"), "/S": NameObject("/URI"), "/URI": TextStringObject(href)}
+        link[NameObject("/A")] = DictionaryObject({NameObject(key): value for key, value in action.items()})
+    return link
+
+
+def _add_outline(writer, layouts: list[list[PageLayout]]) -> None:
+    """Add the bookmarks of every page as the outline, nested by level."""
+    from pypdf.generic import Fit
+
+    parents: list[tuple[int, object]] = []  # (level, outline item), from the top down
+    for number, page_layouts in enumerate(layouts):
+        for layout in page_layouts:
+            for level, label, is_open, x, y in layout.bookmarks:
+                while parents and parents[-1][0] >= level:
+                    parents.pop()
+                item = writer.add_outline_item(
+                    title=label,
+                    page_number=number,
+                    parent=parents[-1][1] if parents else None,
+                    fit=Fit.xyz(*_point(writer, number, x, y), 0),
+                    is_open=is_open,
+                )
+                parents.append((level, item))
+
+
+def _point(writer, number: int, x: float, y: float) -> tuple[float, float]:
+    """Return a point of page `number` in PDF units, from CSS px from the page's top-left corner."""
+    return round(x * _PT, 3), round(float(writer.pages[number].mediabox.height) - y * _PT, 3)
+
+
+def _page_links(layouts: list[PageLayout]) -> Iterator[tuple[str, Rect]]:
+    """Return a page's links; a link drawn under a link to the same place (a "see page N" line) is one."""
+    seen: list[tuple[str, Rect]] = []
+    for layout in layouts:
+        for href, rect in layout.links:
+            if any(href == other and _inside(rect, around) for other, around in seen):
+                continue
+            seen.append((href, rect))
+            yield href, rect
+
+
+def _inside(rect: Rect, outer: Rect, slack: float = 1.0) -> bool:
+    return (
+        outer[0] - slack <= rect[0] and outer[1] - slack <= rect[1] and rect[2] <= outer[2] + slack and rect[3] <= outer[3] + slack
+    )

@@ -1,0 +1,180 @@
+"""The handout laid out chapter by chapter: the cache, and the book put together across parts."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+import pytest
+from pypdf import PdfReader
+
+import generator.render.parts as parts
+from generator.build import BuildOptions, load
+from generator.render.handout import HandoutOptions, render_handout
+
+FILLER = (
+    "Un contenedor empaqueta una aplicación con todo lo que necesita para ejecutarse, y la aísla del resto "
+    "del sistema sin el coste de una máquina virtual completa, con su propio núcleo y su propio arranque.\n\n"
+)
+
+
+def chapters(first_paragraphs: int = 2) -> dict[str, str]:
+    """Return a three-chapter course: links across chapters, an exercise with its solution in each."""
+    return {
+        "course.yml": "title: Libro de prueba\nauthor: Equipo\nlanguage: es\n",
+        "01-uno.md": (
+            "# Uno\n\n## Primera sección\n\n" + FILLER * first_paragraphs
+            + "::: exercise Primero\nHaz algo.\n:::\n\n::: solution\nHecho en el uno.\n:::\n\n"
+            + "## Segunda sección del uno\n\n" + FILLER
+        ),
+        "02-dos.md": (
+            "# Dos\n\nVuelve a [la primera sección](01-uno.md#primera-sección).\n\n## Sección del dos\n\n" + FILLER * 3
+            + "::: exercise Segundo\nHaz otra cosa.\n:::\n\n::: solution\nHecho en el dos.\n:::\n"
+        ),
+        "03-tres.md": "# Tres\n\nMira [el capítulo dos](02-dos.md).\n\n## Sección del tres\n\n" + FILLER * 2,
+    }
+
+
+def render(course_dir, cache_dir=None, jobs: int = 1, edition: str = "student") -> bytes:
+    _, course, theme = load(BuildOptions(course_dir=course_dir))
+    return render_handout(course, theme, HandoutOptions(edition=edition, cache_dir=cache_dir, jobs=jobs))
+
+
+@pytest.fixture
+def count_layouts(monkeypatch):
+    """Count the parts laid out (in this process: `jobs=1`), by identifier."""
+    laid_out: list[str] = []
+    original = parts.lay_out_part
+
+    def counting(source):
+        laid_out.append(source.identifier.rsplit("-", 1)[-1])
+        return original(source)
+
+    monkeypatch.setattr(parts, "lay_out_part", counting)
+    return laid_out
+
+
+def texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def start_page(pages: list[str], number: int) -> int:
+    """Return the page (from 1) where chapter `number` opens."""
+    return next(i for i, text in enumerate(pages, start=1) if f"CAPÍTULO {number}" in text.upper())
+
+
+def page_with(pages: list[str], needle: str) -> int:
+    return next(i for i, text in enumerate(pages, start=1) if needle in text)
+
+
+def check_book(pdf: bytes) -> None:
+    """Check the page numbers, contents, bookmarks and links of a book built from `chapters()`."""
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = texts(pdf)
+    total = len(pages)
+    starts = {number: start_page(pages, number) for number in (1, 2, 3)}
+    toc = pages[1]
+    for number, title in ((1, "Uno"), (2, "Dos"), (3, "Tres")):
+        assert re.search(rf"{title}[ .]*{starts[number]}\b", toc), (title, starts, toc)
+    for number in range(2, total + 1):
+        assert f"{number} / {total}" in pages[number - 1]
+    # "see page N" lines point at the page of the solution, and back
+    assert f"Solución en la página {page_with(pages, 'Hecho en el uno')}" in pages[page_with(pages, 'Haz algo') - 1]
+    assert f"Enunciado en la página {page_with(pages, 'Haz algo')}" in pages[page_with(pages, 'Hecho en el uno') - 1]
+    # bookmarks: chapters, their sections, each on its page
+    outline = [item for item in reader.outline if not isinstance(item, list)]
+    assert [item.title for item in outline] == ["Uno", "Dos", "Tres"]
+    assert [reader.get_destination_page_number(item) + 1 for item in outline] == [starts[1], starts[2], starts[3]]
+    sections = [item.title for item in reader.outline[1]]
+    assert sections == ["Primera sección", "Segunda sección del uno", "Soluciones"]
+    # links across parts: the contents, and a chapter to another one
+    destinations = reader.named_destinations
+
+    def targets(page_number: int) -> list[int]:
+        found = []
+        for annotation in reader.pages[page_number - 1].get("/Annots") or []:
+            annotation = annotation.get_object()
+            if "/Dest" in annotation:
+                found.append(reader.get_destination_page_number(destinations[str(annotation["/Dest"])]) + 1)
+        return found
+
+    assert {starts[1], starts[2], starts[3]} <= set(targets(2))
+    assert starts[2] in targets(starts[3])  # chapter 3 -> chapter 2
+    assert starts[1] in targets(starts[2])  # chapter 2 -> a section of chapter 1
+
+
+def test_book_put_together_from_parts_is_right(make_course):
+    check_book(render(make_course(chapters())))
+
+
+def test_one_chapter_edit_lays_out_that_chapter_only(make_course, tmp_path, count_layouts):
+    course_dir, cache = make_course(chapters()), tmp_path / "cache"
+    render(course_dir, cache)
+    assert sorted(count_layouts) == ["c1", "c2", "c3", "contents", "frame"]
+    before = {path.name: path.stat().st_mtime_ns for path in (cache / "student").iterdir()}
+
+    count_layouts.clear()
+    render(course_dir, cache)
+    assert count_layouts == []  # nothing changed: everything from the cache
+
+    chapter = course_dir / "02-dos.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("Haz otra cosa.", "Haz otra cosa, despacio."), encoding="utf-8")
+    pdf = render(course_dir, cache)
+    assert "c2" in count_layouts and not {"c1", "c3"} & set(count_layouts)
+    after = {path.name: path.stat().st_mtime_ns for path in (cache / "student").iterdir()}
+    kept = set(before) & set(after)
+    assert kept and all(before[name] == after[name] for name in kept)  # untouched, not rewritten
+    assert len(set(before) - set(after)) >= 2  # the old chapter 2 (pdf and layout) is gone
+    assert "Haz otra cosa, despacio." in "".join(texts(pdf))
+
+
+def test_edit_that_changes_a_chapter_length_renumbers_the_book(make_course, tmp_path, count_layouts):
+    course_dir, cache = make_course(chapters()), tmp_path / "cache"
+    short = render(course_dir, cache)
+    (course_dir / "01-uno.md").write_text(chapters(first_paragraphs=40)["01-uno.md"], encoding="utf-8")
+    count_layouts.clear()
+    long = render(course_dir, cache)
+    assert len(texts(long)) > len(texts(short))
+    assert {"c1", "contents", "frame"} <= set(count_layouts) and not {"c2", "c3"} & set(count_layouts)
+    check_book(long)
+    # the same book as one laid out from scratch
+    assert long == render(course_dir)
+
+
+def test_double_build_is_byte_identical(make_course, tmp_path):
+    course_dir = make_course(chapters())
+    first = render(course_dir, tmp_path / "one")
+    assert render(course_dir, tmp_path / "two") == first  # a second cold build
+    assert render(course_dir, tmp_path / "one") == first  # from the cache
+    assert render(course_dir) == first  # no cache at all
+
+
+def test_worker_processes_give_the_same_book(make_course, tmp_path):
+    files = chapters()
+    files["04-cuatro.md"] = "# Cuatro\n\n## Sección del cuatro\n\n" + FILLER * 2
+    course_dir = make_course(files)
+    assert render(course_dir, tmp_path / "parallel", jobs=2) == render(course_dir, jobs=1)
+
+
+def test_teacher_edition_from_parts(make_course):
+    pages = texts(render(make_course(chapters()), edition="teacher"))
+    # solutions stay after their exercise, with no "see page N" lines
+    assert page_with(pages, "Hecho en el uno") == page_with(pages, "Haz algo")
+    assert "en la página" not in "".join(pages)
+    assert f"3 / {len(pages)}" in pages[2]
+
+
+def test_warnings_of_a_part_are_reported_again_from_the_cache(make_course, tmp_path, caplog):
+    files = chapters()
+    files["images/remota.svg"] = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">'
+        '<image xlink:href="https://example.com/x.png" width="40" height="40"/></svg>'
+    )
+    files["03-tres.md"] += "\n![Un dibujo](images/remota.svg)\n"
+    course_dir, cache = make_course(files), tmp_path / "cache"
+    for _ in range(2):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="aula"):
+            render(course_dir, cache)
+        assert any("W-fetch-refused" in message and "example.com" in message for message in caplog.messages)
