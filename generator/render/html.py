@@ -59,6 +59,11 @@ _IMAGE_PROBLEMS = {
 }
 
 
+def _introduces(paragraph: Paragraph, following: Block | None) -> bool:
+    """Return whether a paragraph ending in a colon leads into the block after it."""
+    return isinstance(following, (CodeBlock, Image, Table, ListBlock)) and plain_text(paragraph.inlines).rstrip().endswith(":")
+
+
 def chapter_id(chapter: Chapter) -> str:
     return f"c{chapter.number}"
 
@@ -130,7 +135,16 @@ class HtmlFragments:
     # --- blocks ---------------------------------------------------------
 
     def blocks(self, chapter: Chapter, blocks: Iterable[Block]) -> Markup:
-        return Markup("\n").join(self.block(chapter, block) for block in blocks)
+        blocks = tuple(blocks)
+        parts = []
+        for index, block in enumerate(blocks):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if isinstance(block, Paragraph) and _introduces(block, following):
+                # "Para verlo:" must not be left at the foot of a page, away from what it introduces.
+                parts.append(Markup('<p class="lead-in">{}</p>').format(self.inlines(chapter, block.inlines)))
+            else:
+                parts.append(self.block(chapter, block))
+        return Markup("\n").join(parts)
 
     def block(self, chapter: Chapter, block: Block) -> Markup:
         if isinstance(block, Paragraph):
@@ -340,7 +354,8 @@ class HtmlFragments:
     def link(self, chapter: Chapter, link: Link) -> Markup:
         text = self.inlines(chapter, link.children)
         if link.is_external:
-            shown = link.href.removeprefix("mailto:")
+            # Printed for people to type: spaces as %20, or the address breaks in two.
+            shown = link.href.removeprefix("mailto:").replace(" ", "%20")
             if plain_text(link.children).strip().rstrip("/") == shown.rstrip("/"):
                 return Markup('<a class="url" href="{}">{}</a>').format(link.href, text)
             return Markup('<a href="{0}">{1}</a><span class="footnote link-url">{2}</span>').format(
