@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Protocol
 
 from generator.model import (
@@ -84,12 +86,12 @@ def _link(chapter: Chapter, block: Block, href: str, location: Location, column:
     target, _, anchor = href.partition("#")
     target = target.split("?", 1)[0]
     if target:
-        path = (chapter.path.parent / target).resolve()
+        path = Path(os.path.realpath(chapter.path.parent / target))  # no error on a loop of symlinks
         if path.name in chapters and chapters[path.name].path.resolve() == path:
             known = anchors[path.name]
             where = f"chapter `{path.name}`"
         else:
-            if not path.exists():
+            if not os.path.exists(path):  # False, not an error, for a name too long
                 yield block, location, column, "AU404", f"link to `{target}`, which does not exist"
             return
     else:
@@ -107,7 +109,7 @@ def _image(chapter: Chapter, block: Block, src: str, alt: str, location: Locatio
     if "://" in src or src.startswith("//"):
         yield block, location, column, "AU402", f"remote image `{src}` is not fetched in the offline build: save it " \
                                                 "under `images/`"
-    elif src and not (chapter.path.parent / src.split("?", 1)[0]).is_file():
+    elif src and not os.path.isfile(chapter.path.parent / src.split("?", 1)[0]):
         yield block, location, column, "AU401", f"image `{src}` not found (paths are relative to the chapter file)"
 
 
