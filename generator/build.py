@@ -21,7 +21,7 @@ from pathlib import Path
 from generator import __version__
 from generator.cache import BuildCache, FileHashes, folder_files, sha256_bytes
 from generator.config import Config, load_config
-from generator.errors import LOGGER, ConfigError, LintError
+from generator.errors import LOGGER, ConfigError, LintError, ThemeError
 from generator.model import Chapter, Course, Image
 from generator.outputs import write_atomic, write_outputs
 from generator.parse import parse_course
@@ -69,6 +69,10 @@ def load_settings(options: BuildOptions) -> tuple[Config, Theme]:
         theme_dir = resolve_theme_dir(options.theme, Path.cwd())
     else:
         theme_dir = resolve_theme_dir(config.theme, config.root)
+    course_dir = config.root.resolve()
+    if theme_dir is not None and (theme_dir == course_dir or theme_dir in course_dir.parents):
+        # The build may read any file of its theme: a theme around the course (`..`, `~`, `/`) would open them all.
+        raise ThemeError(f"the theme folder {theme_dir} holds the course: a theme is a folder of its own")
     return config, Theme.load(theme_dir)
 
 

@@ -342,3 +342,16 @@ def test_a_theme_template_cannot_run_code(tmp_path):
     assert "handout.html: not allowed in a theme" in result.output
     assert "Traceback" not in result.output
     assert not witness.exists()
+
+
+@pytest.mark.parametrize("theme", ["/", "..", "."])
+def test_a_theme_around_the_course_is_refused(tmp_path, theme):
+    """The build reads any file of its theme: a theme folder holding the course would open everything."""
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "course.yml").write_text(f"theme: {theme}\n")
+    (course / "01.md").write_text("# Uno\n")
+    result = CliRunner().invoke(main, ["build", str(course), "-o", str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 1
+    assert "holds the course: a theme is a folder of its own" in result.output
+    assert not (tmp_path / "out").exists()
