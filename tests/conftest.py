@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import textwrap
 from pathlib import Path
 
@@ -72,3 +74,19 @@ def render_without_pdf(course, theme) -> None:
 
     for name in RENDERERS:
         RENDER_WITHOUT_PDF[name](course, theme)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise TimeoutError in the block after `seconds`: a hang fails its test instead of the CI run."""
+
+    def expire(*_):
+        raise TimeoutError(f"took more than {seconds} s: a hang?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -9,11 +9,9 @@ warning that says where it is. Never a traceback.
 from __future__ import annotations
 
 import base64
-import contextlib
 import logging
 import os
 import shutil
-import signal
 import struct
 import subprocess
 import sys
@@ -33,25 +31,9 @@ from generator.parse import parse_course
 from generator.render.assets import ImageRefused, check_svg
 from generator.themes import Theme
 
-from conftest import render_without_pdf
+from conftest import render_without_pdf, time_limit
 
 LIMITS = Limits()
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """Fail, instead of hanging, when the block takes longer than `seconds`."""
-
-    def expire(*_):
-        raise TimeoutError(f"took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ import contextlib
 import os
 import random
 import shutil
-import signal
 import tempfile
 from pathlib import Path
 
@@ -38,7 +37,7 @@ from generator.errors import AulaError
 from generator.parse import parse_course
 from generator.themes import Theme
 
-from conftest import REPO, SEED_NOTES, render_without_pdf
+from conftest import REPO, SEED_NOTES, render_without_pdf, time_limit
 
 EXAMPLES = int(os.environ.get("AULA_FUZZ_EXAMPLES", "200"))
 LONG_RUN = "AULA_FUZZ_EXAMPLES" in os.environ
@@ -51,20 +50,6 @@ FUZZ = settings(
     print_blob=True,
 )
 SECONDS_PER_EXAMPLE = 30
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    def expire(*_):
-        raise TimeoutError(f"took more than {seconds} s: a hang?")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # --- the grammar -------------------------------------------------------------------------------
