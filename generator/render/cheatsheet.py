@@ -84,6 +84,7 @@ def render_cheatsheet(course: Course, theme: Theme, options: CheatsheetOptions) 
         allowed=(course.root, *theme.folders),
         identifier=f"{course.info.slug}-cheatsheet",
         page_limit=MAX_PAGES,
+        max_pixels=course.limits.image_pixels,
     )
 
 

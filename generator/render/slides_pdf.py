@@ -70,4 +70,5 @@ def render_slides_pdf(deck: Deck, course: Course, theme: Theme, created: str = "
         base_url=course.root.resolve(),
         allowed=(course.root, *theme.folders),
         identifier=f"{course.info.slug}-slides",
+        max_pixels=course.limits.image_pixels,
     )
