@@ -35,7 +35,7 @@ def draw_book(frame: Part, parts: Sequence[Part]) -> bytes:
     layouts = [[frame_page] for frame_page in frame.pages]
     for number, (_, layout) in enumerate(pages, start=first):
         layouts[number].append(layout)
-    _add_navigation(writer, layouts)
+    _add_navigation(writer, list(writer.pages), layouts)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
@@ -48,9 +48,12 @@ def _draw_under(writer, host, page) -> None:
     if [round(float(n), 2) for n in host.mediabox] != [round(float(n), 2) for n in page.mediabox]:
         raise AulaError("a page of the handout and its frame page differ in size")
     contents = page["/Contents"].get_object()
-    streams = contents if isinstance(contents, ArrayObject) else [contents]
-    form = DecodedStreamObject()
-    form.set_data(b"\n".join(stream.get_object().get_data() for stream in streams))
+    if isinstance(contents, ArrayObject):
+        form = DecodedStreamObject()
+        form.set_data(b"\n".join(stream.get_object().get_data() for stream in contents))
+        form = form.flate_encode()
+    else:  # WeasyPrint's one compressed stream, taken as it is
+        form = contents.clone(writer)
     form.update(
         {
             NameObject("/Type"): NameObject("/XObject"),
@@ -64,7 +67,7 @@ def _draw_under(writer, host, page) -> None:
     # The frame's pages share one resource dictionary: give this page its own.
     resources = DictionaryObject(host["/Resources"].get_object())
     xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-    xobjects[NameObject(_FORM)] = writer._add_object(form.flate_encode())
+    xobjects[NameObject(_FORM)] = form.indirect_reference or writer._add_object(form)
     resources[NameObject("/XObject")] = xobjects
     host[NameObject("/Resources")] = resources
     draw = DecodedStreamObject()
@@ -74,7 +77,7 @@ def _draw_under(writer, host, page) -> None:
     host[NameObject("/Contents")] = ArrayObject([writer._add_object(draw), *own])
 
 
-def _add_navigation(writer, layouts: list[list[PageLayout]]) -> None:
+def _add_navigation(writer, pages: list, layouts: list[list[PageLayout]]) -> None:
     """Add the named destinations, links and outline of every page, from where its layouts had them."""
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
@@ -83,7 +86,7 @@ def _add_navigation(writer, layouts: list[list[PageLayout]]) -> None:
         for layout in page_layouts:
             for name, (left, top, _, _) in layout.anchors:
                 if name not in destinations:
-                    destinations[name] = _destination(writer, number, left, top)
+                    destinations[name] = _destination(pages[number], left, top)
     names = ArrayObject()
     for name in sorted(destinations):  # a name tree's keys are sorted
         names += [TextStringObject(name), writer._add_object(destinations[name])]
@@ -92,29 +95,27 @@ def _add_navigation(writer, layouts: list[list[PageLayout]]) -> None:
     )
     for number, page_layouts in enumerate(layouts):
         annotations = ArrayObject(
-            writer._add_object(_link(writer, number, href, rect))
+            writer._add_object(_link(pages[number], href, rect))
             for href, rect in _page_links(page_layouts)
             if not href.startswith("#") or href[1:] in destinations  # WeasyPrint too leaves out links to nowhere
         )
         if annotations:
-            writer.pages[number][NameObject("/Annots")] = annotations
-    _add_outline(writer, layouts)
+            pages[number][NameObject("/Annots")] = annotations
+    _add_outline(writer, pages, layouts)
 
 
-def _destination(writer, number: int, x: float, y: float):
+def _destination(page, x: float, y: float):
     from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject
 
-    left, top = _point(writer, number, x, y)
-    return ArrayObject(
-        [writer.pages[number].indirect_reference, NameObject("/XYZ"), FloatObject(left), FloatObject(top), NumberObject(0)]
-    )
+    left, top = _point(page, x, y)
+    return ArrayObject([page.indirect_reference, NameObject("/XYZ"), FloatObject(left), FloatObject(top), NumberObject(0)])
 
 
-def _link(writer, number: int, href: str, rect: Rect):
+def _link(page, href: str, rect: Rect):
     """Return a link annotation: to a named destination (`#name`) or a URL."""
     from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
 
-    (left, top), (right, bottom) = _point(writer, number, rect[0], rect[1]), _point(writer, number, rect[2], rect[3])
+    (left, top), (right, bottom) = _point(page, rect[0], rect[1]), _point(page, rect[2], rect[3])
     link = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Annot"),
@@ -131,7 +132,7 @@ def _link(writer, number: int, href: str, rect: Rect):
     return link
 
 
-def _add_outline(writer, layouts: list[list[PageLayout]]) -> None:
+def _add_outline(writer, pages: list, layouts: list[list[PageLayout]]) -> None:
     """Add the bookmarks of every page as the outline, nested by level."""
     from pypdf.generic import Fit
 
@@ -143,17 +144,17 @@ def _add_outline(writer, layouts: list[list[PageLayout]]) -> None:
                     parents.pop()
                 item = writer.add_outline_item(
                     title=label,
-                    page_number=number,
+                    page_number=pages[number],
                     parent=parents[-1][1] if parents else None,
-                    fit=Fit.xyz(*_point(writer, number, x, y), 0),
+                    fit=Fit.xyz(*_point(pages[number], x, y), 0),
                     is_open=is_open,
                 )
                 parents.append((level, item))
 
 
-def _point(writer, number: int, x: float, y: float) -> tuple[float, float]:
-    """Return a point of page `number` in PDF units, from CSS px from the page's top-left corner."""
-    return round(x * _PT, 3), round(float(writer.pages[number].mediabox.height) - y * _PT, 3)
+def _point(page, x: float, y: float) -> tuple[float, float]:
+    """Return a point of `page` in PDF units, from CSS px from the page's top-left corner."""
+    return round(x * _PT, 3), round(float(page.mediabox.height) - y * _PT, 3)
 
 
 def _page_links(layouts: list[PageLayout]) -> Iterator[tuple[str, Rect]]:

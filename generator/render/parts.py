@@ -31,6 +31,8 @@ from generator.render.pdf import PageLayout, html_to_pdf_pages
 
 # Bump when the cached files' shape or meaning changes.
 CACHE_FORMAT = "1"
+# The code that lays a part out is part of its key too: a version number does not change on every edit.
+_LAYOUT_CODE = (Path(__file__), Path(html_to_pdf_pages.__code__.co_filename))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +93,7 @@ class PartCache:
         for item in (CACHE_FORMAT, __version__, version("weasyprint"), source.identifier, str(source.max_pixels)):
             hasher.update(item.encode() + b"\0")
         hasher.update(source.html.encode() + b"\0")
-        for path in sorted({*source.stylesheets, *source.inputs, *_files_named(source.html)}):
+        for path in (*_LAYOUT_CODE, *sorted({*source.stylesheets, *source.inputs, *_files_named(source.html)})):
             hasher.update(f"{path}\0{self._digest(path)}\0".encode())
         return hasher.hexdigest()
 
