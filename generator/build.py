@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import BuildCache, FileHashes, folder_files, sha256_bytes
+from generator.cache import CACHE_DIR, BuildCache, FileHashes, folder_files, sha256_bytes
 from generator.config import Config, load_config
 from generator.errors import LOGGER, ConfigError, LintError, ThemeError
 from generator.model import Chapter, Course, Image
@@ -108,14 +108,19 @@ def document_date(config: Config) -> str:
 def handout_jobs(config: Config, course: Course, theme: Theme, options: BuildOptions) -> list[Job]:
     from generator.render.handout import HandoutOptions, render_handout
 
+    # Chapters laid out once are kept in the cache folder, so an edit lays out one chapter again.
+    # The build already runs outputs in parallel; a handout lays out its chapters in parallel
+    # only when it is the one output asked for.
+    alone = len(options.editions) == 1 and options.formats == ("handout",)
     jobs = []
     for edition in options.editions:
         suffix = "" if edition == "student" else f"-{edition}"
         handout = HandoutOptions(edition=edition, paper=config.paper, created=document_date(config))
+        how = replace(handout, cache_dir=options.output_dir / CACHE_DIR / "handout", jobs=options.jobs if alone else 1)
         jobs.append(
             Job(
                 f"{course.info.slug}-handout{suffix}.pdf",
-                lambda handout=handout: render_handout(course, theme, handout),
+                lambda how=how: render_handout(course, theme, how),
                 inputs=chapter_files(course, course.chapters),
                 key=repr(handout),
             )
