@@ -5,9 +5,9 @@
 Two ways to make one edition of the handout, each timed as a whole fresh Python
 process (start-up and imports included) on a copy of the course:
 
-- one document: the whole book as one HTML document laid out by WeasyPrint,
-  the way the handout was made before chapters were laid out one at a time;
-- by chapter: `render_handout`, with a cache folder.
+- one document (`render_handout_as_one_document`): the whole book as one HTML
+  document laid out by WeasyPrint, the way the handout was made before;
+- by chapter (`render_handout`): chapters laid out one at a time, with a cache folder.
 
 For each: a cold build, then a rebuild after a one-word edit in one chapter
 (the middle one). Each is run `--runs` times. CPU is user + system time of
@@ -45,22 +45,12 @@ class Measure:
 def build_once(way: str, course_dir: Path, output: Path, edition: str, cache_dir: Path, jobs: int) -> None:
     """Make one edition of the handout, one of the two ways (this runs in the measured process)."""
     from generator.build import BuildOptions, load
-    from generator.render.handout import HandoutOptions, handout_html, handout_stylesheets, render_handout
-    from generator.render.pdf import html_to_pdf
+    from generator.render.handout import HandoutOptions, render_handout, render_handout_as_one_document
 
     _, course, theme = load(BuildOptions(course_dir=course_dir))
     options = HandoutOptions(edition=edition, cache_dir=cache_dir, jobs=jobs)
-    if way == "one document":
-        pdf = html_to_pdf(
-            handout_html(course, theme, options),
-            handout_stylesheets(theme),
-            base_url=course.root.resolve(),
-            allowed=(course.root, *theme.folders),
-            identifier=f"{course.info.slug}-handout-{edition}",
-            max_pixels=course.limits.image_pixels,
-        )
-    else:
-        pdf = render_handout(course, theme, options)
+    render = render_handout_as_one_document if way == "one document" else render_handout
+    pdf = render(course, theme, options)
     output.write_bytes(pdf)
     own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime

@@ -178,3 +178,22 @@ def test_warnings_of_a_part_are_reported_again_from_the_cache(make_course, tmp_p
         with caplog.at_level(logging.WARNING, logger="aula"):
             render(course_dir, cache)
         assert any("W-fetch-refused" in message and "example.com" in message for message in caplog.messages)
+
+
+def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, tmp_path):
+    files = chapters()
+    files["course.yml"] += "theme: mitema\n"
+    # a user's handout.html written before the pieces: the whole book, page numbers by target-counter
+    files["mitema/handout.html"] = """<!DOCTYPE html>
+<html lang="{{ info.language }}"><head><meta charset="utf-8"><title>{{ info.title }}</title></head><body>
+<nav class="toc">{% for chapter in chapters %}<p><a href="#{{ chapter_id(chapter) }}">{{ chapter.title_text }}</a></p>{% endfor %}</nav>
+{% for chapter in chapters %}<article class="chapter" id="{{ chapter_id(chapter) }}"><h1 class="chapter-title">{{ chapter.title_text }}</h1>
+{% for section in chapter.sections %}{{ html.blocks(chapter, section.blocks) }}{% endfor %}</article>{% endfor %}
+</body></html>
+"""
+    cache = tmp_path / "cache"
+    pages = texts(render(make_course(files), cache))
+    toc = pages[0]
+    for title in ("Uno", "Dos", "Tres"):
+        assert re.search(rf"{title}[ .]*{page_with(pages[1:], title) + 1}\b", toc)
+    assert not cache.exists()  # nothing laid out piece by piece

@@ -16,15 +16,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from generator import __version__
-from generator.errors import AulaError
+from generator.errors import warn
 from generator.model import Chapter, Course
 from generator.render.book import draw_book
 from generator.render.html import HtmlFragments, anchor_id, chapter_id, exercises_with_solutions
 from generator.render.parts import Part, PartCache, PartSource
-from generator.render.pdf import PageLayout, Rect
+from generator.render.pdf import PageLayout, Rect, html_to_pdf
 from generator.themes import Theme
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -91,7 +93,9 @@ def handout_stylesheets(theme: Theme) -> list[Path]:
 
 
 def render_handout(course: Course, theme: Theme, options: HandoutOptions) -> bytes:
-    """Return the handout PDF."""
+    """Return the handout PDF, put together from its chapters laid out one at a time."""
+    if not _template_makes_pieces(theme):
+        return render_handout_as_one_document(course, theme, options)
     pieces = _Pieces(course, theme, options)
     cache = PartCache(options.cache_dir / options.edition if options.cache_dir else None, options.jobs)
     chapters = cache.lay_out([pieces.chapter(chapter) for chapter in course.chapters])
@@ -110,7 +114,30 @@ def render_handout(course: Course, theme: Theme, options: HandoutOptions) -> byt
             continue
         cache.prune()
         return draw_book(frame, [contents, *chapters])
-    raise AulaError("the handout's page numbers do not settle: the contents or the cover change length with them")
+    warn(None, "W-handout-pieces", "the cover or the contents change length with the page numbers: laid out as one document")
+    return render_handout_as_one_document(course, theme, options)
+
+
+def render_handout_as_one_document(course: Course, theme: Theme, options: HandoutOptions) -> bytes:
+    """Return the handout PDF laid out as one document: no cache, the whole book each time."""
+    return html_to_pdf(
+        handout_html(course, theme, options),
+        handout_stylesheets(theme),
+        base_url=course.root.resolve(),
+        allowed=(course.root, *theme.folders),
+        identifier=f"{course.info.slug}-handout-{options.edition}",
+        max_pixels=course.limits.image_pixels,
+    )
+
+
+def _template_makes_pieces(theme: Theme) -> bool:
+    """Return whether the theme's handout.html renders the pieces (a user theme's older copy may not)."""
+    environment = theme.environment
+    try:
+        source = theme.find("handout.html").read_text(encoding="utf-8")
+        return "document" in jinja2.meta.find_undeclared_variables(environment.parse(source))
+    except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+        return False  # laid out as one document, which reports the problem
 
 
 def anchor_pages(chapters: Sequence[Part], first: int) -> dict[str, int]:
