@@ -62,7 +62,7 @@ def handout_html(
     frames: Sequence[Frame] = (),
 ) -> str:
     """Return the handout as one HTML document, or one piece of it (see handout.html)."""
-    labels = dict(theme.messages(course.info.language))
+    html = html or HtmlFragments(course, dict(theme.messages(course.info.language)), options.edition)
 
     def page_of(target: str) -> Markup | str:
         return Markup(' data-page="{}"').format(pages.get(target, "")) if pages is not None else ""
@@ -76,8 +76,8 @@ def handout_html(
         frames=frames,
         page_of=page_of,
         edition=options.edition,
-        labels=labels,
-        html=html or HtmlFragments(course, labels, options.edition),
+        labels=html.labels,
+        html=html,
         page_size=PAGE_SIZES[options.paper],
         created=options.created,
         version=__version__,
