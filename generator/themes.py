@@ -87,11 +87,23 @@ class Theme:
             where = f"{error.filename or error.name}:{error.lineno}"
             raise ThemeError(f"{where}: template syntax error: {error.message}") from None
         except jinja2.TemplateNotFound as error:
-            raise ThemeError(f"template `{error.name}` not found in the theme") from None
+            where = self._where(error, template_name)
+            raise ThemeError(f"{where}: template `{error.name}` not found in the theme") from None
         except jinja2.UndefinedError as error:
-            raise ThemeError(f"{template_name}: {error.message}") from None
+            raise ThemeError(f"{self._where(error, template_name)}: {error.message}") from None
         except SecurityError as error:
-            raise ThemeError(f"{template_name}: not allowed in a theme: {error}") from None
+            raise ThemeError(f"{self._where(error, template_name)}: not allowed in a theme: {error}") from None
+
+    def _where(self, error: Exception, template_name: str) -> str:
+        """Return `file:line` of the template line that failed: Jinja puts template lines in the traceback."""
+        where = template_name
+        traceback = error.__traceback__
+        while traceback is not None:
+            filename = traceback.tb_frame.f_code.co_filename
+            if any(filename.startswith(f"{folder}/") for folder in self.folders):
+                where = f"{filename}:{traceback.tb_lineno}"
+            traceback = traceback.tb_next
+        return where
 
     def messages(self, language: str) -> Mapping[str, str]:
         """Return the theme's labels in `language` (falling back to English for missing ones)."""

@@ -158,7 +158,7 @@ STOPS = [
     ({"course.yml": "theme: tema\n", "01.md": GOOD, "tema/handout.html": theme_file("<html>\n{% for x in %}\n</html>\n")},
      ["handout.html:2: template syntax error"], "template-syntax"),
     ({"course.yml": "theme: tema\n", "01.md": GOOD, "tema/handout.html": theme_file('{% include "falta.html" %}\n')},
-     ["template `falta.html` not found"], "template-missing"),
+     ["tema/handout.html:1: template `falta.html` not found"], "template-missing"),
     ({"course.yml": "theme: tema\n", "01.md": GOOD, "tema/slides.pptx": pptx_without_layouts},
      ["the slide template has no layout named"], "pptx-without-layouts"),
     ({"course.yml": "theme: tema\n", "01.md": GOOD, "tema/slides.pptx": theme_file("no soy un pptx\n")},

@@ -339,7 +339,7 @@ def test_a_theme_template_cannot_run_code(tmp_path):
         main, ["build", str(course), "-o", str(tmp_path / "out"), "--format", "handout", "--quiet", "--jobs", "1"]
     )
     assert result.exit_code == 1
-    assert "handout.html: not allowed in a theme" in result.output
+    assert "handout.html:1: not allowed in a theme" in result.output
     assert "Traceback" not in result.output
     assert not witness.exists()
 

@@ -251,19 +251,21 @@ CHAPTERS = sorted(CONTENT.glob("*.md")) + ([SEED_NOTES] if SEED_NOTES.is_file() 
 
 @pytest.mark.parametrize("source", CHAPTERS, ids=lambda path: path.name)
 def test_mutated_chapters_never_crash_a_renderer(source, scratch):
-    rng = random.Random(source.name)  # the same mutations on every run
-    for index, text in enumerate(mutations(source.read_text(encoding="utf-8"), rng)):
-        root = scratch / "mutated"
-        if root.exists():
-            shutil.rmtree(root)
-        if (CONTENT / "images").is_dir():
-            shutil.copytree(CONTENT / "images", root / "images")
-        root.mkdir(exist_ok=True)
-        (root / source.name).write_text(text, encoding="utf-8")
-        try:
-            through_every_renderer(root)
-        except Exception as error:
-            raise AssertionError(f"mutation {index} of {source.name} crashed: {error!r}") from error
+    # The same mutations on every CI run; fresh ones, EXAMPLES // 200 rounds of them, on a long run.
+    seeds = [source.name] if not LONG_RUN else [f"{source.name}{random.random()}" for _ in range(max(1, EXAMPLES // 200))]
+    for seed in seeds:
+        for index, text in enumerate(mutations(source.read_text(encoding="utf-8"), random.Random(seed))):
+            root = scratch / "mutated"
+            if root.exists():
+                shutil.rmtree(root)
+            if (CONTENT / "images").is_dir():
+                shutil.copytree(CONTENT / "images", root / "images")
+            root.mkdir(exist_ok=True)
+            (root / source.name).write_text(text, encoding="utf-8")
+            try:
+                through_every_renderer(root)
+            except Exception as error:
+                raise AssertionError(f"mutation {index} of {source.name} (seed {seed!r}) crashed: {error!r}") from error
 
 
 @pytest.mark.skipif(not SEED_NOTES.is_file(), reason="the seed notes are not beside the repository")
