@@ -119,6 +119,9 @@ def _config_from_mapping(root: Path, path: Path, data: Mapping, lines: Mapping[s
     if paper not in PAPERS:
         raise ConfigError(f"`paper` must be one of {', '.join(PAPERS)}, not `{paper}`", where("paper"))
     settings["paper"] = paper
+    # The slug names the output files: it must not lead them out of the output folder.
+    if not re.fullmatch(r"\w[\w.-]*", str(settings.get("slug") or "x")):
+        raise ConfigError("`slug` must be a file name: letters, digits, `-`, `_` and `.`", where("slug"))
     chapters = settings.get("chapters", ())
     for name in chapters:
         if chapters.count(name) > 1:

@@ -355,3 +355,15 @@ def test_a_theme_around_the_course_is_refused(tmp_path, theme):
     assert result.exit_code == 1
     assert "holds the course: a theme is a folder of its own" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("slug", ["../fuera", "/tmp/fuera", "..", ".oculto", "a/b"])
+def test_the_slug_cannot_lead_outputs_out_of_the_output_folder(tmp_path, slug):
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "course.yml").write_text(f'slug: "{slug}"\n')
+    (course / "01.md").write_text("# Uno\n")
+    result = CliRunner().invoke(main, ["build", str(course), "-o", str(tmp_path / "out" / "deep"), "--quiet"])
+    assert result.exit_code == 1
+    assert "course.yml:1: `slug` must be a file name" in result.output
+    assert not (tmp_path / "out").exists() and not list(tmp_path.rglob("*.pdf"))
