@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
-from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from generator.build import RENDERERS, BuildOptions, build
 from generator.config import load_config
