@@ -24,14 +24,18 @@ _PT = 0.75  # PDF points per CSS pixel
 def draw_book(frame: Part, parts: Sequence[Part]) -> bytes:
     """Return `frame` with the pages of `parts`, in order, drawn under its last pages, linked across."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(frame.pdf)), keep_initial_header=True)
     pages = [(page, layout) for part in parts for page, layout in zip(PdfReader(io.BytesIO(part.pdf)).pages, part.pages)]
     first = len(writer.pages) - len(pages)
     if first < 0 or len(frame.pages) != len(writer.pages):
         raise AulaError(f"the handout frame has {len(writer.pages)} pages for {len(pages)} pages of content")
+    draw = DecodedStreamObject()
+    draw.set_data(f"q {_FORM} Do Q\n".encode())
+    draw = writer._add_object(draw)
     for host, (page, _) in zip(writer.pages[first:], pages):
-        _draw_under(writer, host, page)
+        _draw_under(writer, host, page, draw)
     layouts = [[frame_page] for frame_page in frame.pages]
     for number, (_, layout) in enumerate(pages, start=first):
         layouts[number].append(layout)
@@ -41,8 +45,8 @@ def draw_book(frame: Part, parts: Sequence[Part]) -> bytes:
     return output.getvalue()
 
 
-def _draw_under(writer, host, page) -> None:
-    """Draw `page` (of another PDF) on `host` (of `writer`), under the host's own content."""
+def _draw_under(writer, host, page, draw) -> None:
+    """Draw `page` (of another PDF) on `host` (of `writer`), under the host's own content, with `draw`."""
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
     if [round(float(n), 2) for n in host.mediabox] != [round(float(n), 2) for n in page.mediabox]:
@@ -70,11 +74,9 @@ def _draw_under(writer, host, page) -> None:
     xobjects[NameObject(_FORM)] = form.indirect_reference or writer._add_object(form)
     resources[NameObject("/XObject")] = xobjects
     host[NameObject("/Resources")] = resources
-    draw = DecodedStreamObject()
-    draw.set_data(f"q {_FORM} Do Q\n".encode())
     own = host.raw_get("/Contents")
     own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
-    host[NameObject("/Contents")] = ArrayObject([writer._add_object(draw), *own])
+    host[NameObject("/Contents")] = ArrayObject([draw, *own])
 
 
 def _add_navigation(writer, pages: list, layouts: list[list[PageLayout]]) -> None:
