@@ -3,8 +3,8 @@
     python benchmarks/run.py [COURSE_DIR] [--scale 1,4,16] [--write]
 
 Every figure is the wall time of a whole `aula` process (Python start-up
-included) and the peak resident memory of its process tree (the build and its
-worker processes, summed, sampled every 20 ms from /proc). With `--write` the
+included) and the peak memory of its process tree (the build and its worker
+processes, proportional set sizes summed, sampled every 20 ms from /proc). With `--write` the
 table also goes to benchmarks/RESULTS.md with the date, the CPU and the
 versions. Nothing here runs in CI: a benchmark is not a test.
 """
@@ -34,25 +34,35 @@ class Measure:
     peak_mb: float
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Return the summed resident memory of `pid` and its descendants, in kB."""
+def _pss_kb(pid: int) -> int:
+    """Return a process's proportional set size: its private memory plus its share of shared pages."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            return next((int(line.split()[1]) for line in handle if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
+
+def _tree_memory_kb(pid: int) -> int:
+    """Return the memory of `pid` and its descendants, in kB.
+
+    Summed PSS, not RSS: forked workers share their parent's pages, and summing
+    RSS would count those pages once per worker.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/status") as handle:
-                fields = dict(line.split(":", 1) for line in handle if ":" in line)
-        except OSError:
+            with open(f"/proc/{entry}/stat") as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        parent = int(fields.get("PPid", "0").strip())
         children.setdefault(parent, []).append(int(entry))
-        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0])
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
+        total += _pss_kb(current)
         stack.extend(children.get(current, []))
     return total
 
@@ -69,7 +79,7 @@ def run(args: list[str], cwd: Path) -> Measure:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(process.pid))
+            peak = max(peak, _tree_memory_kb(process.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
@@ -191,7 +201,8 @@ def main() -> None:
         header = (
             f"# Build benchmarks\n\nMeasured {date.today().isoformat()} on {machine()}, "
             f"with `{command.strip()}` on `{source.relative_to(REPO) if source.is_relative_to(REPO) else source}`.\n"
-            "Times are whole processes (start-up included); memory is the peak of the build's process tree.\n\n"
+            "Times are whole processes (start-up included); memory is the peak of the build's process tree "
+            "(summed PSS, so pages forked workers share with the build count once).\n\n"
         )
         (REPO / "benchmarks" / "RESULTS.md").write_text(header + text, encoding="utf-8")
 

@@ -192,7 +192,8 @@ def build(options: BuildOptions, progress: Callable[[str, int, int], None] | Non
         raise ConfigError(f"unknown output format `{unknown[0]}` (known: {', '.join(RENDERERS)})")
     config, theme = load_settings(options)
     hashes = FileHashes()
-    settings = hashes.of_all(theme.files()) + repr((__version__, options.formats, options.editions, config))
+    # SOURCE_DATE_EPOCH changes the documents without changing a file: it is part of the settings.
+    settings = hashes.of_all(theme.files()) + repr((__version__, options.formats, options.editions, config, document_date(config)))
     fingerprint = hashes.of_all(folder_files(config.root, skip=options.output_dir.resolve())) + settings
     cache = BuildCache.load(options.output_dir)
     if not options.force and cache.all_fresh(fingerprint, cache.outputs):

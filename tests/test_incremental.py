@@ -192,3 +192,10 @@ def test_watch_rebuilds_after_a_change(course, tmp_path):
         output, _ = process.communicate(timeout=20)
     assert "changed: 02-dos.md" in output
     assert "chapter has no `#` title heading" in output
+
+
+def test_source_date_epoch_is_part_of_the_key(course, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(options(course, out, formats=("cheatsheet",)))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert [p.name for p in build(options(course, out, formats=("cheatsheet",))).written] == ["curso-corto-cheatsheet.pdf"]
