@@ -56,6 +56,11 @@ class Theme:
         """Return the first file called `name` along the search path, if any."""
         return next((folder / name for folder in self.folders if (folder / name).is_file()), None)
 
+    def stylesheets(self, main: str) -> list[Path]:
+        """Return the stylesheets of a PDF: the fonts, `main`, and a user theme's `custom.css` if any."""
+        custom = self.optional("custom.css")  # a user theme's small additions
+        return [self.find("fonts.css"), self.find(main), *([custom] if custom else [])]
+
     def find(self, name: str) -> Path:
         """Return the first file called `name` along the search path."""
         path = self.optional(name)

@@ -70,16 +70,11 @@ def cheatsheet_html(course: Course, theme: Theme, options: CheatsheetOptions) ->
     )
 
 
-def cheatsheet_stylesheets(theme: Theme) -> list[Path]:
-    custom = theme.optional("custom.css")  # a user theme's small additions
-    return [theme.find("fonts.css"), theme.find("cheatsheet.css"), *([custom] if custom else [])]
-
-
 def render_cheatsheet(course: Course, theme: Theme, options: CheatsheetOptions) -> bytes:
     """Return the cheat sheet PDF."""
     return html_to_pdf(
         cheatsheet_html(course, theme, options),
-        cheatsheet_stylesheets(theme),
+        theme.stylesheets("cheatsheet.css"),
         base_url=course.root.resolve(),
         allowed=(course.root, *theme.folders),
         identifier=f"{course.info.slug}-cheatsheet",

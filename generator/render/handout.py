@@ -88,8 +88,7 @@ def handout_html(
 
 
 def handout_stylesheets(theme: Theme) -> list[Path]:
-    custom = theme.optional("custom.css")  # a user theme's small additions
-    return [theme.find("fonts.css"), theme.find("handout.css"), *([custom] if custom else [])]
+    return theme.stylesheets("handout.css")
 
 
 def render_handout(course: Course, theme: Theme, options: HandoutOptions) -> bytes:
