@@ -44,13 +44,16 @@ class Measure:
 
 def build_once(way: str, course_dir: Path, output: Path, edition: str, cache_dir: Path, jobs: int) -> None:
     """Make one edition of the handout, one of the two ways (this runs in the measured process)."""
-    from generator.build import BuildOptions, load
-    from generator.render.handout import HandoutOptions, render_handout, render_handout_as_one_document
+    from generator.build import BuildOptions, Job, load, render_jobs
+    from generator.render.handout import HandoutOptions, handout_layouts, render_handout_as_one_document
 
     _, course, theme = load(BuildOptions(course_dir=course_dir))
-    options = HandoutOptions(edition=edition, cache_dir=cache_dir, jobs=jobs)
-    render = render_handout_as_one_document if way == "one document" else render_handout
-    pdf = render(course, theme, options)
+    options = HandoutOptions(edition=edition, cache_dir=cache_dir)
+    if way == "one document":
+        pdf = render_handout_as_one_document(course, theme, options)
+    else:  # the chapters laid out by the build's worker processes
+        job = Job("handout.pdf", parts=lambda: handout_layouts(course, theme, options))
+        pdf = render_jobs([job], jobs or os.cpu_count() or 1, None)["handout.pdf"]
     output.write_bytes(pdf)
     own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime

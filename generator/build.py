@@ -6,6 +6,7 @@ written, so a failed build leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import logging
@@ -13,7 +14,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +27,7 @@ from generator.model import Chapter, Course, Image
 from generator.outputs import write_atomic, write_outputs
 from generator.parse import parse_course
 from generator.render.assets import locate_image
+from generator.render.parts import Layouts, Part, PartSource, finish, lay_out_part
 from generator.themes import Theme, resolve_theme_dir
 
 FORMATS = ("handout", "cheatsheet", "slides")
@@ -48,6 +50,10 @@ class BuildOptions:
 class Job:
     """One output file: where it goes, how to make its bytes, and what they depend on.
 
+    An output is made whole by `render`, in a worker process; or, if it is laid
+    out in parts (`generator.render.parts`), by `parts`, driven in this process
+    while the workers lay the parts out.
+
     `inputs` are the files the output is made from; `key` is anything else it
     depends on (options, data extracted from the course). Together with the
     theme, `course.yml` and Aula's version they decide whether the cached
@@ -55,9 +61,17 @@ class Job:
     """
 
     relative_path: str
-    render: Callable[[], bytes]
+    render: Callable[[], bytes] | None = None
+    parts: Callable[[], Layouts] | None = None
     inputs: tuple[Path, ...] = ()
     key: str = ""
+
+    def __post_init__(self) -> None:
+        assert (self.render is None) != (self.parts is None), "a job is made whole or in parts"
+
+    def make(self) -> bytes:
+        """Return the output's bytes, made in this process."""
+        return self.render() if self.render else finish(self.parts())
 
 
 def load_settings(options: BuildOptions) -> tuple[Config, Theme]:
@@ -106,21 +120,18 @@ def document_date(config: Config) -> str:
 
 
 def handout_jobs(config: Config, course: Course, theme: Theme, options: BuildOptions) -> list[Job]:
-    from generator.render.handout import HandoutOptions, render_handout
+    from generator.render.handout import HandoutOptions, handout_layouts
 
-    # Chapters laid out once are kept in the cache folder, so an edit lays out one chapter again.
-    # The build already runs outputs in parallel; a handout lays out its chapters in parallel
-    # only when it is the one output asked for.
-    alone = len(options.editions) == 1 and options.formats == ("handout",)
     jobs = []
     for edition in options.editions:
         suffix = "" if edition == "student" else f"-{edition}"
         handout = HandoutOptions(edition=edition, paper=config.paper, created=document_date(config))
-        how = replace(handout, cache_dir=options.output_dir / CACHE_DIR / "handout", jobs=options.jobs if alone else 1)
+        # Chapters laid out once are kept in the cache folder, so an edit lays out one chapter again.
+        how = replace(handout, cache_dir=options.output_dir / CACHE_DIR / "handout")
         jobs.append(
             Job(
                 f"{course.info.slug}-handout{suffix}.pdf",
-                lambda how=how: render_handout(course, theme, how),
+                parts=lambda how=how: handout_layouts(course, theme, how),
                 inputs=chapter_files(course, course.chapters),
                 key=repr(handout),
             )
@@ -142,15 +153,15 @@ def slides_jobs(config: Config, course: Course, theme: Theme, options: BuildOpti
 
     from generator.render.slides import SlideDecks
 
-    decks = SlideDecks(course, theme, created=document_date(config))
+    decks = SlideDecks(course, theme, created=document_date(config), cache_dir=options.output_dir / CACHE_DIR / "slides")
     slug, everything, key = course.info.slug, chapter_files(course, course.chapters), repr(course.info)
     jobs = [
-        Job(f"{slug}-slides.pptx", decks.course_pptx, everything, key),
-        Job(f"{slug}-slides.pdf", decks.course_pdf, everything, key),
+        Job(f"{slug}-slides.pptx", decks.course_pptx, inputs=everything, key=key),
+        Job(f"{slug}-slides.pdf", parts=decks.course_pdf, inputs=everything, key=key),
     ]
     for chapter in course.chapters:
         files = chapter_files(course, [chapter])
-        jobs.append(Job(f"slides/{chapter.stem}.pptx", partial(decks.chapter_pptx, chapter), files, f"{key}{chapter.number}"))
+        jobs.append(Job(f"slides/{chapter.stem}.pptx", partial(decks.chapter_pptx, chapter), inputs=files, key=f"{key}{chapter.number}"))
     return jobs
 
 
@@ -267,35 +278,103 @@ _PENDING: list[Job] = []
 def render_jobs(jobs: list[Job], workers: int, progress: Callable[[str, int, int], None] | None) -> dict[str, bytes]:
     """Return every job's bytes, rendering in up to `workers` processes."""
     rendered: dict[str, bytes] = {}
+
+    def done(job: Job, data: bytes) -> None:
+        rendered[job.relative_path] = data
+        if progress:
+            progress(job.relative_path, len(rendered), len(jobs))
+
     if progress and jobs:
         progress("", 0, len(jobs))
-    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
-            rendered[job.relative_path] = job.render()
-            if progress:
-                progress(job.relative_path, len(rendered), len(jobs))
-        return rendered
-    global _PENDING
-    _PENDING = jobs
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-            futures = {pool.submit(_render_pending, index): job for index, job in enumerate(jobs)}
-            for future in as_completed(futures):
-                data, records = future.result()
-                for level, message in records:
-                    LOGGER.log(level, "%s", message)
-                rendered[futures[future].relative_path] = data
-                if progress:
-                    progress(futures[future].relative_path, len(rendered), len(jobs))
-    finally:
-        _PENDING = []
+            done(job, job.make())
+    else:
+        global _PENDING
+        _PENDING = jobs
+        try:
+            _render_in_workers(jobs, workers, done)
+        finally:
+            _PENDING = []
     # Keep the order of the plan, whatever order the workers finished in.
     return {job.relative_path: rendered[job.relative_path] for job in jobs}
 
 
+@dataclass
+class _InParts:
+    """A job laid out in parts: its generator, and the parts it asked for last."""
+
+    layouts: Layouts
+    parts: list[Part | None]
+    missing: int = 0
+
+
+def _render_in_workers(jobs: list[Job], workers: int, done: Callable[[Job, bytes], None]) -> None:
+    """Render `jobs` in a pool of forked workers, calling `done` as each is made.
+
+    The workers take tasks: a job made whole, or one part of a job laid out in
+    parts. Small tasks keep both workers busy to the end, and a one-chapter
+    edit lays out only that chapter's parts. The parts a job asks for after
+    its first ones (the handout's contents and frame, once its chapters are
+    laid out) go to the front of the queue: the job waits for nothing else.
+    """
+    waiting: collections.deque[tuple[int, int, PartSource | None]] = collections.deque(
+        (index, 0, None) for index, job in enumerate(jobs) if job.render
+    )
+    in_parts: dict[int, _InParts] = {}
+    running: dict[Future, tuple[int, int, PartSource | None]] = {}
+
+    def advance(index: int, laid_out: list[Part] | None = None) -> None:
+        """Send job `index` its parts and queue those it asks for next; or, when it asks for none, it is done."""
+        job = in_parts[index]
+        try:
+            sources = next(job.layouts) if laid_out is None else job.layouts.send(laid_out)
+            while not sources:
+                sources = job.layouts.send([])
+        except StopIteration as end:
+            del in_parts[index]
+            done(jobs[index], end.value)
+            return
+        job.parts, job.missing = [None] * len(sources), len(sources)
+        tasks = [(index, slot, source) for slot, source in enumerate(sources)]
+        if laid_out is None:
+            waiting.extend(tasks)
+        else:
+            waiting.extendleft(reversed(tasks))
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+
+        def submit() -> None:
+            while waiting and len(running) < workers:
+                task = waiting.popleft()
+                index, _, source = task
+                running[pool.submit(_render_pending, index) if source is None else pool.submit(lay_out_part, source)] = task
+
+        submit()  # the workers start on whole jobs while this process writes the HTML of the parts
+        for index, job in enumerate(jobs):
+            if job.parts:
+                in_parts[index] = _InParts(job.parts(), [])
+                advance(index)
+                submit()
+        while running:
+            for future in wait(running, return_when=FIRST_COMPLETED).done:
+                index, slot, source = running.pop(future)
+                if source is None:
+                    data, records = future.result()
+                    for level, message in records:
+                        LOGGER.log(level, "%s", message)
+                    done(jobs[index], data)
+                    continue
+                job = in_parts[index]
+                job.parts[slot] = future.result()
+                job.missing -= 1
+                if not job.missing:
+                    advance(index, job.parts)
+            submit()
+
+
 def _render_pending(index: int) -> tuple[bytes, list[tuple[int, str]]]:
-    """Render one job in a worker; hand its warnings back to the parent to report."""
+    """Render one whole job in a worker; hand its warnings back to the parent to report."""
     records: list[tuple[int, str]] = []
 
     class Collector(logging.Handler):
@@ -303,4 +382,7 @@ def _render_pending(index: int) -> tuple[bytes, list[tuple[int, str]]]:
             records.append((record.levelno, record.getMessage()))
 
     LOGGER.handlers = [Collector(logging.WARNING)]
-    return _PENDING[index].render(), records
+    try:
+        return _PENDING[index].render(), records
+    finally:
+        LOGGER.handlers = []

@@ -99,6 +99,16 @@ class Theme:
         except SecurityError as error:
             raise ThemeError(f"{self._where(error, template_name)}: not allowed in a theme: {error}") from None
 
+    def template_uses(self, template_name: str, variable: str) -> bool:
+        """Return whether a template reads `variable` (a user theme's older copy may not know a newer one)."""
+        import jinja2.meta
+
+        try:
+            source = self.find(template_name).read_text(encoding="utf-8")
+            return variable in jinja2.meta.find_undeclared_variables(self.environment.parse(source))
+        except (OSError, UnicodeDecodeError, ThemeError, jinja2.TemplateSyntaxError):
+            return False  # rendered the old way, which reports the problem
+
     def _where(self, error: Exception, template_name: str) -> str:
         """Return `file:line` of the template line that failed: Jinja puts template lines in the traceback."""
         where = template_name

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import generator.render.parts as parts
+
 HERE = Path(__file__).parent
 SAMPLE = HERE / "fixtures" / "sample"
 REPO = HERE.parent
@@ -90,3 +92,17 @@ def time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def count_layouts(monkeypatch):
+    """Count the parts laid out in this process, by the last word of their identifier."""
+    laid_out: list[str] = []
+    original = parts.lay_out_part
+
+    def counting(source):
+        laid_out.append(source.identifier.rsplit("-", 1)[-1])
+        return original(source)
+
+    monkeypatch.setattr(parts, "lay_out_part", counting)
+    return laid_out

@@ -9,9 +9,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-import generator.render.parts as parts
-from generator.build import BuildOptions, load
-from generator.render.handout import HandoutOptions, render_handout
+from generator.build import BuildOptions, Job, load, render_jobs
+from generator.render.handout import HandoutOptions, handout_layouts, render_handout
 
 FILLER = (
     "Un contenedor empaqueta una aplicación con todo lo que necesita para ejecutarse, y la aísla del resto "
@@ -37,22 +36,13 @@ def chapters(first_paragraphs: int = 2) -> dict[str, str]:
 
 
 def render(course_dir, cache_dir=None, jobs: int = 1, edition: str = "student") -> bytes:
+    """Return the handout: laid out in this process, or with `jobs` worker processes as the build does."""
     _, course, theme = load(BuildOptions(course_dir=course_dir))
-    return render_handout(course, theme, HandoutOptions(edition=edition, cache_dir=cache_dir, jobs=jobs))
-
-
-@pytest.fixture
-def count_layouts(monkeypatch):
-    """Count the parts laid out (in this process: `jobs=1`), by identifier."""
-    laid_out: list[str] = []
-    original = parts.lay_out_part
-
-    def counting(source):
-        laid_out.append(source.identifier.rsplit("-", 1)[-1])
-        return original(source)
-
-    monkeypatch.setattr(parts, "lay_out_part", counting)
-    return laid_out
+    options = HandoutOptions(edition=edition, cache_dir=cache_dir)
+    if jobs == 1:
+        return render_handout(course, theme, options)
+    job = Job("handout.pdf", parts=lambda: handout_layouts(course, theme, options))
+    return render_jobs([job], jobs, None)["handout.pdf"]
 
 
 def texts(pdf: bytes) -> list[str]:
@@ -165,7 +155,8 @@ def test_teacher_edition_from_parts(make_course):
     assert f"3 / {len(pages)}" in pages[2]
 
 
-def test_warnings_of_a_part_are_reported_again_from_the_cache(make_course, tmp_path, caplog):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_warnings_of_a_part_are_reported_again_from_the_cache(make_course, tmp_path, caplog, jobs):
     files = chapters()
     files["images/remota.svg"] = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">'
@@ -176,8 +167,9 @@ def test_warnings_of_a_part_are_reported_again_from_the_cache(make_course, tmp_p
     for _ in range(2):
         caplog.clear()
         with caplog.at_level(logging.WARNING, logger="aula"):
-            render(course_dir, cache)
-        assert any("W-fetch-refused" in message and "example.com" in message for message in caplog.messages)
+            render(course_dir, cache, jobs)
+        refused = [message for message in caplog.messages if "W-fetch-refused" in message and "example.com" in message]
+        assert len(refused) == 1  # once: not again from a worker process
 
 
 def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, tmp_path):

@@ -128,7 +128,9 @@ def test_parallel_build_reports_worker_warnings(make_course, tmp_path):
     assert "01.md:3:" in result.output and "AU402" in result.output
 
 
-def test_failure_mid_render_leaves_old_outputs_intact(course, tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("made", ["whole", "in parts"])
+def test_failure_mid_render_leaves_old_outputs_intact(course, tmp_path, monkeypatch, made, jobs):
     out = tmp_path / "out"
     build(options(course, out))
     before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
@@ -140,12 +142,17 @@ def test_failure_mid_render_leaves_old_outputs_intact(course, tmp_path, monkeypa
         def explode():
             raise RuntimeError("renderer died half way")
 
-        return [build_module.Job(jobs[0].relative_path, explode, jobs[0].inputs, jobs[0].key)] + jobs[1:]
+        def explode_after_the_chapters():
+            yield next(jobs[0].parts())  # the chapters, laid out by the workers
+            raise RuntimeError("renderer died half way")
+
+        how = {"render": explode} if made == "whole" else {"parts": explode_after_the_chapters}
+        return [build_module.Job(jobs[0].relative_path, **how, inputs=jobs[0].inputs, key=jobs[0].key)] + jobs[1:]
 
     original = build_module.RENDERERS["handout"]
     monkeypatch.setitem(build_module.RENDERERS, "handout", broken_handout_jobs)
-    with pytest.raises(RuntimeError):
-        build(options(course, out))
+    with pytest.raises(RuntimeError, match="half way"):
+        build(options(course, out, jobs=jobs))
     assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before
     assert not list(out.glob(".*.part"))
 

@@ -1,8 +1,8 @@
 """A book PDF put together from documents laid out one by one (pypdf).
 
-The frame is the book's base: cover, metadata, and one page per page of the
-book with what depends on page numbers (running header and footer, "see page
-N" lines). Every page of the other parts (contents, chapters) is drawn under
+The frame is the book's base: metadata, perhaps a cover, and one page per page
+of the book with what depends on page numbers (a handout's running header and
+footer and "see page N" lines, a slide's number). Every page of the other parts (contents, chapters) is drawn under
 its frame page as a form XObject, so its ink, fonts and images come along
 untouched. The parts were laid out without links, anchors or bookmarks; they
 are made here, across the whole book, from where each part had them.
@@ -30,7 +30,7 @@ def draw_book(frame: Part, parts: Sequence[Part]) -> bytes:
     pages = [(page, layout) for part in parts for page, layout in zip(PdfReader(io.BytesIO(part.pdf)).pages, part.pages)]
     first = len(writer.pages) - len(pages)
     if first < 0 or len(frame.pages) != len(writer.pages):
-        raise AulaError(f"the handout frame has {len(writer.pages)} pages for {len(pages)} pages of content")
+        raise AulaError(f"a frame of {len(writer.pages)} pages for {len(pages)} pages of content")
     draw = DecodedStreamObject()
     draw.set_data(f"q {_FORM} Do Q\n".encode())
     draw = writer._add_object(draw)
@@ -50,7 +50,7 @@ def _draw_under(writer, host, page, draw) -> None:
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
     if [round(float(n), 2) for n in host.mediabox] != [round(float(n), 2) for n in page.mediabox]:
-        raise AulaError("a page of the handout and its frame page differ in size")
+        raise AulaError("a page and its frame page differ in size")
     contents = page["/Contents"].get_object()
     if isinstance(contents, ArrayObject):
         form = DecodedStreamObject()

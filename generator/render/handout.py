@@ -16,8 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-import jinja2.meta
 from markupsafe import Markup
 
 from generator import __version__
@@ -25,7 +23,7 @@ from generator.errors import warn
 from generator.model import Chapter, Course
 from generator.render.book import draw_book
 from generator.render.html import HtmlFragments, anchor_id, chapter_id, exercises_with_solutions
-from generator.render.parts import Part, PartCache, PartSource
+from generator.render.parts import Layouts, Part, PartCache, PartSource, finish
 from generator.render.pdf import PageLayout, Rect, html_to_pdf
 from generator.themes import Theme
 
@@ -39,7 +37,6 @@ class HandoutOptions:
     paper: str = "a4"
     created: str = ""  # ISO date for the PDF metadata; empty leaves it out
     cache_dir: Path | None = None  # keeps laid-out chapters between builds; None: no cache
-    jobs: int = 0  # processes laying out chapters at once; 0: one per CPU
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,22 +89,27 @@ def handout_stylesheets(theme: Theme) -> list[Path]:
 
 
 def render_handout(course: Course, theme: Theme, options: HandoutOptions) -> bytes:
-    """Return the handout PDF, put together from its chapters laid out one at a time."""
-    if not _template_makes_pieces(theme):
+    """Return the handout PDF, its chapters laid out one at a time in this process."""
+    return finish(handout_layouts(course, theme, options))
+
+
+def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> Layouts:
+    """Make the handout PDF from its chapters, laid out by whoever drives this (see `generator.render.parts`)."""
+    if not theme.template_uses("handout.html", "document"):  # a user theme's older copy makes only the whole book
         return render_handout_as_one_document(course, theme, options)
     pieces = _Pieces(course, theme, options)
-    cache = PartCache(options.cache_dir / options.edition if options.cache_dir else None, options.jobs)
-    chapters = cache.lay_out([pieces.chapter(chapter) for chapter in course.chapters])
+    cache = PartCache(options.cache_dir / options.edition if options.cache_dir else None)
+    chapters = yield from cache.parts([pieces.chapter(chapter) for chapter in course.chapters])
     body = sum(len(part.pages) for part in chapters)
     # The page numbers depend on how many pages the cover and the contents take; guess, then check.
     cover, contents_pages = 1, _contents_pages_guess(pieces, cache, chapters)
     for _attempt in range(4):
         pages = anchor_pages(chapters, first=cover + contents_pages + 1)
-        [contents] = cache.lay_out([pieces.contents(pages)])
+        [contents] = yield from cache.parts([pieces.contents(pages)])
         if len(contents.pages) != contents_pages:
             contents_pages = len(contents.pages)
             continue
-        [frame] = cache.lay_out([pieces.frame(chapters, contents_pages, pages)])
+        [frame] = yield from cache.parts([pieces.frame(chapters, contents_pages, pages)])
         if len(frame.pages) != cover + contents_pages + body:
             cover = len(frame.pages) - contents_pages - body
             continue
@@ -127,16 +129,6 @@ def render_handout_as_one_document(course: Course, theme: Theme, options: Handou
         identifier=f"{course.info.slug}-handout-{options.edition}",
         max_pixels=course.limits.image_pixels,
     )
-
-
-def _template_makes_pieces(theme: Theme) -> bool:
-    """Return whether the theme's handout.html renders the pieces (a user theme's older copy may not)."""
-    environment = theme.environment
-    try:
-        source = theme.find("handout.html").read_text(encoding="utf-8")
-        return "document" in jinja2.meta.find_undeclared_variables(environment.parse(source))
-    except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
-        return False  # laid out as one document, which reports the problem
 
 
 def anchor_pages(chapters: Sequence[Part], first: int) -> dict[str, int]:

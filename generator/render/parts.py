@@ -1,24 +1,25 @@
-"""Documents laid out one at a time: in worker processes, and kept on disk between builds.
+"""Documents laid out in parts, each part kept on disk between builds.
 
-A part (one chapter of the handout, its contents, its frame) is an HTML
-document whose PDF and page layout depend only on its own inputs: its HTML, the
-files it loads, and the versions of Aula and WeasyPrint. Those are hashed into
-the part's key, so a build lays out again only the parts whose key is not in
-the cache folder.
+A part (a chapter of the handout, its contents, its frame; a chapter of the
+slide deck) is an HTML document whose PDF and page layout depend only on its
+own inputs: its HTML, the files it loads, and the versions of Aula and
+WeasyPrint. Those are hashed into the part's key, so a build lays out again
+only the parts whose key is not in the cache folder.
+
+A document made of parts is written as a generator (`Layouts`): it yields the
+parts it needs laid out next, is sent them back laid out, and returns its
+bytes. Who lays them out is not its business: `finish` does it here, one by
+one; the build hands the parts of all its documents to its worker processes.
 """
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
 import re
 import threading
-from collections.abc import Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -57,35 +58,36 @@ class Part:
     warnings: tuple[str, ...] = ()
 
 
+# Yields the parts to lay out next, is sent them laid out, returns the document.
+Layouts = Generator[list["PartSource"], list["Part"], bytes]
+
+
 @dataclass
 class PartCache:
-    """Lays out parts, taking from `folder` (None: no cache) those laid out before."""
+    """The parts laid out before, in `folder` (None: no cache)."""
 
     folder: Path | None
-    jobs: int = 0  # processes laying out parts at once; 0: one per CPU
     _used: set[str] = field(default_factory=set)
     _digests: dict[Path, str] = field(default_factory=dict)
 
-    def lay_out(self, sources: Sequence[PartSource]) -> list[Part]:
-        """Return every part, laying out in parallel those not in the cache.
+    def parts(self, sources: Sequence[PartSource]) -> Generator[list[PartSource], list[Part], list[Part]]:
+        """Return every part (`yield from` this), asking for those not in the cache to be laid out.
 
-        Warnings are reported again for a part taken from the cache, as its layout would.
+        Each part's warnings are reported here, whether it was laid out now or
+        taken from the cache: the build's output is the same either way.
         """
         keys = [self.key(source) for source in sources]
         self._used.update(keys)
-        parts = {index: self.cached(key) for index, key in enumerate(keys)}
-        stale = [index for index, part in parts.items() if part is None]
-        reported = set()
-        for index, (part, live) in zip(stale, _lay_out_all([sources[i] for i in stale], self.jobs)):
+        parts = [self.cached(key) for key in keys]
+        stale = [index for index, part in enumerate(parts) if part is None]
+        laid_out = (yield [sources[index] for index in stale]) if stale else []
+        for index, part in zip(stale, laid_out, strict=True):
             parts[index] = part
             self._store(keys[index], part)
-            if live:
-                reported.add(index)
-        for index, part in parts.items():
-            if index not in reported:
-                for message in part.warnings:
-                    LOGGER.warning("%s", message)
-        return [parts[index] for index in range(len(sources))]
+        for part in parts:
+            for message in part.warnings:
+                LOGGER.warning("%s", message)
+        return parts
 
     def key(self, source: PartSource) -> str:
         """Return a part's key: a hash of everything its PDF and layout depend on."""
@@ -153,61 +155,35 @@ def _files_named(html: str) -> Iterable[Path]:
         yield Path(unquote(urlsplit(url).path))
 
 
-def _lay_out_all(sources: list[PartSource], jobs: int) -> list[tuple[Part, bool]]:
-    """Return each part laid out, and whether it was in this process (its warnings reported already).
-
-    With `jobs` above one, worker processes take the largest parts while this
-    process lays out the smallest. Starting a worker costs about as much as
-    laying out a chapter (importing WeasyPrint), so each process gets two parts
-    or more: a couple of stale parts are laid out here, with no worker at all.
-    """
-    workers = min(jobs or os.cpu_count() or 1, len(sources) // 2) - 1
-    # A daemonic process (a multiprocessing.Pool worker) may not start processes of its own.
-    if workers < 1 or multiprocessing.current_process().daemon:
-        return [(lay_out_part(source), True) for source in sources]
-    waiting = collections.deque(sorted(range(len(sources)), key=lambda index: -len(sources[index].html)))
-    done: dict[int, tuple[Part, bool]] = {}
-    running: dict[Future, int] = {}
-    # "spawn": a forked copy of a process that runs threads (a progress display) can deadlock.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_silence_worker) as pool:
-        while waiting or running:
-            while waiting and len(running) < workers:
-                index = waiting.popleft()
-                running[pool.submit(lay_out_part, sources[index])] = index
-            if waiting:  # the smallest part left, here, while the workers are busy
-                index = waiting.pop()
-                done[index] = (lay_out_part(sources[index]), True)
-                finished = {future for future in running if future.done()}
-            else:
-                finished = wait(running, return_when=FIRST_COMPLETED).done
-            for future in finished:
-                done[running.pop(future)] = (future.result(), False)
-    return [done[index] for index in range(len(sources))]
+def finish(layouts: Layouts) -> bytes:
+    """Return the document `layouts` makes, laying its parts out in this process."""
+    try:
+        sources = next(layouts)
+        while True:
+            sources = layouts.send([lay_out_part(source) for source in sources])
+    except StopIteration as done:
+        return done.value
 
 
-def _silence_worker() -> None:
-    # A worker's warnings travel back with its parts; the parent reports them.
-    LOGGER.propagate = False
-
-
-class _Collect(logging.Handler):
-    """Keeps the warnings logged by this thread."""
+class _Keep(logging.Filter):
+    """Takes the warnings this thread logs, to be reported with the part (`PartCache.parts`)."""
 
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__()
         self.thread = threading.get_ident()
         self.messages: list[str] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.thread:
-            self.messages.append(record.getMessage())
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.thread != self.thread or record.levelno != logging.WARNING:
+            return True
+        self.messages.append(record.getMessage())
+        return False
 
 
 def lay_out_part(source: PartSource) -> Part:
-    """Lay out one part, keeping the warnings it gave with it, for the cache and from worker processes."""
-    collect = _Collect()
-    LOGGER.addHandler(collect)
+    """Lay out one part, keeping the warnings it gave with it: for the cache, and from worker processes."""
+    keep = _Keep()
+    LOGGER.addFilter(keep)
     try:
         pdf, pages = html_to_pdf_pages(
             source.html,
@@ -218,5 +194,5 @@ def lay_out_part(source: PartSource) -> Part:
             source.max_pixels,
         )
     finally:
-        LOGGER.removeHandler(collect)
-    return Part(pdf, pages, tuple(collect.messages))
+        LOGGER.removeFilter(keep)
+    return Part(pdf, pages, tuple(keep.messages))

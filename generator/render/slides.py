@@ -1284,10 +1284,11 @@ class _Deferred:
 class SlideDecks:
     """The decks of one course, planned once: the whole course and each chapter as .pptx, the course as PDF."""
 
-    def __init__(self, course: Course, theme, created: str = ""):
+    def __init__(self, course: Course, theme, created: str = "", cache_dir: Path | None = None):
         self.course = course
         self.theme = theme
         self.created = created
+        self.cache_dir = cache_dir  # keeps the PDF deck's laid-out chapters between builds
         self._planner: SlidePlanner | None = None
 
     @property
@@ -1312,7 +1313,8 @@ class SlideDecks:
         title = f"{self.course.info.title} — {chapter.title_text}"
         return render_pptx(self.planner.deck([chapter], cover=False), self.theme, self.created, title)
 
-    def course_pdf(self) -> bytes:
-        from generator.render.slides_pdf import render_slides_pdf
+    def course_pdf(self):
+        """Make the PDF deck: a generator of parts to lay out (`generator.render.parts.Layouts`)."""
+        from generator.render.slides_pdf import slides_pdf_layouts
 
-        return render_slides_pdf(self.planner.deck(), self.course, self.theme, self.created)
+        return slides_pdf_layouts(self.planner.deck(), self.course, self.theme, self.created, self.cache_dir)

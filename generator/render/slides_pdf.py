@@ -2,19 +2,28 @@
 
 Frames are placed at the boxes of the plan, in the same fonts and sizes as the
 .pptx, so both decks break and fit alike.
+
+Like the handout, the deck is laid out in parts, a chapter's slides each, kept
+between builds (`generator.render.parts`): editing a chapter lays out its
+slides again, not the other 300. What a slide's number changes (the number
+and the footer) is in the frame, one bare page per slide, drawn over the parts.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from pathlib import Path
 
 from markupsafe import Markup
 
 from generator import __version__
 from generator.model import Course
+from generator.render.book import draw_book
 from generator.render.html import HtmlFragments
+from generator.render.parts import Layouts, PartCache, PartSource
 from generator.render.pdf import html_to_pdf
-from generator.render.slides import Box, CodeFrame, Deck, ImageFrame, Insets, TableFrame, TextFrame
+from generator.render.slides import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
 from generator.themes import Theme
 
 BORDER = 1.0  # points; drawn inside a box, so the padding gives it back
@@ -40,12 +49,16 @@ def foot_box(box: Box, page_height: float) -> Markup:
     return Markup(f"left: {box.x:.2f}pt; bottom: {page_height - box.bottom:.2f}pt; width: {box.w:.2f}pt;")
 
 
-def slides_html(deck: Deck, course: Course, theme: Theme, created: str = "") -> str:
-    """Return the deck as one HTML document, a `<section>` per slide."""
+def slides_html(
+    deck: Deck, course: Course, theme: Theme, created: str = "", document: str = "deck", slides: Sequence[Slide] | None = None
+) -> str:
+    """Return the deck as one HTML document, a `<section>` per slide; or one piece of it (see slides.html)."""
     labels = dict(theme.messages(course.info.language))
     return theme.render(
         "slides.html",
+        document=document,
         deck=deck,
+        slides=deck.slides if slides is None else slides,
         m=deck.metrics,
         html=HtmlFragments(course, labels),
         labels=labels,
@@ -62,8 +75,38 @@ def slides_stylesheets(theme: Theme) -> list[Path]:
     return [theme.find("fonts.css"), theme.find("slides.css")]
 
 
+def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = "", cache_dir: Path | None = None) -> Layouts:
+    """Make the PDF deck from its chapters' slides, laid out by whoever drives this (see `generator.render.parts`)."""
+    if not theme.template_uses("slides.html", "document"):  # a user theme's older copy makes only the whole deck
+        return render_slides_pdf(deck, course, theme, created)
+
+    def source(name: str, document: str, slides: Sequence[Slide]) -> PartSource:
+        return PartSource(
+            html=slides_html(deck, course, theme, created, document, slides),
+            stylesheets=tuple(slides_stylesheets(theme)),
+            base_url=course.root.resolve(),
+            allowed=(course.root, *theme.folders),
+            identifier=f"{course.info.slug}-slides-{name}",
+            max_pixels=course.limits.image_pixels,
+            inputs=tuple(theme.files()),
+        )
+
+    # Consecutive slides of one chapter make a part; the cover's slides (no chapter) one of their own.
+    runs = [(chapter, tuple(slides)) for chapter, slides in itertools.groupby(deck.slides, key=lambda slide: slide.chapter)]
+    cache = PartCache(cache_dir)
+    # The frame first: the longest part to lay out, and it depends on no other.
+    frame, *parts = yield from cache.parts(
+        [
+            source("frame", "frame", deck.slides),
+            *(source(chapter.stem if chapter else "cover", "part", slides) for chapter, slides in runs),
+        ]
+    )
+    cache.prune()
+    return draw_book(frame, parts)
+
+
 def render_slides_pdf(deck: Deck, course: Course, theme: Theme, created: str = "") -> bytes:
-    """Return the PDF deck."""
+    """Return the PDF deck laid out as one document: no cache, every slide each time."""
     return html_to_pdf(
         slides_html(deck, course, theme, created),
         slides_stylesheets(theme),

@@ -1,0 +1,133 @@
+"""The PDF deck laid out chapter by chapter: the cache, and the deck put together across parts."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from generator.build import BuildOptions, Job, load, render_jobs
+from generator.render.parts import finish
+from generator.render.slides import SlideDecks
+from generator.render.slides_pdf import render_slides_pdf
+
+BULLETS = "".join(f"- Punto número {n} de la lista, con texto suficiente para ocupar una línea.\n" for n in range(1, 7))
+
+
+def chapters(sections_in_one: int = 1) -> dict[str, str]:
+    """Return a three-chapter course: a link from the third chapter to the second."""
+    return {
+        "course.yml": "title: Diapositivas de prueba\nauthor: Equipo\nlanguage: es\n",
+        "01-uno.md": "# Uno\n\n" + "".join(f"## Sección {n} del uno\n\n{BULLETS}\n" for n in range(1, sections_in_one + 1)),
+        "02-dos.md": "# Dos\n\n## Redes del dos\n\n" + BULLETS,
+        "03-tres.md": "# Tres\n\n## Vuelta atrás\n\nRepasa [las redes](02-dos.md#redes-del-dos) antes de seguir.\n",
+    }
+
+
+def deck_pdf(course_dir, cache_dir=None, jobs: int = 1) -> bytes:
+    """Return the PDF deck: laid out in this process, or by `jobs` worker processes as the build does."""
+    _, course, theme = load(BuildOptions(course_dir=course_dir))
+    decks = SlideDecks(course, theme, created="2026-11-28", cache_dir=cache_dir)
+    if jobs == 1:
+        return finish(decks.course_pdf())
+    return render_jobs([Job("slides.pdf", parts=decks.course_pdf)], jobs, None)["slides.pdf"]
+
+
+def whole_deck_pdf(course_dir) -> bytes:
+    _, course, theme = load(BuildOptions(course_dir=course_dir))
+    decks = SlideDecks(course, theme, created="2026-11-28")
+    return render_slides_pdf(decks.planner.deck(), course, theme, decks.created)
+
+
+def texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def outline(pdf: bytes) -> list[tuple[str, int]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
+
+
+def internal_links(pdf: bytes) -> list[tuple[int, int]]:
+    """Return (page of the link, page it lands on) for every link to a named destination."""
+    reader = PdfReader(io.BytesIO(pdf))
+    destinations = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    found = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if "/Dest" in annotation:
+                found.append((number, destinations[str(annotation["/Dest"])]))
+    return found
+
+
+def test_deck_from_parts_shows_what_the_whole_document_shows(make_course):
+    course_dir = make_course(chapters())
+    by_parts, whole = deck_pdf(course_dir), whole_deck_pdf(course_dir)
+    assert texts(by_parts) == texts(whole)  # the same words on the same pages, slide numbers included
+    assert outline(by_parts) == outline(whole)
+    assert internal_links(by_parts) == internal_links(whole) != []
+    info = PdfReader(io.BytesIO(by_parts)).metadata
+    assert (info.title, info.author) == ("Diapositivas de prueba", "Equipo")
+
+
+def test_link_to_another_chapter_lands_on_its_slide(make_course):
+    pdf = deck_pdf(make_course(chapters()))
+    pages = texts(pdf)
+    [(source, target)] = internal_links(pdf)
+    assert "Repasa las redes" in pages[source] and "Redes del dos" in pages[target]
+
+
+def test_slides_are_numbered_across_the_deck(make_course):
+    pages = texts(deck_pdf(make_course(chapters())))
+    for number, text in enumerate(pages[1:], start=2):  # the cover has no number
+        assert text.rstrip().endswith(str(number)), text
+
+
+def test_editing_one_chapter_lays_out_its_slides_again_and_nothing_else(make_course, tmp_path, count_layouts):
+    course_dir, cache = make_course(chapters()), tmp_path / "cache"
+    deck_pdf(course_dir, cache)
+    assert sorted(count_layouts) == ["cover", "dos", "frame", "tres", "uno"]
+    count_layouts.clear()
+    assert deck_pdf(course_dir, cache) and count_layouts == []  # all from the cache
+    two = course_dir / "02-dos.md"
+    two.write_text(two.read_text(encoding="utf-8").replace("Punto número 3", "Punto tercero"), encoding="utf-8")
+    edited = deck_pdf(course_dir, cache)
+    assert count_layouts == ["dos"]  # same slides, same numbers: the frame stands
+    assert "Punto tercero" in "".join(texts(edited))
+    assert edited == deck_pdf(course_dir)  # the same deck as one laid out with no cache
+
+
+def test_a_chapter_that_grows_renumbers_the_deck_without_laying_out_the_others(make_course, tmp_path, count_layouts):
+    course_dir, cache = make_course(chapters()), tmp_path / "cache"
+    short = texts(deck_pdf(course_dir, cache))
+    (course_dir / "01-uno.md").write_text(chapters(sections_in_one=3)["01-uno.md"], encoding="utf-8")
+    count_layouts.clear()
+    long = deck_pdf(course_dir, cache)
+    assert sorted(count_layouts) == ["frame", "uno"]
+    assert len(texts(long)) == len(short) + 2
+    assert texts(long) == texts(whole_deck_pdf(course_dir))
+
+
+def test_worker_processes_give_the_same_deck(make_course, tmp_path):
+    course_dir = make_course(chapters())
+    assert deck_pdf(course_dir, tmp_path / "parallel", jobs=2) == deck_pdf(course_dir)
+
+
+def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, tmp_path):
+    from generator.themes import Theme
+
+    files = chapters()
+    files["course.yml"] += "theme: mitema\n"
+    # a user's copy of slides.html from before the pieces: it knows only the whole deck
+    template = Theme.load().find("slides.html").read_text(encoding="utf-8")
+    template = template.replace("{% for slide in slides %}", "{% for slide in deck.slides %}")
+    for piece in ("{% if document != 'frame' %} layout-{{ slide.layout }}{% endif %}", "{% if document != 'frame' %}\n"):
+        template = template.replace(piece, " layout-{{ slide.layout }}" if "layout" in piece else "{% if true %}\n", 1)
+    template = template.replace("{% if document != 'part' and slide.layout != 'cover' %}", "{% if slide.layout != 'cover' %}")
+    assert "document" not in template.split("-#}", 1)[1]
+    files["mitema/slides.html"] = template
+    course_dir, cache = make_course(files), tmp_path / "cache"
+    pdf = deck_pdf(course_dir, cache)
+    assert texts(pdf) == texts(whole_deck_pdf(course_dir))
+    assert not cache.exists()  # nothing laid out piece by piece
