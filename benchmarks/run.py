@@ -4,9 +4,10 @@
 
 Every figure is the wall time of a whole `aula` process (Python start-up
 included) and the peak memory of its process tree (the build and its worker
-processes, proportional set sizes summed, sampled every 20 ms from /proc). With `--write` the
-table also goes to benchmarks/RESULTS.md with the date, the CPU and the
-versions. Nothing here runs in CI: a benchmark is not a test.
+processes, proportional set sizes summed, sampled every 100 ms from /proc;
+every 20 ms, the sampling took a third of a CPU from the build). With
+`--write` the table also goes to benchmarks/RESULTS.md with the date, the CPU
+and the versions. Nothing here runs in CI: a benchmark is not a test.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def run(args: list[str], cwd: Path) -> Measure:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, _tree_memory_kb(process.pid))
-            time.sleep(0.02)
+            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
     sampler.start()

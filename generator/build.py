@@ -42,7 +42,7 @@ class BuildOptions:
     paper: str = ""  # overrides `paper:` in course.yml
     theme: str = ""  # overrides `theme:` in course.yml; relative to the working folder
     stop_on_lint_errors: bool = True
-    jobs: int = 0  # worker processes; 0 means one per CPU
+    jobs: int = 0  # processes rendering at once, the build's own included; 0 means one per CPU
     force: bool = False  # render every output, cached or not
 
 
@@ -310,13 +310,15 @@ class _InParts:
 
 
 def _render_in_workers(jobs: list[Job], workers: int, done: Callable[[Job, bytes], None]) -> None:
-    """Render `jobs` in a pool of forked workers, calling `done` as each is made.
+    """Render `jobs` in this process and `workers - 1` forked workers, calling `done` as each is made.
 
-    The workers take tasks: a job made whole, or one part of a job laid out in
-    parts. Small tasks keep both workers busy to the end, and a one-chapter
-    edit lays out only that chapter's parts. The parts a job asks for after
-    its first ones (the handout's contents and frame, once its chapters are
-    laid out) go to the front of the queue: the job waits for nothing else.
+    A task is a job made whole, or one part of a job laid out in parts: small
+    tasks keep every process busy to the end, and a one-chapter edit lays out
+    only that chapter's parts. The parts a job asks for after its first ones
+    (the handout's contents and frame, once its chapters are laid out) go to
+    the front of the queue, where the workers take their tasks; this process
+    takes from the back, between handing out tasks and putting documents
+    together. One worker fewer saves its memory (about 100 MB) and no time.
     """
     waiting: collections.deque[tuple[int, int, PartSource | None]] = collections.deque(
         (index, 0, None) for index, job in enumerate(jobs) if job.render
@@ -342,13 +344,34 @@ def _render_in_workers(jobs: list[Job], workers: int, done: Callable[[Job, bytes
         else:
             waiting.extendleft(reversed(tasks))
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    def finished(task: tuple[int, int, PartSource | None], result) -> None:
+        index, slot, source = task
+        if source is None:
+            done(jobs[index], result)
+            return
+        job = in_parts[index]
+        job.parts[slot] = result
+        job.missing -= 1
+        if not job.missing:
+            advance(index, job.parts)
+
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
 
         def submit() -> None:
-            while waiting and len(running) < workers:
+            # Two tasks a worker: it starts its next one while this process is busy with its own.
+            while waiting and len(running) < 2 * (workers - 1):
                 task = waiting.popleft()
-                index, _, source = task
-                running[pool.submit(_render_pending, index) if source is None else pool.submit(lay_out_part, source)] = task
+                running[pool.submit(_in_worker, task[0], task[2])] = task
+
+        def collect(block: bool) -> None:
+            for future in wait(running, timeout=None if block else 0, return_when=FIRST_COMPLETED).done:
+                task = running.pop(future)
+                result = future.result()
+                if task[2] is None:  # a whole job, with the warnings it logged
+                    result, records = result
+                    for level, message in records:
+                        LOGGER.log(level, "%s", message)
+                finished(task, result)
 
         submit()  # the workers start on whole jobs while this process writes the HTML of the parts
         for index, job in enumerate(jobs):
@@ -356,21 +379,34 @@ def _render_in_workers(jobs: list[Job], workers: int, done: Callable[[Job, bytes
                 in_parts[index] = _InParts(job.parts(), [])
                 advance(index)
                 submit()
-        while running:
-            for future in wait(running, return_when=FIRST_COMPLETED).done:
-                index, slot, source = running.pop(future)
-                if source is None:
-                    data, records = future.result()
-                    for level, message in records:
-                        LOGGER.log(level, "%s", message)
-                    done(jobs[index], data)
-                    continue
-                job = in_parts[index]
-                job.parts[slot] = future.result()
-                job.missing -= 1
-                if not job.missing:
-                    advance(index, job.parts)
+        while waiting or running:
+            if waiting:
+                task = waiting.pop()
+                index, _, source = task
+                finished(task, jobs[index].render() if source is None else lay_out_part(source))
+                _give_back_memory()
+            collect(block=not waiting)
             submit()
+
+
+def _in_worker(index: int, source: PartSource | None):
+    """Run a task in a worker: job `index` made whole, or the part `source` of it laid out."""
+    try:
+        return _render_pending(index) if source is None else lay_out_part(source)
+    finally:
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Hand the memory a finished task freed back to the system, which glibc would keep for later.
+
+    A worker may wait idle until the build ends, holding the peak of its
+    largest task; on the bundled course this lowers the build's peak by about 40 MB.
+    """
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _render_pending(index: int) -> tuple[bytes, list[tuple[int, str]]]:

@@ -83,7 +83,7 @@ def build_options(function):
         click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Paper size (default: course.yml, else A4)."),
         click.option("--theme", default="", metavar="PATH", help="A theme folder (or built-in theme name) to use."),
         click.option("--no-lint", is_flag=True, help="Build even when the lint stage finds errors (they are still reported)."),
-        click.option("-j", "--jobs", default=0, type=click.IntRange(min=0), help="Worker processes (default: one per CPU)."),
+        click.option("-j", "--jobs", default=0, type=click.IntRange(min=0), help="Processes rendering at once, this one included (default: one per CPU)."),
         click.option("--force", is_flag=True, help="Render every output, even those the cache says are up to date."),
         click.option("-q", "--quiet", is_flag=True, help="No progress display: one line per file written."),
     ]

@@ -21,22 +21,29 @@ _FORM = "/AulaPart"
 _PT = 0.75  # PDF points per CSS pixel
 
 
-def draw_book(frame: Part, parts: Sequence[Part]) -> bytes:
-    """Return `frame` with the pages of `parts`, in order, drawn under its last pages, linked across."""
+def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
+    """Return the pages of `frames` with the pages of `parts`, in order, drawn under the last ones, linked across.
+
+    The book's metadata is the first frame's.
+    """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import DecodedStreamObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(frame.pdf)), keep_initial_header=True)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(frames[0].pdf)), keep_initial_header=True)
+    for frame in frames[1:]:
+        for page in PdfReader(io.BytesIO(frame.pdf)).pages:
+            writer.add_page(page)
     pages = [(page, layout) for part in parts for page, layout in zip(PdfReader(io.BytesIO(part.pdf)).pages, part.pages)]
+    frame_pages = [frame_page for frame in frames for frame_page in frame.pages]
     first = len(writer.pages) - len(pages)
-    if first < 0 or len(frame.pages) != len(writer.pages):
+    if first < 0 or len(frame_pages) != len(writer.pages):
         raise AulaError(f"a frame of {len(writer.pages)} pages for {len(pages)} pages of content")
     draw = DecodedStreamObject()
     draw.set_data(f"q {_FORM} Do Q\n".encode())
     draw = writer._add_object(draw)
     for host, (page, _) in zip(writer.pages[first:], pages):
         _draw_under(writer, host, page, draw)
-    layouts = [[frame_page] for frame_page in frame.pages]
+    layouts = [[frame_page] for frame_page in frame_pages]
     for number, (_, layout) in enumerate(pages, start=first):
         layouts[number].append(layout)
     _add_navigation(writer, list(writer.pages), layouts)

@@ -114,7 +114,7 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
             cover = len(frame.pages) - contents_pages - body
             continue
         cache.prune()
-        return draw_book(frame, [contents, *chapters])
+        return draw_book([frame], [contents, *chapters])
     warn(None, "W-handout-pieces", "the cover or the contents change length with the page numbers: laid out as one document")
     return render_handout_as_one_document(course, theme, options)
 

@@ -5,8 +5,8 @@ Frames are placed at the boxes of the plan, in the same fonts and sizes as the
 
 Like the handout, the deck is laid out in parts, a chapter's slides each, kept
 between builds (`generator.render.parts`): editing a chapter lays out its
-slides again, not the other 300. What a slide's number changes (the number
-and the footer) is in the frame, one bare page per slide, drawn over the parts.
+slides again, not the other 300. A slide's number and footer are in
+frames, one bare page per slide, drawn over the parts.
 """
 
 from __future__ import annotations
@@ -50,7 +50,13 @@ def foot_box(box: Box, page_height: float) -> Markup:
 
 
 def slides_html(
-    deck: Deck, course: Course, theme: Theme, created: str = "", document: str = "deck", slides: Sequence[Slide] | None = None
+    deck: Deck,
+    course: Course,
+    theme: Theme,
+    created: str = "",
+    document: str = "deck",
+    slides: Sequence[Slide] | None = None,
+    first: int = 1,
 ) -> str:
     """Return the deck as one HTML document, a `<section>` per slide; or one piece of it (see slides.html)."""
     labels = dict(theme.messages(course.info.language))
@@ -59,6 +65,7 @@ def slides_html(
         document=document,
         deck=deck,
         slides=deck.slides if slides is None else slides,
+        first_number=first,
         m=deck.metrics,
         html=HtmlFragments(course, labels),
         labels=labels,
@@ -80,9 +87,9 @@ def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = 
     if not theme.template_uses("slides.html", "document"):  # a user theme's older copy makes only the whole deck
         return render_slides_pdf(deck, course, theme, created)
 
-    def source(name: str, document: str, slides: Sequence[Slide]) -> PartSource:
+    def source(name: str, document: str, slides: Sequence[Slide], first: int = 1) -> PartSource:
         return PartSource(
-            html=slides_html(deck, course, theme, created, document, slides),
+            html=slides_html(deck, course, theme, created, document, slides, first),
             stylesheets=tuple(slides_stylesheets(theme)),
             base_url=course.root.resolve(),
             allowed=(course.root, *theme.folders),
@@ -91,18 +98,21 @@ def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = 
             inputs=tuple(theme.files()),
         )
 
-    # Consecutive slides of one chapter make a part; the cover's slides (no chapter) one of their own.
-    runs = [(chapter, tuple(slides)) for chapter, slides in itertools.groupby(deck.slides, key=lambda slide: slide.chapter)]
+    # Consecutive slides of one chapter make a part, the cover's (no chapter) one of their own; each
+    # part has a frame of its own, numbered from its first slide, so a slide more in a chapter lays out
+    # again the light frames after it, not the slides.
+    runs = [tuple(slides) for _, slides in itertools.groupby(deck.slides, key=lambda slide: slide.chapter)]
+    firsts = list(itertools.accumulate((len(run) for run in runs[:-1]), initial=1))
+    names = [run[0].chapter.stem if run[0].chapter else "cover" for run in runs]
     cache = PartCache(cache_dir)
-    # The frame first: the longest part to lay out, and it depends on no other.
-    frame, *parts = yield from cache.parts(
+    laid_out = yield from cache.parts(
         [
-            source("frame", "frame", deck.slides),
-            *(source(chapter.stem if chapter else "cover", "part", slides) for chapter, slides in runs),
+            *(source(name, "part", run) for name, run in zip(names, runs)),
+            *(source(f"frame{first}", "frame", run, first) for first, run in zip(firsts, runs)),
         ]
     )
     cache.prune()
-    return draw_book(frame, parts)
+    return draw_book(laid_out[len(runs) :], laid_out[: len(runs)])
 
 
 def render_slides_pdf(deck: Deck, course: Course, theme: Theme, created: str = "") -> bytes:
