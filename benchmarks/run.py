@@ -148,6 +148,16 @@ def machine() -> str:
     )
 
 
+def commit() -> str:
+    """Return the commit measured (with `+` if the working tree has changes), or `unknown`."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator", "themes"], cwd=REPO, capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head.stdout.strip() + ("+" if dirty.stdout.strip() else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("course", nargs="?", default=str(REPO / "content"))
@@ -200,7 +210,7 @@ def main() -> None:
     print(text)
     if options.write:
         header = (
-            f"# Build benchmarks\n\nMeasured {date.today().isoformat()} on {machine()}, "
+            f"# Build benchmarks\n\nMeasured {date.today().isoformat()} on {machine()}, at commit {commit()}; "
             f"with `{command.strip()}` on `{source.relative_to(REPO) if source.is_relative_to(REPO) else source}`.\n"
             "Times are whole processes (start-up included); memory is the peak of the build's process tree "
             "(summed PSS, so pages forked workers share with the build count once).\n\n"
