@@ -50,9 +50,10 @@ class BuildOptions:
 class Job:
     """One output file: where it goes, how to make its bytes, and what they depend on.
 
-    An output is made whole by `render`, in a worker process; or, if it is laid
-    out in parts (`generator.render.parts`), by `parts`, driven in this process
-    while the workers lay the parts out.
+    An output is made whole by `render`, one task; or, if it is laid out in
+    parts (`generator.render.parts`), by `parts`, a generator driven in the
+    build's process, each part a task. Tasks run in worker processes and in
+    the build's own (see `render_jobs`).
 
     `inputs` are the files the output is made from; `key` is anything else it
     depends on (options, data extracted from the course). Together with the
@@ -120,22 +121,22 @@ def document_date(config: Config) -> str:
 
 
 def handout_jobs(config: Config, course: Course, theme: Theme, options: BuildOptions) -> list[Job]:
-    from generator.render.handout import HandoutOptions, handout_layouts
+    from generator.render.handout import HandoutOptions, handout_layouts, render_handout
 
+    # A user theme's older handout.html makes only the whole book: one task, not parts.
+    in_parts = theme.template_uses("handout.html", "document")
     jobs = []
     for edition in options.editions:
         suffix = "" if edition == "student" else f"-{edition}"
         handout = HandoutOptions(edition=edition, paper=config.paper, created=document_date(config))
         # Chapters laid out once are kept in the cache folder, so an edit lays out one chapter again.
         how = replace(handout, cache_dir=options.output_dir / CACHE_DIR / "handout")
-        jobs.append(
-            Job(
-                f"{course.info.slug}-handout{suffix}.pdf",
-                parts=lambda how=how: handout_layouts(course, theme, how),
-                inputs=chapter_files(course, course.chapters),
-                key=repr(handout),
-            )
-        )
+        if in_parts:
+            make = {"parts": lambda how=how: handout_layouts(course, theme, how)}
+        else:
+            make = {"render": lambda how=how: render_handout(course, theme, how)}
+        files = chapter_files(course, course.chapters)
+        jobs.append(Job(f"{course.info.slug}-handout{suffix}.pdf", **make, inputs=files, key=repr(handout)))
     return jobs
 
 
@@ -155,9 +156,14 @@ def slides_jobs(config: Config, course: Course, theme: Theme, options: BuildOpti
 
     decks = SlideDecks(course, theme, created=document_date(config), cache_dir=options.output_dir / CACHE_DIR / "slides")
     slug, everything, key = course.info.slug, chapter_files(course, course.chapters), repr(course.info)
+    # A user theme's older slides.html makes only the whole deck: one task, not parts.
+    if theme.template_uses("slides.html", "document"):
+        pdf_deck = {"parts": decks.course_pdf}
+    else:
+        pdf_deck = {"render": lambda: finish(decks.course_pdf())}
     jobs = [
         Job(f"{slug}-slides.pptx", decks.course_pptx, inputs=everything, key=key),
-        Job(f"{slug}-slides.pdf", parts=decks.course_pdf, inputs=everything, key=key),
+        Job(f"{slug}-slides.pdf", inputs=everything, key=key, **pdf_deck),
     ]
     for chapter in course.chapters:
         files = chapter_files(course, [chapter])
@@ -286,7 +292,8 @@ def render_jobs(jobs: list[Job], workers: int, progress: Callable[[str, int, int
 
     if progress and jobs:
         progress("", 0, len(jobs))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    alone = len(jobs) == 1 and jobs[0].render is not None
+    if workers <= 1 or alone or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             done(job, job.make())
     else:
@@ -355,6 +362,9 @@ def _render_in_workers(jobs: list[Job], workers: int, done: Callable[[Job, bytes
         if not job.missing:
             advance(index, job.parts)
 
+    # All the workers are forked at the first task: no more of them than there are tasks to share.
+    if not any(job.parts for job in jobs):
+        workers = min(workers, len(jobs))
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
 
         def submit() -> None:

@@ -134,3 +134,26 @@ def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, t
     pdf = deck_pdf(course_dir, cache)
     assert texts(pdf) == texts(whole_deck_pdf(course_dir))
     assert not cache.exists()  # nothing laid out piece by piece
+
+
+def test_a_part_with_a_page_too_many_gets_the_deck_laid_out_whole(make_course, tmp_path, caplog, monkeypatch):
+    """Were a theme to let a slide run onto a second page, the parts would not match the frames: lay the deck out whole."""
+    import logging
+
+    import generator.render.slides_pdf as slides_pdf
+
+    original = slides_pdf.slides_html
+
+    def one_page_more(*args, **kwargs):
+        html = original(*args, **kwargs)
+        if "part" in args or kwargs.get("document") == "part":
+            html = html.replace("</body>", '<section class="slide">una página de más</section></body>')
+        return html
+
+    monkeypatch.setattr(slides_pdf, "slides_html", one_page_more)
+    course_dir = make_course(chapters())
+    with caplog.at_level(logging.WARNING, logger="aula"):
+        pdf = deck_pdf(course_dir, tmp_path / "cache")
+    assert any("W-slides-pieces" in message for message in caplog.messages)
+    monkeypatch.setattr(slides_pdf, "slides_html", original)
+    assert texts(pdf) == texts(whole_deck_pdf(course_dir))

@@ -9,7 +9,7 @@ only the parts whose key is not in the cache folder.
 A document made of parts is written as a generator (`Layouts`): it yields the
 parts it needs laid out next, is sent them back laid out, and returns its
 bytes. Who lays them out is not its business: `finish` does it here, one by
-one; the build hands the parts of all its documents to its worker processes.
+one; the build shares the parts of all its documents among its processes.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from generator import __version__
+from generator.errors import warn
 from generator.model import Course
 from generator.render.book import draw_book
 from generator.render.html import HtmlFragments
@@ -112,6 +113,9 @@ def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = 
         ]
     )
     cache.prune()
+    if any(len(part.pages) != len(run) for part, run in zip(laid_out, runs * 2)):  # a theme let a slide run over
+        warn(None, "W-slides-pieces", "a slide takes more than one page: the PDF deck is laid out as one document")
+        return render_slides_pdf(deck, course, theme, created)
     return draw_book(laid_out[len(runs) :], laid_out[: len(runs)])
 
 
