@@ -321,15 +321,15 @@ def _render_in_workers(jobs: list[Job], workers: int, done: Callable[[Job, bytes
 
     A task is a job made whole, or one part of a job laid out in parts: small
     tasks keep every process busy to the end, and a one-chapter edit lays out
-    only that chapter's parts. The parts a job asks for after its first ones
-    (the handout's contents and frame, once its chapters are laid out) go to
-    the front of the queue, where the workers take their tasks; this process
-    takes from the back, between handing out tasks and putting documents
-    together. One worker fewer saves its memory (about 100 MB) and no time.
+    only that chapter's parts. Tasks are queued in the order of the jobs (the
+    handouts first: their chapters lead to their contents and frame, one after
+    the other), and the parts a job asks for after its first ones go to the
+    front: the job waits for nothing else. The small independent tasks at the
+    back keep every process busy while those chains end. This process takes
+    tasks too, between handing them out and putting documents together: one
+    worker fewer saves its memory (about 100 MB) and no time.
     """
-    waiting: collections.deque[tuple[int, int, PartSource | None]] = collections.deque(
-        (index, 0, None) for index, job in enumerate(jobs) if job.render
-    )
+    waiting: collections.deque[tuple[int, int, PartSource | None]] = collections.deque()
     in_parts: dict[int, _InParts] = {}
     running: dict[Future, tuple[int, int, PartSource | None]] = {}
 
@@ -383,15 +383,16 @@ def _render_in_workers(jobs: list[Job], workers: int, done: Callable[[Job, bytes
                         LOGGER.log(level, "%s", message)
                 finished(task, result)
 
-        submit()  # the workers start on whole jobs while this process writes the HTML of the parts
-        for index, job in enumerate(jobs):
+        for index, job in enumerate(jobs):  # the workers start as soon as there is a task
             if job.parts:
                 in_parts[index] = _InParts(job.parts(), [])
                 advance(index)
-                submit()
+            else:
+                waiting.append((index, 0, None))
+            submit()
         while waiting or running:
             if waiting:
-                task = waiting.pop()
+                task = waiting.popleft()
                 index, _, source = task
                 finished(task, jobs[index].render() if source is None else lay_out_part(source))
                 _give_back_memory()
