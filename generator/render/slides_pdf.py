@@ -58,9 +58,10 @@ def slides_html(
     document: str = "deck",
     slides: Sequence[Slide] | None = None,
     first: int = 1,
+    html: HtmlFragments | None = None,
 ) -> str:
     """Return the deck as one HTML document, a `<section>` per slide; or one piece of it (see slides.html)."""
-    labels = dict(theme.messages(course.info.language))
+    html = html or HtmlFragments(course, dict(theme.messages(course.info.language)))
     return theme.render(
         "slides.html",
         document=document,
@@ -68,8 +69,8 @@ def slides_html(
         slides=deck.slides if slides is None else slides,
         first_number=first,
         m=deck.metrics,
-        html=HtmlFragments(course, labels),
-        labels=labels,
+        html=html,
+        labels=html.labels,
         created=created,
         version=__version__,
         kind=frame_kind,
@@ -88,15 +89,19 @@ def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = 
     if not theme.template_uses("slides.html", "document"):  # a user theme's older copy makes only the whole deck
         return render_slides_pdf(deck, course, theme, created)
 
+    # Read once for all the parts: the course's link targets, the labels, the theme's files.
+    html = HtmlFragments(course, dict(theme.messages(course.info.language)))
+    stylesheets, inputs = tuple(slides_stylesheets(theme)), tuple(theme.files())
+
     def source(name: str, document: str, slides: Sequence[Slide], first: int = 1) -> PartSource:
         return PartSource(
-            html=slides_html(deck, course, theme, created, document, slides, first),
-            stylesheets=tuple(slides_stylesheets(theme)),
+            html=slides_html(deck, course, theme, created, document, slides, first, html),
+            stylesheets=stylesheets,
             base_url=course.root.resolve(),
             allowed=(course.root, *theme.folders),
             identifier=f"{course.info.slug}-slides-{name}",
             max_pixels=course.limits.image_pixels,
-            inputs=tuple(theme.files()),
+            inputs=inputs,
         )
 
     # Consecutive slides of one chapter make a part, the cover's (no chapter) one of their own; each
