@@ -125,6 +125,7 @@ def handout_jobs(config: Config, course: Course, theme: Theme, options: BuildOpt
 
     # A user theme's older handout.html makes only the whole book: one task, not parts.
     in_parts = theme.template_uses("handout.html", "document")
+    files = chapter_files(course, course.chapters)
     jobs = []
     for edition in options.editions:
         suffix = "" if edition == "student" else f"-{edition}"
@@ -135,7 +136,6 @@ def handout_jobs(config: Config, course: Course, theme: Theme, options: BuildOpt
             make = {"parts": lambda how=how: handout_layouts(course, theme, how)}
         else:
             make = {"render": lambda how=how: render_handout(course, theme, how)}
-        files = chapter_files(course, course.chapters)
         jobs.append(Job(f"{course.info.slug}-handout{suffix}.pdf", **make, inputs=files, key=repr(handout)))
     return jobs
 
