@@ -24,7 +24,7 @@ from generator.cache import CACHE_DIR, BuildCache, FileHashes, folder_files, sha
 from generator.config import Config, load_config
 from generator.errors import LOGGER, ConfigError, LintError, ThemeError
 from generator.model import Chapter, Course, Image
-from generator.outputs import write_atomic, write_outputs
+from generator.outputs import check_writable, write_outputs
 from generator.parse import parse_course
 from generator.render.assets import locate_image
 from generator.render.parts import Layouts, Part, PartSource, finish, lay_out_part
@@ -225,35 +225,50 @@ def build(options: BuildOptions, progress: Callable[[str, int, int], None] | Non
     keys = {job.relative_path: hashes.of_all(job.inputs) + job.key + settings for job in jobs}
     keys = {relative: sha256_bytes(key.encode()) for relative, key in keys.items()}
     stale = [job for job in jobs if options.force or not cache.is_fresh(job.relative_path, keys[job.relative_path])]
+    if stale:
+        check_writable(options.output_dir)  # now, not after minutes of layout
     rendered = render_jobs(stale, options.jobs or os.cpu_count() or 1, progress)
-    written = write_outputs(options.output_dir, rendered)
 
     cache.outputs = {relative: entry for relative, entry in cache.outputs.items() if relative in keys}
+    sha256s = {relative: entry["sha256"] for relative, entry in cache.outputs.items()}
+    sha256s.update({relative: sha256_bytes(data) for relative, data in rendered.items()})
+    files = dict(rendered)
+    manifest = manifest_bytes(fingerprint, lint_counts, sha256s, keys)
+    if _read_or_none(options.output_dir / MANIFEST) != manifest:
+        files[MANIFEST] = manifest
+    written = [path for path in write_outputs(options.output_dir, files) if path != options.output_dir / MANIFEST]
+
     for relative, data in rendered.items():
-        cache.record(relative, keys[relative], sha256_bytes(data))
-    write_manifest(options.output_dir, fingerprint, lint_counts, cache, keys)
+        cache.record(relative, keys[relative], sha256s[relative])
     cache.warnings = warnings
     cache.save(fingerprint)
     fresh = [options.output_dir / job.relative_path for job in jobs if job.relative_path not in rendered]
     return BuildResult(written, fresh)
 
 
-def write_manifest(output_dir: Path, fingerprint: str, lint_counts: dict, cache: BuildCache, keys: dict) -> None:
-    """Write `build.json`: every output with its sha256 and inputs' hash, and the lint counts."""
+MANIFEST = "build.json"
+
+
+def manifest_bytes(fingerprint: str, lint_counts: dict, sha256s: dict[str, str], keys: dict[str, str]) -> bytes:
+    """Return `build.json`: every output with its sha256 and inputs' hash, and the lint counts."""
     manifest = {
         "aula": __version__,
         "inputs": sha256_bytes(fingerprint.encode()),
         "lint": lint_counts,
         "outputs": [
-            {"path": relative, "sha256": cache.outputs[relative]["sha256"], "inputs": keys[relative]}
+            {"path": relative, "sha256": sha256s[relative], "inputs": keys[relative]}
             for relative in sorted(keys)
-            if relative in cache.outputs
+            if relative in sha256s
         ],
     }
-    data = (json.dumps(manifest, indent=2) + "\n").encode()
-    path = output_dir / "build.json"
-    if not path.is_file() or path.read_bytes() != data:
-        write_atomic(path, data)
+    return (json.dumps(manifest, indent=2) + "\n").encode()
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 @contextlib.contextmanager
@@ -290,10 +305,14 @@ def render_jobs(jobs: list[Job], workers: int, progress: Callable[[str, int, int
         if progress:
             progress(job.relative_path, len(rendered), len(jobs))
 
-    if progress and jobs:
+    if not jobs:
+        return rendered
+    if progress:
         progress("", 0, len(jobs))
-    alone = len(jobs) == 1 and jobs[0].render is not None
-    if workers <= 1 or alone or "fork" not in multiprocessing.get_all_start_methods():
+    if not any(job.parts for job in jobs):
+        # All the workers are forked at the first task: no more of them than there are tasks to share.
+        workers = min(workers, len(jobs))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             done(job, job.make())
     else:
@@ -362,9 +381,6 @@ def _render_in_workers(jobs: list[Job], workers: int, done: Callable[[Job, bytes
         if not job.missing:
             advance(index, job.parts)
 
-    # All the workers are forked at the first task: no more of them than there are tasks to share.
-    if not any(job.parts for job in jobs):
-        workers = min(workers, len(jobs))
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
 
         def submit() -> None:

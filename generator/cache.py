@@ -17,10 +17,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import warn
 from generator.outputs import write_atomic
 
 CACHE_DIR = ".aula-cache"
 _STATE_FILE = "state.json"
+
+
+def cache_unwritable(folder: Path, error: OSError) -> None:
+    """Warn that the cache cannot be written: the build goes on without it, only slower next time."""
+    root = next((path for path in (folder, *folder.parents) if path.name == CACHE_DIR), folder)
+    warn(None, "W-cache", f"cannot write the build cache in {root} ({error.strerror or error}): building without it")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -114,4 +121,7 @@ class BuildCache:
     def save(self, fingerprint: str) -> None:
         self.fingerprint = fingerprint
         state = {"fingerprint": fingerprint, "outputs": dict(sorted(self.outputs.items())), "warnings": self.warnings}
-        write_atomic(self.path, json.dumps(state, indent=1).encode())
+        try:
+            write_atomic(self.path, json.dumps(state, indent=1).encode())
+        except OSError as error:
+            cache_unwritable(self.path.parent, error)

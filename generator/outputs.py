@@ -1,12 +1,15 @@
-"""Write build results into the output folder, atomically.
+"""Write build results into the output folder: every file or none.
 
-Every file is written to a temporary file beside its target and renamed into
-place, so an interrupted build never leaves a truncated file and a reader
-always sees either the old output or the new one.
+Each file is first written in full to a temporary file beside its target;
+only when all of them are on disk are they renamed into place. A build that
+fails half way (a full disk, a folder that is read-only or is a file) leaves
+every previous output as it was, and a reader always sees either the old
+file or the new one, never a truncated one.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Mapping
@@ -15,30 +18,60 @@ from pathlib import Path
 from generator.errors import AulaError
 
 
+class OutputError(AulaError):
+    """An output cannot be written: the folder is read-only, full, or not a folder."""
+
+
+def check_writable(output_dir: Path) -> None:
+    """Raise `OutputError` now, before any work, if files cannot be created in `output_dir`."""
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=output_dir, prefix=".aula-probe."):
+            pass
+    except OSError as error:
+        raise OutputError(f"cannot write into {output_dir}: {error.strerror or error}") from None
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one rename."""
+    os.replace(_stage(path, data), path)
+
+
+def write_outputs(output_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write every `relative path: bytes` pair under `output_dir`, all or none; return the paths written."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for relative, data in files.items():
+            path = output_dir / relative
+            staged.append((_stage(path, data), path))
+    except OSError as error:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except OSError as error:  # rare once every file is staged: a rename within one folder
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    return [path for _, path in staged]
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """Write `data` to a new temporary file beside `path`, flushed to disk; return its path."""
+    if path.is_dir():  # found now, not at the rename, when other outputs are already in place
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    temporary = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-
-
-def write_outputs(output_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write every `relative path: bytes` pair under `output_dir`; return the paths written."""
-    written = []
-    try:
-        for relative, data in files.items():
-            path = output_dir / relative
-            write_atomic(path, data)
-            written.append(path)
-    except OSError as error:
-        raise AulaError(f"cannot write {error.filename or output_dir}: {error.strerror}") from None
-    return written
+    return temporary

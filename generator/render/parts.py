@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator import __version__
+from generator.cache import cache_unwritable
 from generator.errors import LOGGER
 from generator.outputs import write_atomic
 from generator.render.pdf import PageLayout, html_to_pdf_pages
@@ -122,9 +123,13 @@ class PartCache:
         """Delete the cached parts this build did not use."""
         if self.folder is None or not self.folder.is_dir():
             return
-        for path in self.folder.iterdir():
-            if path.suffix in (".pdf", ".json") and path.stem not in self._used:
-                path.unlink(missing_ok=True)
+        try:
+            for path in self.folder.iterdir():
+                if path.suffix in (".pdf", ".json") and path.stem not in self._used:
+                    path.unlink(missing_ok=True)
+        except OSError as error:
+            cache_unwritable(self.folder, error)
+            self.folder = None
 
     def _store(self, key: str, part: Part) -> None:
         if self.folder is None:
@@ -138,7 +143,8 @@ class PartCache:
             write_atomic(self.folder / f"{key}.pdf", part.pdf)
             write_atomic(self.folder / f"{key}.json", json.dumps({"pages": pages, "warnings": part.warnings}).encode())
         except OSError as error:
-            LOGGER.debug("cannot cache a laid-out part in %s: %s", self.folder, error)  # the build goes on
+            cache_unwritable(self.folder, error)
+            self.folder = None  # go on without it: one warning, not one a part
 
     def _digest(self, path: Path) -> str:
         if path not in self._digests:
