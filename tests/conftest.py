@@ -78,6 +78,16 @@ def render_without_pdf(course, theme) -> None:
         RENDER_WITHOUT_PDF[name](course, theme)
 
 
+def lint_checked(course, ignore=frozenset()):
+    """Return the course's lint findings; fail if a rule crashed or hung (AU900 hides both from the user)."""
+    from generator.lint import lint_course
+
+    findings = lint_course(course, ignore)
+    crashed = [str(finding) for finding in findings if finding.code == "AU900"]
+    assert not crashed, f"a lint rule crashed: {crashed}"
+    return findings
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float):
     """Raise TimeoutError in the block after `seconds`: a hang fails its test instead of the CI run."""

@@ -31,7 +31,7 @@ from generator.parse import parse_course
 from generator.render.assets import ImageRefused, check_svg
 from generator.themes import Theme
 
-from conftest import render_without_pdf, time_limit
+from conftest import lint_checked, render_without_pdf, time_limit
 
 LIMITS = Limits()
 
@@ -274,6 +274,7 @@ def test_odd_input_builds_every_output(odd_build):
     result, out, _ = odd_build
     assert result.exit_code == 0, result.output
     assert_no_traceback(result)
+    assert "AU900" not in result.output  # no lint rule crashed on the way
     written = [line for line in result.output.splitlines() if line.startswith("wrote ")]
     for renderer in RENDERERS:  # every renderer wrote something
         assert any(f"-{renderer}" in line for line in written), (renderer, written)
@@ -315,9 +316,7 @@ def test_bom_and_crlf_simply_work(odd_course):
 
 
 def test_lint_names_the_unclosed_div(odd_course):
-    from generator.lint import lint_course
-
-    findings = [str(f) for f in lint_course(parse_course(load_config(odd_course)))]
+    findings = [str(f) for f in lint_checked(parse_course(load_config(odd_course)))]
     assert any("08-div.md:3:1: error AU407" in f for f in findings)
 
 
@@ -326,11 +325,9 @@ def test_lint_names_the_unclosed_div(odd_course):
 
 def pipeline_through_every_renderer(course_dir: Path, seconds: float) -> None:
     """Parse, lint and render every output of a course, short of typesetting PDFs (where the time goes)."""
-    from generator.lint import lint_course
-
     with time_limit(seconds):
         course = parse_course(load_config(course_dir))
-        lint_course(course)
+        lint_checked(course)
         render_without_pdf(course, Theme.load())
 
 

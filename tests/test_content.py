@@ -84,3 +84,22 @@ def test_course_has_examples() -> None:
         pytest.skip("no course in content/")
     kinds = {example.kind for example in course_findings()[0]}
     assert kinds == {"dockerfile", "compose", "command"}
+
+
+def chapters() -> list:
+    if not CONTENT.is_dir() or not any(CONTENT.glob("*.md")):
+        return [pytest.param(None, marks=pytest.mark.skip(reason="no course in content/"))]
+    return [pytest.param(path, id=f"{path.name}:markdown") for path in sorted(CONTENT.glob("*.md"))]
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_markdown(chapter: Path) -> None:
+    """The chapter's prose: broken links, missing images, unclosed divs (what no code example covers)."""
+    examples, findings = course_findings()
+    covered = [(e.first_line, e.last_line) for e in examples if e.path == chapter]
+    own = [f for f in findings if f.location.path == chapter and not any(a <= f.location.line <= b for a, b in covered)]
+    for finding in own:
+        if finding.severity == "warning":
+            warnings.warn(str(finding), stacklevel=1)
+    errors = [str(f) for f in own if f.severity == "error"]
+    assert not errors, "\n".join(errors)

@@ -119,15 +119,35 @@ def test_raw_html_is_shown_as_text(student):
     assert "<div>HTML crudo que se muestra como texto</div>" in "".join(page_texts(student))
 
 
-def test_internal_links_in_both_slug_styles_are_pdf_links(student):
-    links = []
-    for page in student.pages:
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation or "/A" in annotation and annotation["/A"].get("/S") == "/GoTo":
-                links.append(annotation)
-    # TOC entries, two "#imágenes"/"#im-genes" links, a cross-chapter link, solution links
-    assert len(links) >= 10
+def link_targets(reader: PdfReader, page_index: int) -> set[int]:
+    """Return the page numbers (0-based) the internal links on one page lead to."""
+    named = reader.named_destinations
+    targets = set()
+    for annotation in reader.pages[page_index].get("/Annots") or []:
+        annotation = annotation.get_object()
+        if annotation.get("/Subtype") != "/Link":
+            continue
+        action = annotation.get("/A")
+        destination = annotation.get("/Dest") or (action.get("/D") if action and action.get("/S") == "/GoTo" else None)
+        if destination is None:
+            continue
+        if isinstance(destination, str):  # a named destination
+            destination = named[destination]
+            targets.add(reader.get_destination_page_number(destination))
+        else:
+            targets.add(reader.get_page_number(destination[0].get_object()) if hasattr(destination[0], "get_object") else int(destination[0]))
+    return targets
+
+
+def test_internal_links_in_both_slug_styles_lead_to_their_section(student):
+    pages = page_texts(student)
+    chapter_one = [item for item in student.outline[1] if not isinstance(item, list)]
+    code, images = (next(student.get_destination_page_number(i) for i in chapter_one if i.title == title) for title in ("Código", "Imágenes"))
+    assert "Código" in pages[code] and "Imágenes" in pages[images]
+    accented = next(i for i, text in enumerate(pages) if "enlace interno a las imágenes" in text)  # `#imágenes`
+    assert images in link_targets(student, accented)
+    other = next(i for i, text in enumerate(pages) if "las imágenes con el otro estilo" in text)  # `01-….md#código`, `#im-genes`
+    assert {code, images} <= link_targets(student, other)
 
 
 def page_size(reader: PdfReader) -> tuple[float, float]:

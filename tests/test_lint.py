@@ -321,3 +321,43 @@ def test_hadolint_findings_are_merged_at_markdown_lines_without_repeats() -> Non
     assert [(f.location.line, f.code) for f in findings].count((21, "DL3027")) == 1  # both tools report it
     assert [(f.location.line, f.code) for f in findings if f.message.endswith("(hadolint)")] == [(22, "DL3013")]
     assert all(20 <= f.location.line <= 22 for f in findings)
+
+
+FAKE_HADOLINT = """#!{python}
+import json, sys
+text = sys.stdin.read()
+assert sys.argv[1:] == ["--no-fail", "--format", "json", "-"], sys.argv
+lines = text.splitlines()
+records = [
+    {{"line": 2, "column": 1, "code": "DL3027", "message": "Do not use apt", "level": "warning"}},
+    {{"line": 3, "column": 1, "code": "DL3013", "message": "Pin versions in pip", "level": "warning"}},
+    {{"line": len(lines), "column": 1, "code": "DL3059", "message": "Multiple consecutive RUN", "level": "info"}},
+    {{"line": 1, "column": 1, "code": "SC2046", "message": "Quote this", "level": "style"}},
+]
+print(json.dumps(records))
+"""
+
+
+def test_hadolint_findings_are_merged_through_a_fake_binary(tmp_path: Path, monkeypatch) -> None:
+    """The merge, tested everywhere: a stand-in `hadolint` on the PATH answers as the real one does."""
+    import os
+    import sys
+
+    binary = tmp_path / "bin" / "hadolint"
+    binary.parent.mkdir()
+    binary.write_text(FAKE_HADOLINT.format(python=sys.executable))
+    binary.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{binary.parent}{os.pathsep}{os.environ['PATH']}")
+    text = "FROM python:3.12\nRUN apt update && apt install -y curl\nRUN pip install --no-cache-dir flask\n"
+    findings = lint_block(code(text, CodeKind.DOCKERFILE, line=20), hadolint=True)
+    where = [(f.location.line, f.code, f.severity) for f in findings]
+    assert where.count((21, "DL3027", "warning")) == 1 and where.count((22, "DL3059", "info")) == 1  # both report them
+    assert [(f.location.line, f.code, f.severity) for f in findings if f.message.endswith("(hadolint)")] == [
+        (20, "SC2046", "info"),  # hadolint's "style" is our info
+        (22, "DL3013", "warning"),
+    ]
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "01.md").write_text(f"# Uno\n\n```dockerfile\n{text}```\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", "--hadolint", str(course)])
+    assert "01.md:6:1: warning DL3013 Pin versions in pip (hadolint)" in result.output, result.output

@@ -1,65 +1,17 @@
-"""The linter on a corpus of deliberately broken and deliberately clean snippets.
+"""The linter on a corpus of deliberately broken and deliberately clean snippets (format: `lint_cases.py`).
 
-Each file in `tests/lint/` holds cases in the style of markdown-it-py's
-fixtures: a title line, `.`, the code, `.`, the expected findings one per line
-(`LINE CODE` or `LINE:COLUMN CODE`, counted in the code; none for a clean
-case), `.`, and a blank line. Every expected finding must be reported, and
-nothing else may be.
+Every expected finding must be reported, and nothing else may be.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from generator.lint import check_code
-from generator.model import CodeKind
 
-CORPUS = Path(__file__).parent / "lint"
-KINDS = {
-    "dockerfile.txt": CodeKind.DOCKERFILE,
-    "compose.txt": CodeKind.COMPOSE,
-    "console.txt": CodeKind.CONSOLE,
-    "script.txt": CodeKind.SCRIPT,
-}
-
-
-@dataclass(frozen=True)
-class Case:
-    file: str
-    line: int
-    title: str
-    code: str
-    expected: tuple[tuple[int, int, str], ...]  # (line, column or 0, rule)
-
-
-def read_cases(path: Path) -> list[Case]:
-    """Split a corpus file into its cases."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    cases: list[Case] = []
-    index = 0
-    while index < len(lines):
-        if not lines[index].strip():
-            index += 1
-            continue
-        start, title = index + 1, lines[index]
-        assert lines[index + 1] == ".", f"{path.name}:{index + 2}: expected `.` after the title"
-        parts: list[list[str]] = [[], []]
-        index += 2
-        for part in parts:
-            while lines[index] != ".":
-                part.append(lines[index])
-                index += 1
-            index += 1
-        expected = []
-        for entry in parts[1]:
-            where, rule = entry.split()
-            line, _, column = where.partition(":")
-            expected.append((int(line), int(column or 0), rule))
-        cases.append(Case(path.name, start, title, "\n".join(parts[0]) + "\n", tuple(expected)))
-    return cases
+from lint_cases import CORPUS, KINDS, Case, read_cases
 
 
 def all_cases() -> list[Case]:

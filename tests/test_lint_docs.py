@@ -22,27 +22,28 @@ KINDS = {"dockerfile": CodeKind.DOCKERFILE, "yaml": CodeKind.COMPOSE, "console":
 NO_EXAMPLE = {"AU900"}  # a crash of the linter has no example
 
 
-def sections() -> dict[str, list[tuple[str, str, bool]]]:
-    """Return, for each `### RULE` heading, its fences as (language, text, is_bad_example)."""
-    result: dict[str, list[tuple[str, str, bool]]] = {}
-    current = None
+def sections() -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """Return each `### RULE` heading, in order (twice if written twice), with its fences as (language, text, is_bad_example)."""
+    result: list[tuple[str, list[tuple[str, str, bool]]]] = []
+    in_heading = in_rule = False
     for token in MarkdownIt("commonmark").parse(DOCS.read_text(encoding="utf-8")):
-        if token.type == "inline" and current == "heading":
-            current = token.content
-            result[current] = []
-        elif token.type == "heading_open":
-            current = "heading" if token.tag == "h3" else None
-        elif token.type == "fence" and current in result:
+        if token.type == "heading_open":
+            in_heading, in_rule = token.tag == "h3", False
+        elif token.type == "inline" and in_heading:
+            result.append((token.content, []))
+            in_heading, in_rule = False, True
+        elif token.type == "fence" and in_rule:
             language = token.info.split()[0] if token.info.split() else ""
-            result[current].append((language, token.content, "bad-example" in token.info))
+            result[-1][1].append((language, token.content, "bad-example" in token.info))
     return result
 
 
-SECTIONS = sections()
+SECTIONS = dict(sections())
 
 
 def test_every_rule_is_documented_once() -> None:
-    assert sorted(SECTIONS) == sorted(RULES)
+    headings = [heading for heading, _ in sections()]
+    assert sorted(headings) == sorted(RULES), "each rule once, and nothing else"
 
 
 def codes_of(language: str, text: str, tmp_path: Path) -> set[str]:
