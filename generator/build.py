@@ -26,8 +26,8 @@ from generator.errors import LOGGER, ConfigError, LintError, ThemeError
 from generator.model import Chapter, Course, Image
 from generator.outputs import check_writable, write_outputs
 from generator.parse import parse_course
-from generator.render.assets import locate_image
-from generator.render.parts import Layouts, Part, PartSource, finish, lay_out_part
+from generator.render.core.images import locate_image
+from generator.render.core.parts import Layouts, Part, PartSource, finish, lay_out_part
 from generator.themes import Theme, resolve_theme_dir
 
 FORMATS = ("handout", "cheatsheet", "slides")
@@ -51,7 +51,7 @@ class Job:
     """One output file: where it goes, how to make its bytes, and what they depend on.
 
     An output is made whole by `render`, one task; or, if it is laid out in
-    parts (`generator.render.parts`), by `parts`, a generator driven in the
+    parts (`generator.render.core.parts`), by `parts`, a generator driven in the
     build's process, each part a task. Tasks run in worker processes and in
     the build's own (see `render_jobs`).
 
@@ -152,7 +152,7 @@ def cheatsheet_jobs(config: Config, course: Course, theme: Theme, options: Build
 def slides_jobs(config: Config, course: Course, theme: Theme, options: BuildOptions) -> list[Job]:
     from functools import partial
 
-    from generator.render.slides import SlideDecks
+    from generator.render.slides.planner import SlideDecks
 
     decks = SlideDecks(course, theme, created=document_date(config), cache_dir=options.output_dir / CACHE_DIR / "slides")
     slug, everything, key = course.info.slug, chapter_files(course, course.chapters), repr(course.info)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import generator.render.parts as parts
+import generator.render.core.parts as parts
 
 HERE = Path(__file__).parent
 SAMPLE = HERE / "fixtures" / "sample"
@@ -60,7 +60,7 @@ def _cheatsheet_html(course, theme) -> None:
 
 
 def _slides_pptx(course, theme) -> None:
-    from generator.render.slides import SlideDecks
+    from generator.render.slides.planner import SlideDecks
 
     SlideDecks(course, theme).course_pptx()
 

@@ -1,6 +1,6 @@
 """How tall a slide's text really is, measured apart from the planner.
 
-The planner (`generator.render.fit`) sums fontTools advance widths character by
+The planner (`generator.render.slides.fit`) sums fontTools advance widths character by
 character. To test it, this module measures differently: each run of a line is
 laid out by FreeType through Pillow (`ImageFont.getlength`, kerning included),
 words are wrapped greedily as PowerPoint and LibreOffice wrap them, and the text

@@ -28,7 +28,7 @@ from generator.cli import main
 from generator.config import Limits, load_config
 from generator.model import Quote
 from generator.parse import parse_course
-from generator.render.assets import ImageRefused, check_svg
+from generator.render.core.images import ImageRefused, check_svg
 from generator.themes import Theme
 
 from conftest import lint_checked, render_without_pdf, time_limit

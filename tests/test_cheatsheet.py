@@ -15,7 +15,7 @@ from conftest import REPO, SAMPLE
 from generator.build import BuildOptions, load
 from generator.cli import main
 from generator.render.cheatsheet import CheatsheetOptions, render_cheatsheet
-from generator.render.commands import GROUPS
+from generator.render.cheatsheet.commands import GROUPS
 from generator.themes import Theme
 
 CONTENT = REPO / "content"

@@ -22,8 +22,8 @@ from generator.model import (
     Section,
     Text,
 )
-from generator.render.commands import GROUPS, collect_commands, command_lines, parse_command
-from generator.render.descriptions import clauses, introduction, shorten
+from generator.render.cheatsheet.commands import GROUPS, collect_commands, command_lines, parse_command
+from generator.render.cheatsheet.descriptions import clauses, introduction, shorten
 
 HERE = Location(Path("01-a.md"), 1)
 

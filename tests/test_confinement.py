@@ -22,8 +22,8 @@ from pypdf import PdfReader
 
 from generator.build import RENDERERS
 from generator.cli import main
-from generator.render.assets import locate_image
-from generator.render.pdf import confined_fetcher
+from generator.render.core.images import locate_image
+from generator.render.core.pdf import confined_fetcher
 from generator.themes import builtin_themes_dir
 
 MARKER = "AULA-SECRET-MARKER-7F3A"

@@ -24,8 +24,8 @@ from generator.model import (
     Text,
     plain_text,
 )
-from generator.render.fit import MONO, SANS, Para, Span, fonts_in
-from generator.render.slides import (
+from generator.render.slides.fit import MONO, SANS, Para, Span, fonts_in
+from generator.render.slides.planner import (
     CODE_FLOOR,
     CodeFrame,
     SlideMetrics,
@@ -244,7 +244,7 @@ def test_bold_and_code_runs_are_measured_in_their_faces(fonts):
     planner = SlidePlanner(course_of(), SlideMetrics(), LABELS, fonts)
     plain = planner.para((Text("docker run"),))
     styled = planner.para((Strong((Text("docker"),)), InlineCode(" run")))
-    from generator.render.slides import fit_para
+    from generator.render.slides.planner import fit_para
 
     widths = [sum(fonts.width(s) for s in fit_para(p).spans) for p in (plain, styled)]
     assert widths[1] > widths[0]

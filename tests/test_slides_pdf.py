@@ -7,9 +7,9 @@ import io
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, Job, load, render_jobs
-from generator.render.parts import finish
-from generator.render.slides import SlideDecks
-from generator.render.slides_pdf import render_slides_pdf
+from generator.render.core.parts import finish
+from generator.render.slides.planner import SlideDecks
+from generator.render.slides.pdf_deck import render_slides_pdf
 
 BULLETS = "".join(f"- Punto número {n} de la lista, con texto suficiente para ocupar una línea.\n" for n in range(1, 7))
 
@@ -140,7 +140,7 @@ def test_a_part_with_a_page_too_many_gets_the_deck_laid_out_whole(make_course, t
     """Were a theme to let a slide run onto a second page, the parts would not match the frames: lay the deck out whole."""
     import logging
 
-    import generator.render.slides_pdf as slides_pdf
+    import generator.render.slides.pdf_deck as slides_pdf
 
     original = slides_pdf.slides_html
 

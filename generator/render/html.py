@@ -42,8 +42,8 @@ from generator.model import (
     plain_text,
     walk_blocks,
 )
-from generator.render.assets import locate_image
-from generator.render.code import highlight_lines
+from generator.render.core.images import locate_image
+from generator.render.core.highlight import highlight_lines
 
 # Code blocks up to this many lines are kept on one page.
 SHORT_CODE_LINES = 15

@@ -4,7 +4,7 @@ Frames are placed at the boxes of the plan, in the same fonts and sizes as the
 .pptx, so both decks break and fit alike.
 
 Like the handout, the deck is laid out in parts, a chapter's slides each, kept
-between builds (`generator.render.parts`): editing a chapter lays out its
+between builds (`generator.render.core.parts`): editing a chapter lays out its
 slides again, not the other 300. A slide's number and footer are in
 frames, one bare page per slide, drawn over the parts.
 """
@@ -20,11 +20,11 @@ from markupsafe import Markup
 from generator import __version__
 from generator.errors import warn
 from generator.model import Course
-from generator.render.book import draw_book
+from generator.render.core.book import draw_book
 from generator.render.html import HtmlFragments
-from generator.render.parts import Layouts, PartCache, PartSource
-from generator.render.pdf import html_to_pdf
-from generator.render.slides import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
+from generator.render.core.parts import Layouts, PartCache, PartSource
+from generator.render.core.pdf import html_to_pdf
+from generator.render.slides.planner import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
 from generator.themes import Theme
 
 BORDER = 1.0  # points; drawn inside a box, so the padding gives it back
@@ -85,7 +85,7 @@ def slides_stylesheets(theme: Theme) -> list[Path]:
 
 
 def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = "", cache_dir: Path | None = None) -> Layouts:
-    """Make the PDF deck from its chapters' slides, laid out by whoever drives this (see `generator.render.parts`)."""
+    """Make the PDF deck from its chapters' slides, laid out by whoever drives this (see `generator.render.core.parts`)."""
     if not theme.template_uses("slides.html", "document"):  # a user theme's older copy makes only the whole deck
         return render_slides_pdf(deck, course, theme, created)
 

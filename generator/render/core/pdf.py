@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import warn
-from generator.render.assets import DEFAULT_IMAGE_PIXELS, ImageRefused, check_raster, is_inside
+from generator.render.core.images import DEFAULT_IMAGE_PIXELS, ImageRefused, check_raster, is_inside
 
 
 def confined_fetcher(allowed: tuple[Path, ...], max_pixels: int = DEFAULT_IMAGE_PIXELS):

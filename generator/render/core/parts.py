@@ -29,7 +29,7 @@ from generator import __version__
 from generator.cache import cache_unwritable
 from generator.errors import LOGGER
 from generator.outputs import write_atomic
-from generator.render.pdf import PageLayout, html_to_pdf_pages
+from generator.render.core.pdf import PageLayout, html_to_pdf_pages
 
 # Bump when the cached files' shape or meaning changes.
 CACHE_FORMAT = "1"

@@ -1,13 +1,13 @@
 """The printed handout: the course as a book, in a student and a teacher edition.
 
 Each chapter is laid out on its own, in parallel and cached between builds
-(`generator.render.parts`), so editing one chapter lays out that chapter again,
+(`generator.render.core.parts`), so editing one chapter lays out that chapter again,
 not the whole book. What depends on page numbers is laid out after the chapters:
 the contents, with its page numbers written in, and the book's frame, a light
 document with the cover and one empty page per page of the book carrying the
 running header, the page number and the "see page N" lines. The pages are
 drawn into the frame, and links, anchors and bookmarks made across the book,
-by `generator.render.book`.
+by `generator.render.core.book`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from markupsafe import Markup
 from generator import __version__
 from generator.errors import warn
 from generator.model import Chapter, Course
-from generator.render.book import draw_book
+from generator.render.core.book import draw_book
 from generator.render.html import HtmlFragments, anchor_id, chapter_id, exercises_with_solutions
-from generator.render.parts import Layouts, Part, PartCache, PartSource, finish
-from generator.render.pdf import PageLayout, Rect, html_to_pdf
+from generator.render.core.parts import Layouts, Part, PartCache, PartSource, finish
+from generator.render.core.pdf import PageLayout, Rect, html_to_pdf
 from generator.themes import Theme
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -94,7 +94,7 @@ def render_handout(course: Course, theme: Theme, options: HandoutOptions) -> byt
 
 
 def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> Layouts:
-    """Make the handout PDF from its chapters, laid out by whoever drives this (see `generator.render.parts`)."""
+    """Make the handout PDF from its chapters, laid out by whoever drives this (see `generator.render.core.parts`)."""
     if not theme.template_uses("handout.html", "document"):  # a user theme's older copy makes only the whole book
         return render_handout_as_one_document(course, theme, options)
     pieces = _Pieces(course, theme, options)

@@ -48,10 +48,10 @@ from generator.model import (
     plain_text,
     walk_blocks,
 )
-from generator.render.assets import locate_image
-from generator.render.code import Run, highlight_lines
+from generator.render.core.images import locate_image
+from generator.render.core.highlight import Run, highlight_lines
 from generator.render.html import HtmlFragments, anchor_id, chapter_id
-from generator.render.fit import MONO, SANS, Fonts, Para, Span
+from generator.render.slides.fit import MONO, SANS, Fonts, Para, Span
 
 LAYOUTS = ("cover", "chapter", "content", "exercise", "solution", "keypoints")
 
@@ -1294,8 +1294,8 @@ class SlideDecks:
     @property
     def planner(self) -> SlidePlanner:
         if self._planner is None:
-            from generator.render.fit import fonts_in
-            from generator.render.pptx import template_metrics
+            from generator.render.slides.fit import fonts_in
+            from generator.render.slides.pptx_writer import template_metrics
 
             fonts = fonts_in(self.theme.find("fonts/DejaVuSans.ttf").parent)
             labels = self.theme.messages(self.course.info.language)
@@ -1303,18 +1303,18 @@ class SlideDecks:
         return self._planner
 
     def course_pptx(self) -> bytes:
-        from generator.render.pptx import render_pptx
+        from generator.render.slides.pptx_writer import render_pptx
 
         return render_pptx(self.planner.deck(), self.theme, self.created)
 
     def chapter_pptx(self, chapter: Chapter) -> bytes:
-        from generator.render.pptx import render_pptx
+        from generator.render.slides.pptx_writer import render_pptx
 
         title = f"{self.course.info.title} — {chapter.title_text}"
         return render_pptx(self.planner.deck([chapter], cover=False), self.theme, self.created, title)
 
     def course_pdf(self):
-        """Make the PDF deck: a generator of parts to lay out (`generator.render.parts.Layouts`)."""
-        from generator.render.slides_pdf import slides_pdf_layouts
+        """Make the PDF deck: a generator of parts to lay out (`generator.render.core.parts.Layouts`)."""
+        from generator.render.slides.pdf_deck import slides_pdf_layouts
 
         return slides_pdf_layouts(self.planner.deck(), self.course, self.theme, self.created, self.cache_dir)

@@ -14,8 +14,8 @@ import io
 from collections.abc import Iterator, Sequence
 
 from generator.errors import AulaError
-from generator.render.parts import Part
-from generator.render.pdf import PageLayout, Rect
+from generator.render.core.parts import Part
+from generator.render.core.pdf import PageLayout, Rect
 
 _FORM = "/AulaPart"
 _PT = 0.75  # PDF points per CSS pixel

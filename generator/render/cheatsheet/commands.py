@@ -32,7 +32,7 @@ from generator.model import (
     Quote,
     plain_text,
 )
-from generator.render.descriptions import clauses, introduction, mention, shorten
+from generator.render.cheatsheet.descriptions import clauses, introduction, mention, shorten
 
 GROUPS = ("containers", "images", "building", "volumes", "networks", "registry", "compose", "swarm", "system")
 

@@ -23,8 +23,8 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from generator.errors import ThemeError
 from generator.model import Text
-from generator.render.fit import MONO
-from generator.render.slides import (
+from generator.render.slides.fit import MONO
+from generator.render.slides.planner import (
     TEXT_INSETS,
     Box,
     CodeFrame,

@@ -1,7 +1,7 @@
 """The command cheat sheet: every docker command the course teaches, on one or two landscape pages.
 
 The PDF and the text forms (`aula cheatsheet --format md|json`) show the same
-`CommandSheet`, collected by `generator.render.commands`.
+`CommandSheet`, collected by `generator.render.cheatsheet.commands`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from markupsafe import Markup, escape
 from generator import __version__
 from generator.config import CONFIG_NAME, Config
 from generator.model import Course
-from generator.render.commands import CommandSheet, collect_commands
-from generator.render.pdf import html_to_pdf
+from generator.render.cheatsheet.commands import CommandSheet, collect_commands
+from generator.render.core.pdf import html_to_pdf
 from generator.themes import Theme
 
 PAGE_SIZES = {"a4": "A4 landscape", "letter": "letter landscape"}
