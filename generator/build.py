@@ -152,7 +152,7 @@ def cheatsheet_jobs(config: Config, course: Course, theme: Theme, options: Build
 def slides_jobs(config: Config, course: Course, theme: Theme, options: BuildOptions) -> list[Job]:
     from functools import partial
 
-    from generator.render.slides.planner import SlideDecks
+    from generator.render.slides import SlideDecks
 
     decks = SlideDecks(course, theme, created=document_date(config), cache_dir=options.output_dir / CACHE_DIR / "slides")
     slug, everything, key = course.info.slug, chapter_files(course, course.chapters), repr(course.info)

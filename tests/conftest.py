@@ -60,7 +60,7 @@ def _cheatsheet_html(course, theme) -> None:
 
 
 def _slides_pptx(course, theme) -> None:
-    from generator.render.slides.planner import SlideDecks
+    from generator.render.slides import SlideDecks
 
     SlideDecks(course, theme).course_pptx()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 
-import click
 import pytest
 from click.testing import CliRunner
 

@@ -4,7 +4,6 @@ refused images, the watch's own output folder."""
 from __future__ import annotations
 
 import gzip
-import io
 import subprocess
 import sys
 import time

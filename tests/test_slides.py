@@ -25,15 +25,10 @@ from generator.model import (
     plain_text,
 )
 from generator.render.slides.fit import MONO, SANS, Para, Span, fonts_in
-from generator.render.slides.planner import (
-    CODE_FLOOR,
-    CodeFrame,
-    SlideMetrics,
-    SlidePlanner,
-    TableFrame,
-    TextFrame,
-    sentences,
-)
+from generator.render.slides.deck import CodeFrame, SlideMetrics, TableFrame, TextFrame
+from generator.render.slides.pieces import CODE_FLOOR
+from generator.render.slides.planner import SlidePlanner
+from generator.render.slides.text import fit_para, sentences
 from generator.themes import Theme
 
 HERE = Path("chapter.md")
@@ -244,7 +239,5 @@ def test_bold_and_code_runs_are_measured_in_their_faces(fonts):
     planner = SlidePlanner(course_of(), SlideMetrics(), LABELS, fonts)
     plain = planner.para((Text("docker run"),))
     styled = planner.para((Strong((Text("docker"),)), InlineCode(" run")))
-    from generator.render.slides.planner import fit_para
-
     widths = [sum(fonts.width(s) for s in fit_para(p).spans) for p in (plain, styled)]
     assert widths[1] > widths[0]

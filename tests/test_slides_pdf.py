@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from generator.build import BuildOptions, Job, load, render_jobs
 from generator.render.core.parts import finish
-from generator.render.slides.planner import SlideDecks
+from generator.render.slides import SlideDecks
 from generator.render.slides.pdf_deck import render_slides_pdf
 
 BULLETS = "".join(f"- Punto número {n} de la lista, con texto suficiente para ocupar una línea.\n" for n in range(1, 7))

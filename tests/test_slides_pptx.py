@@ -17,8 +17,8 @@ from generator.cli import main
 from generator.config import load_config
 from generator.parse import parse_course
 from generator.render.slides.fit import MONO
-from generator.render.slides.pptx_writer import LAYOUT_NAMES
-from generator.render.slides.planner import SlideDecks
+from generator.render.slides.template import LAYOUT_NAMES
+from generator.render.slides import SlideDecks
 from generator.themes import Theme
 
 from slide_text import overflowing_frames

@@ -17,6 +17,7 @@ import os
 import re
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -79,6 +80,56 @@ def locate_image(
     except ImageRefused as refusal:
         return ImageSource(None, refusal.problem, str(refusal))
     return ImageSource(path.resolve())
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSize:
+    """An image's size in pixels (CSS pixels for an SVG)."""
+
+    width: float
+    height: float
+
+
+def image_size(path: Path) -> ImageSize | None:
+    """Return the size of the image at `path`, or None when it cannot be read or has no size."""
+    stat = path.stat()
+    return _image_size(path, (stat.st_size, stat.st_mtime_ns))
+
+
+@cache
+def _image_size(path: Path, stamp: tuple[int, int]) -> ImageSize | None:
+    try:
+        if path.suffix.lower() == ".svg":
+            width, height = _svg_size(_svg_root(path.read_bytes()))
+        else:
+            from PIL import Image as PILImage
+
+            with PILImage.open(path) as image:
+                width, height = image.size
+    except Exception:  # noqa: BLE001 — an unreadable image becomes a placeholder, not a failed build
+        return None
+    return ImageSize(width, height) if width > 0 and height > 0 else None
+
+
+def _svg_root(data: bytes) -> dict[str, str]:
+    """Return the attributes of an SVG's root element, refusing XML entities."""
+    root: list[dict[str, str]] = []
+
+    def declare_entity(*_: object) -> None:
+        raise ImageRefused("unsafe", "the SVG declares XML entities")
+
+    def start_element(name: str, attributes: dict[str, str]) -> None:
+        if not root:
+            root.append(attributes)
+
+    parser = expat.ParserCreate()
+    parser.EntityDeclHandler = declare_entity
+    parser.StartElementHandler = start_element
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        raise ImageRefused("unreadable", f"not valid SVG: {error}") from None
+    return root[0] if root else {}
 
 
 def check_image(path: Path, max_pixels: int) -> None:
@@ -147,7 +198,10 @@ def check_svg(data: bytes, max_pixels: int) -> None:
 
 
 def _svg_size(root: dict[str, str]) -> tuple[float, float]:
-    """Return the size of an SVG in CSS pixels, from `width`/`height` or else the `viewBox` (0 when unknown)."""
+    """Return the size of an SVG in CSS pixels, from `width`/`height` or else the `viewBox` (0 when unknown).
+
+    The one reading of an SVG's size: the pixel limit, and the shape an image takes on a slide.
+    """
     lengths = [_LENGTH.match(root.get(key, "")) for key in ("width", "height")]
     if all(lengths):
         return tuple(float(m[1]) * _CSS_PIXELS[(m[2] or "").lower()] for m in lengths)  # type: ignore[index, return-value]

@@ -24,7 +24,7 @@ from generator.render.core.book import draw_book
 from generator.render.html import HtmlFragments
 from generator.render.core.parts import Layouts, PartCache, PartSource
 from generator.render.core.pdf import html_to_pdf
-from generator.render.slides.planner import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
+from generator.render.slides.deck import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
 from generator.themes import Theme
 
 BORDER = 1.0  # points; drawn inside a box, so the padding gives it back

@@ -2,7 +2,7 @@
 
 Every word is native text in a placeholder cloned from a named layout of the
 template (`slides.pptx`), so a teacher can restyle the deck from its master and
-edit anything. Only this module touches python-pptx.
+edit anything. Only this module and `template.py` touch python-pptx.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from generator.errors import ThemeError
 from generator.model import Text
 from generator.render.slides.fit import MONO
-from generator.render.slides.planner import (
+from generator.render.slides.deck import (
     TEXT_INSETS,
     Box,
     CodeFrame,
@@ -32,25 +32,15 @@ from generator.render.slides.planner import (
     ImageFrame,
     Insets,
     Slide,
-    SlideMetrics,
     TableFrame,
     TextFrame,
     TextPara,
     TextRun,
     text_runs,
 )
+from generator.render.slides.template import EMU_PER_PT, LAYOUT_NAMES, layouts_by_name, placeholders_by_name, template_path
 from generator.themes import Theme
 
-TEMPLATE = "slides.pptx"
-LAYOUT_NAMES = {
-    "cover": "Course title",
-    "chapter": "Chapter title",
-    "content": "Content",
-    "exercise": "Exercise",
-    "solution": "Solution",
-    "keypoints": "Key points",
-}
-EMU_PER_PT = 12700
 FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # A fixed field id: PowerPoint only needs it to be a GUID, and a random one would change every build.
@@ -98,86 +88,6 @@ def token_style(css: str) -> tuple[str, bool, bool]:
         if key in _TOKEN_STYLES:
             return _TOKEN_STYLES[key]
     return (CODE_TEXT, False, False)
-
-
-def _pt(emu: int | None) -> float:
-    return (emu or 0) / EMU_PER_PT
-
-
-def _box(shape) -> Box:
-    return Box(_pt(shape.left), _pt(shape.top), _pt(shape.width), _pt(shape.height))
-
-
-def _template(theme: Theme) -> Path:
-    return theme.find(TEMPLATE)
-
-
-def _layouts(prs) -> dict:
-    layouts = {layout.name: layout for layout in prs.slide_layouts}
-    missing = [name for name in LAYOUT_NAMES.values() if name not in layouts]
-    if missing:
-        raise ThemeError(f"the slide template has no layout named `{missing[0]}`", None)
-    return layouts
-
-
-def _placeholders(layout) -> dict:
-    return {ph.name: ph for ph in layout.placeholders}
-
-
-def _list_size(shape, fallback: float) -> float:
-    """Return the first-level text size a layout placeholder sets, in points."""
-    found = shape.element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr/@sz")
-    return int(found[0]) / 100 if found else fallback
-
-
-@cache
-def _metrics(path: Path, stamp: tuple[int, int]) -> SlideMetrics:
-    try:
-        prs = Presentation(str(path))
-    except Exception as error:  # noqa: BLE001 — python-pptx raises many kinds on a file that is no deck
-        raise ThemeError(f"the slide template is not a PowerPoint deck ({type(error).__name__}: {error})", path) from None
-    layouts = _layouts(prs)
-    default = SlideMetrics()
-    try:
-        content = _placeholders(layouts["Content"])
-        chapter = _placeholders(layouts["Chapter title"])
-        cover = _placeholders(layouts["Course title"])
-        master_title = prs.slide_master.element.xpath("./p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")
-        title_size = int(master_title[0]) / 100 if master_title else default.title_size
-        slots = [
-            min(sum(1 for name in _placeholders(layouts[n]) if name.startswith(prefix)) for n in ("Content", "Exercise", "Solution", "Key points"))
-            for prefix in ("Text ", "Code ")
-        ]
-        return SlideMetrics(
-            width=_pt(prs.slide_width),
-            height=_pt(prs.slide_height),
-            title=_box(content["Title"]),
-            body=_box(content["Text 1"]),
-            chapter_label=_box(chapter["Chapter label"]),
-            chapter_title=_box(chapter["Title"]),
-            chapter_body=_box(chapter["Objectives"]),
-            cover_title=_box(cover["Title"]),
-            cover_subtitle=_box(cover["Subtitle"]),
-            footer=_box(content["Footer"]) if "Footer" in content else default.footer,
-            title_size=_list_size(content["Title"], title_size),
-            text_size=_list_size(content["Text 1"], default.text_size),
-            code_size=_list_size(content["Code 1"], default.code_size),
-            table_size=_list_size(content["Table"], default.table_size),
-            chapter_title_size=_list_size(chapter["Title"], default.chapter_title_size),
-            cover_title_size=_list_size(cover["Title"], default.cover_title_size),
-            subtitle_size=_list_size(cover["Subtitle"], default.subtitle_size),
-            text_slots=slots[0],
-            code_slots=slots[1],
-        )
-    except KeyError as error:
-        raise ThemeError(f"the slide template lacks the placeholder {error}", path) from None
-
-
-def template_metrics(theme: Theme) -> SlideMetrics:
-    """Return the geometry and type sizes of the theme's slide template."""
-    path = _template(theme)
-    stat = path.stat()
-    return _metrics(path, (stat.st_size, stat.st_mtime_ns))
 
 
 @cache
@@ -254,9 +164,9 @@ class _DeckWriter:
     def __init__(self, deck: Deck, template: Path):
         self.deck = deck
         self.prs = Presentation(str(template))
-        self.layouts = _layouts(self.prs)
+        self.layouts = layouts_by_name(self.prs)
         self.lang = _LANGUAGES.get(deck.info.language, deck.info.language)
-        self.placeholders = {name: _placeholders(layout) for name, layout in self.layouts.items()}
+        self.placeholders = {name: placeholders_by_name(layout) for name, layout in self.layouts.items()}
 
     def write(self, created: str, title: str) -> bytes:
         for number, slide in enumerate(self.deck.slides, 1):
@@ -514,4 +424,4 @@ def deterministic_zip(data: bytes) -> bytes:
 
 def render_pptx(deck: Deck, theme: Theme, created: str = "", title: str = "") -> bytes:
     """Return the deck as a .pptx file built on the theme's template."""
-    return _DeckWriter(deck, _template(theme)).write(created, title or deck.info.title)
+    return _DeckWriter(deck, template_path(theme)).write(created, title or deck.info.title)

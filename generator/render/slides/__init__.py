@@ -1,0 +1,53 @@
+"""The slide decks of a course: one plan, drawn as editable .pptx decks and as a PDF deck.
+
+`SlideDecks` is the only module that brings the planner and the writers together:
+the plan (`planner.py` → `deck.py`) knows nothing of python-pptx or WeasyPrint,
+and each writer (`pptx_writer.py`, `pdf_deck.py`) only reads a plan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.model import Chapter, Course
+from generator.render.core.parts import Layouts
+from generator.render.slides.fit import fonts_in
+from generator.render.slides.planner import SlidePlanner
+from generator.render.slides.template import template_metrics
+from generator.themes import Theme
+
+
+class SlideDecks:
+    """The decks of one course, planned once: the whole course and each chapter as .pptx, the course as PDF."""
+
+    def __init__(self, course: Course, theme: Theme, created: str = "", cache_dir: Path | None = None):
+        self.course = course
+        self.theme = theme
+        self.created = created
+        self.cache_dir = cache_dir  # keeps the PDF deck's laid-out chapters between builds
+        self._planner: SlidePlanner | None = None
+
+    @property
+    def planner(self) -> SlidePlanner:
+        if self._planner is None:
+            fonts = fonts_in(self.theme.find("fonts/DejaVuSans.ttf").parent)
+            labels = self.theme.messages(self.course.info.language)
+            self._planner = SlidePlanner(self.course, template_metrics(self.theme), labels, fonts)
+        return self._planner
+
+    def course_pptx(self) -> bytes:
+        from generator.render.slides.pptx_writer import render_pptx
+
+        return render_pptx(self.planner.deck(), self.theme, self.created)
+
+    def chapter_pptx(self, chapter: Chapter) -> bytes:
+        from generator.render.slides.pptx_writer import render_pptx
+
+        title = f"{self.course.info.title} — {chapter.title_text}"
+        return render_pptx(self.planner.deck([chapter], cover=False), self.theme, self.created, title)
+
+    def course_pdf(self) -> Layouts:
+        """Make the PDF deck: a generator of parts to lay out (`generator.render.core.parts.Layouts`)."""
+        from generator.render.slides.pdf_deck import slides_pdf_layouts
+
+        return slides_pdf_layouts(self.planner.deck(), self.course, self.theme, self.created, self.cache_dir)
