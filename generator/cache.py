@@ -19,6 +19,7 @@ from pathlib import Path
 
 from generator.errors import warn
 from generator.outputs import write_atomic
+from generator.reporting import Report
 
 CACHE_DIR = ".aula-cache"
 _STATE_FILE = "state.json"
@@ -76,7 +77,7 @@ class BuildCache:
     output_dir: Path
     outputs: dict[str, dict] = field(default_factory=dict)
     fingerprint: str = ""
-    warnings: list[str] = field(default_factory=list)  # the last build's, repeated on a no-op build
+    reports: list[Report] = field(default_factory=list)  # the last build's findings, repeated on a no-op build
 
     @property
     def path(self) -> Path:
@@ -89,7 +90,7 @@ class BuildCache:
             state = json.loads(cache.path.read_text(encoding="utf-8"))
             cache.outputs = dict(state["outputs"])
             cache.fingerprint = str(state["fingerprint"])
-            cache.warnings = [str(message) for message in state["warnings"]]
+            cache.reports = [(int(level), str(message)) for level, message in state["reports"]]
         except (OSError, ValueError, KeyError, TypeError):
             pass  # no cache, or one we cannot read: build everything
         return cache
@@ -120,7 +121,7 @@ class BuildCache:
 
     def save(self, fingerprint: str) -> None:
         self.fingerprint = fingerprint
-        state = {"fingerprint": fingerprint, "outputs": dict(sorted(self.outputs.items())), "warnings": self.warnings}
+        state = {"fingerprint": fingerprint, "outputs": dict(sorted(self.outputs.items())), "reports": self.reports}
         try:
             write_atomic(self.path, json.dumps(state, indent=1).encode())
         except OSError as error:

@@ -17,6 +17,7 @@ import click
 
 from generator import __version__
 from generator.errors import AulaError
+from generator.model import EDITIONS
 
 
 class _ReportHandler(logging.Handler):
@@ -79,7 +80,7 @@ def build_options(function):
         click.argument("course_dir", default="content", type=click.Path(path_type=Path)),
         click.option("-o", "--output", "output_dir", default="output", type=click.Path(path_type=Path), help="Where to write the outputs."),
         click.option("--format", "formats", default="", metavar="LIST", help="Outputs to build, comma-separated (default: all)."),
-        click.option("--edition", type=click.Choice(["student", "teacher", "both"]), default="both", show_default=True, help="Handout edition(s)."),
+        click.option("--edition", type=click.Choice([*EDITIONS, "both"]), default="both", show_default=True, help="Handout edition(s)."),
         click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Paper size (default: course.yml, else A4)."),
         click.option("--theme", default="", metavar="PATH", help="A theme folder (or built-in theme name) to use."),
         click.option("--no-lint", is_flag=True, help="Build even when the lint stage finds errors (they are still reported)."),
@@ -93,13 +94,14 @@ def build_options(function):
 
 
 def _options(course_dir, output_dir, formats, edition, paper, theme, no_lint, jobs, force):
-    from generator.build import FORMATS, BuildOptions
+    from generator.build import BuildOptions
+    from generator.formats import FORMATS
 
     return BuildOptions(
         course_dir=course_dir,
         output_dir=output_dir,
-        formats=_csv(formats) or FORMATS,
-        editions=("student", "teacher") if edition == "both" else (edition,),
+        formats=_csv(formats) or tuple(FORMATS),
+        editions=EDITIONS if edition == "both" else (edition,),
         paper=paper or "",
         theme=theme,
         stop_on_lint_errors=not no_lint,

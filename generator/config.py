@@ -6,10 +6,12 @@ key and its line: a typo in `course.yml` should not be silently ignored.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
@@ -43,6 +45,16 @@ class Config:
 
 
 _STRING_KEYS = ("title", "subtitle", "author", "language", "license", "version", "date", "slug", "theme", "paper")
+
+
+def document_date(config: Config) -> str:
+    """Return the date stamped into documents: `SOURCE_DATE_EPOCH`, else the course `date`, else none."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", config.date):
+        return config.date
+    return ""
 
 
 def slugify_title(title: str) -> str:

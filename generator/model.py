@@ -11,7 +11,12 @@ import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Literal, Union
+
+
+# Who a document is for: students get solutions at the end of each chapter and no teacher notes.
+Edition = Literal["student", "teacher"]
+EDITIONS: tuple[Edition, ...] = ("student", "teacher")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Write build results into the output folder: every file or none.
+"""Write build results into the output folder: every file or none, and `build.json`.
 
 Each file is first written in full to a temporary file beside its target;
 only when all of them are on disk are they renamed into place. A build that
@@ -10,12 +10,17 @@ file or the new one, never a truncated one.
 from __future__ import annotations
 
 import errno
+import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from generator import __version__
 from generator.errors import AulaError
+
+MANIFEST = "build.json"
 
 
 class OutputError(AulaError):
@@ -75,3 +80,18 @@ def _stage(path: Path, data: bytes) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+def manifest_bytes(fingerprint: str, lint_counts: Mapping[str, int], sha256s: Mapping[str, str], keys: Mapping[str, str]) -> bytes:
+    """Return `build.json`: every output with its sha256 and its inputs' hash, and the lint counts."""
+    manifest = {
+        "aula": __version__,
+        "inputs": hashlib.sha256(fingerprint.encode()).hexdigest(),
+        "lint": dict(lint_counts),
+        "outputs": [
+            {"path": relative, "sha256": sha256s[relative], "inputs": keys[relative]}
+            for relative in sorted(keys)
+            if relative in sha256s
+        ],
+    }
+    return (json.dumps(manifest, indent=2) + "\n").encode()

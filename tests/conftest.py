@@ -71,10 +71,10 @@ RENDER_WITHOUT_PDF = {"handout": _handout_html, "cheatsheet": _cheatsheet_html, 
 
 
 def render_without_pdf(course, theme) -> None:
-    """Run every renderer of `generator.build.RENDERERS` on `course`, stopping short of PDF typesetting."""
-    from generator.build import RENDERERS
+    """Run every renderer of `generator.formats.FORMATS` on `course`, stopping short of PDF typesetting."""
+    from generator.formats import FORMATS
 
-    for name in RENDERERS:
+    for name in FORMATS:
         RENDER_WITHOUT_PDF[name](course, theme)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import RENDERERS
+from generator.formats import FORMATS
 from generator.cli import main
 from generator.config import Limits, load_config
 from generator.model import Quote
@@ -276,7 +276,7 @@ def test_odd_input_builds_every_output(odd_build):
     assert_no_traceback(result)
     assert "AU900" not in result.output  # no lint rule crashed on the way
     written = [line for line in result.output.splitlines() if line.startswith("wrote ")]
-    for renderer in RENDERERS:  # every renderer wrote something
+    for renderer in FORMATS:  # every renderer wrote something
         assert any(f"-{renderer}" in line for line in written), (renderer, written)
 
 

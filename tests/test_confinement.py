@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.build import RENDERERS
+from generator.formats import FORMATS
 from generator.cli import main
 from generator.render.core.images import locate_image
 from generator.render.core.pdf import confined_fetcher
@@ -178,7 +178,7 @@ def output_contents(path: Path) -> list[bytes]:
     return contents
 
 
-@pytest.mark.parametrize("renderer", sorted(RENDERERS))
+@pytest.mark.parametrize("renderer", sorted(FORMATS))
 def test_no_connection_and_no_secret_in_any_output(renderer, tmp_path, listener, no_network):
     course, theme = hostile_course(tmp_path, listener.getsockname()[1])
     out = tmp_path / "out"

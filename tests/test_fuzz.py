@@ -32,7 +32,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from generator.build import RENDERERS, BuildOptions, build
+from generator.build import BuildOptions, build
+from generator.formats import FORMATS
 from generator.config import load_config
 from generator.errors import AulaError
 from generator.parse import parse_course
@@ -302,4 +303,4 @@ def test_the_mutated_seed_notes_build_every_pdf(scratch):
     (root / SEED_NOTES.name).write_text(text, encoding="utf-8")
     outcome, written = through_every_renderer(root, full=True)
     assert outcome == "rendered"
-    assert len(written) >= len(RENDERERS)
+    assert len(written) >= len(FORMATS)

@@ -9,7 +9,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from generator.build import BuildOptions, Job, load, render_jobs
+from generator.build import BuildOptions, load
+from generator.render.core.parts import InParts
+from generator.scheduler import Job, render_jobs
 from generator.render.handout import HandoutOptions, handout_layouts, render_handout
 
 FILLER = (
@@ -41,7 +43,7 @@ def render(course_dir, cache_dir=None, jobs: int = 1, edition: str = "student") 
     options = HandoutOptions(edition=edition, cache_dir=cache_dir)
     if jobs == 1:
         return render_handout(course, theme, options)
-    job = Job("handout.pdf", parts=lambda: handout_layouts(course, theme, options))
+    job = Job("handout.pdf", InParts(lambda: handout_layouts(course, theme, options)))
     return render_jobs([job], jobs, None)["handout.pdf"]
 
 

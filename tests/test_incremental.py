@@ -6,13 +6,15 @@ import json
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-import generator.build as build_module
 from generator.build import BuildOptions, build
+from generator.formats import FORMATS
+from generator.render.core.parts import InParts, Whole
 from generator.cli import main
 
 COURSE = {
@@ -140,21 +142,21 @@ def test_failure_mid_render_leaves_old_outputs_intact(course, tmp_path, monkeypa
     before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
     (course / "01-uno.md").write_text(COURSE["01-uno.md"] + "\nMás texto.\n")
 
-    def broken_handout_jobs(config, course_model, theme, opts):
-        jobs = original(config, course_model, theme, opts)
+    def broken_handout_jobs(request):
+        jobs = original(request)
 
         def explode():
             raise RuntimeError("renderer died half way")
 
         def explode_after_the_chapters():
-            yield next(jobs[0].parts())  # the chapters, laid out by the workers
+            yield next(jobs[0].document.layouts())  # the chapters, laid out by the workers
             raise RuntimeError("renderer died half way")
 
-        how = {"render": explode} if made == "whole" else {"parts": explode_after_the_chapters}
-        return [build_module.Job(jobs[0].relative_path, **how, inputs=jobs[0].inputs, key=jobs[0].key)] + jobs[1:]
+        how = Whole(explode) if made == "whole" else InParts(explode_after_the_chapters)
+        return [replace(jobs[0], document=how)] + jobs[1:]
 
-    original = build_module.RENDERERS["handout"]
-    monkeypatch.setitem(build_module.RENDERERS, "handout", broken_handout_jobs)
+    original = FORMATS["handout"]
+    monkeypatch.setitem(FORMATS, "handout", broken_handout_jobs)
     with pytest.raises(RuntimeError, match="half way"):
         build(options(course, out, jobs=jobs))
     assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before

@@ -6,8 +6,8 @@ import io
 
 from pypdf import PdfReader
 
-from generator.build import BuildOptions, Job, load, render_jobs
-from generator.render.core.parts import finish
+from generator.build import BuildOptions, load
+from generator.scheduler import Job, render_jobs
 from generator.render.slides import SlideDecks
 from generator.render.slides.pdf_deck import render_slides_pdf
 
@@ -29,8 +29,8 @@ def deck_pdf(course_dir, cache_dir=None, jobs: int = 1) -> bytes:
     _, course, theme = load(BuildOptions(course_dir=course_dir))
     decks = SlideDecks(course, theme, created="2026-11-28", cache_dir=cache_dir)
     if jobs == 1:
-        return finish(decks.course_pdf())
-    return render_jobs([Job("slides.pdf", parts=decks.course_pdf)], jobs, None)["slides.pdf"]
+        return decks.course_pdf().make()
+    return render_jobs([Job("slides.pdf", decks.course_pdf())], jobs, None)["slides.pdf"]
 
 
 def whole_deck_pdf(course_dir) -> bytes:

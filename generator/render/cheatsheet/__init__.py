@@ -18,7 +18,7 @@ from generator import __version__
 from generator.config import CONFIG_NAME, Config
 from generator.model import Course
 from generator.render.cheatsheet.commands import CommandSheet, collect_commands
-from generator.render.core.pdf import html_to_pdf
+from generator.render.core.pdf import PdfTarget
 from generator.themes import Theme
 
 PAGE_SIZES = {"a4": "A4 landscape", "letter": "letter landscape"}
@@ -72,15 +72,8 @@ def cheatsheet_html(course: Course, theme: Theme, options: CheatsheetOptions) ->
 
 def render_cheatsheet(course: Course, theme: Theme, options: CheatsheetOptions) -> bytes:
     """Return the cheat sheet PDF."""
-    return html_to_pdf(
-        cheatsheet_html(course, theme, options),
-        theme.stylesheets("cheatsheet.css"),
-        base_url=course.root.resolve(),
-        allowed=(course.root, *theme.folders),
-        identifier=f"{course.info.slug}-cheatsheet",
-        page_limit=MAX_PAGES,
-        max_pixels=course.limits.image_pixels,
-    )
+    target = PdfTarget.for_course(course, theme, theme.stylesheets("cheatsheet.css"))
+    return target.pdf(cheatsheet_html(course, theme, options), f"{course.info.slug}-cheatsheet", page_limit=MAX_PAGES)
 
 
 def cheatsheet_text(course: Course, theme: Theme, options: CheatsheetOptions, text_format: str) -> str:

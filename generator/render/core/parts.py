@@ -16,38 +16,36 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
-import threading
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Union
 from urllib.parse import unquote, urlsplit
 
 from generator import __version__
 from generator.cache import cache_unwritable
 from generator.errors import LOGGER
 from generator.outputs import write_atomic
-from generator.render.core.pdf import PageLayout, html_to_pdf_pages
+from generator.render.core import pdf
+from generator.render.core.pdf import PageLayout, PdfTarget
+from generator.reporting import captured
+from generator.themes import Theme
 
 # Bump when the cached files' shape or meaning changes.
 CACHE_FORMAT = "1"
 # The code that lays a part out is part of its key too: a version number does not change on every edit.
-_LAYOUT_CODE = (Path(__file__), Path(html_to_pdf_pages.__code__.co_filename))
+_LAYOUT_CODE = (Path(__file__), Path(pdf.__file__))
 
 
 @dataclass(frozen=True, slots=True)
 class PartSource:
-    """What a worker needs to lay out one part."""
+    """What a worker needs to lay out one part: its HTML, its name, and how the course's PDFs are made."""
 
     html: str
-    stylesheets: tuple[Path, ...]
-    base_url: Path
-    allowed: tuple[Path, ...]
     identifier: str
-    max_pixels: int
-    inputs: tuple[Path, ...] = ()  # files it may load that its HTML does not name (theme, fonts)
+    target: PdfTarget
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +59,39 @@ class Part:
 
 # Yields the parts to lay out next, is sent them laid out, returns the document.
 Layouts = Generator[list["PartSource"], list["Part"], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """A document laid out in one go: one task."""
+
+    render: Callable[[], bytes]
+
+    def make(self) -> bytes:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class InParts:
+    """A document laid out part by part: `layouts()` starts the generator that asks for its parts."""
+
+    layouts: Callable[[], Layouts]
+
+    def make(self) -> bytes:
+        """Return the document, its parts laid out one by one in this process."""
+        return finish(self.layouts())
+
+
+Document = Union[Whole, InParts]
+
+
+def choose_document(theme: Theme, template: str, in_parts: Callable[[], Layouts], whole: Callable[[], bytes]) -> Document:
+    """Return how a document is made: in parts, unless the theme's template predates them.
+
+    A template made for parts reads the `document` variable (which piece to
+    make); a user theme's older copy does not, and makes only the whole document.
+    """
+    return InParts(in_parts) if theme.template_uses(template, "document") else Whole(whole)
 
 
 @dataclass
@@ -93,10 +124,11 @@ class PartCache:
     def key(self, source: PartSource) -> str:
         """Return a part's key: a hash of everything its PDF and layout depend on."""
         hasher = hashlib.sha256()
-        for item in (CACHE_FORMAT, __version__, version("weasyprint"), source.identifier, str(source.max_pixels)):
+        target = source.target
+        for item in (CACHE_FORMAT, __version__, version("weasyprint"), source.identifier, str(target.max_pixels)):
             hasher.update(item.encode() + b"\0")
         hasher.update(source.html.encode() + b"\0")
-        for path in (*_LAYOUT_CODE, *sorted({*source.stylesheets, *source.inputs, *_files_named(source.html)})):
+        for path in (*_LAYOUT_CODE, *sorted({*target.stylesheets, *target.inputs, *_files_named(source.html)})):
             hasher.update(f"{path}\0{self._digest(path)}\0".encode())
         return hasher.hexdigest()
 
@@ -171,34 +203,8 @@ def finish(layouts: Layouts) -> bytes:
         return done.value
 
 
-class _Keep(logging.Filter):
-    """Takes the warnings this thread logs, to be reported with the part (`PartCache.parts`)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.thread = threading.get_ident()
-        self.messages: list[str] = []
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.thread != self.thread or record.levelno != logging.WARNING:
-            return True
-        self.messages.append(record.getMessage())
-        return False
-
-
 def lay_out_part(source: PartSource) -> Part:
     """Lay out one part, keeping the warnings it gave with it: for the cache, and from worker processes."""
-    keep = _Keep()
-    LOGGER.addFilter(keep)
-    try:
-        pdf, pages = html_to_pdf_pages(
-            source.html,
-            list(source.stylesheets),
-            source.base_url,
-            source.allowed,
-            source.identifier,
-            source.max_pixels,
-        )
-    finally:
-        LOGGER.removeFilter(keep)
-    return Part(pdf, pages, tuple(keep.messages))
+    with captured(hold=True) as reports:
+        laid_out, pages = source.target.pages(source.html, source.identifier)
+    return Part(laid_out, pages, tuple(message for _, message in reports))

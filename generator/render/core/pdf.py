@@ -10,14 +10,16 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import warn
+from generator.model import Course
 from generator.render.core.images import DEFAULT_IMAGE_PIXELS, ImageRefused, check_raster, is_inside
+from generator.themes import Theme
 
 
 def confined_fetcher(allowed: tuple[Path, ...], max_pixels: int = DEFAULT_IMAGE_PIXELS):
@@ -66,50 +68,80 @@ class _WeasyPrintWarnings(logging.Handler):
             warn(None, "W-render", message.splitlines()[0])
 
 
-@contextmanager
-def _laid_out(html: str, stylesheets: list[Path], base_url: Path, allowed: tuple[Path, ...], max_pixels: int) -> Iterator:
-    """Yield the WeasyPrint document for `html`, laid out, passing its warnings on as ours."""
-    import weasyprint
-
-    from weasyprint.text.fonts import FontConfiguration
-
-    fetcher = confined_fetcher(allowed, max_pixels)
-    logger = logging.getLogger("weasyprint")
-    handler = _WeasyPrintWarnings()
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        # Without a font configuration WeasyPrint ignores @font-face: the theme's fonts would not be used.
-        fonts = FontConfiguration()
-        css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts) for path in stylesheets]
-        document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
-        yield document.render(stylesheets=css, font_config=fonts)
-    finally:
-        logger.removeHandler(handler)
-
-
 def _pdf_identifier(identifier: str) -> bytes:
     # A fixed identifier (instead of a random one) keeps two builds of the same input identical.
     return hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
 
 
-def html_to_pdf(
-    html: str,
-    stylesheets: list[Path],
-    base_url: Path,
-    allowed: tuple[Path, ...],
-    identifier: str,
-    page_limit: int = 0,
-    max_pixels: int = DEFAULT_IMAGE_PIXELS,
-) -> bytes:
-    """Return the PDF for `html`, styled by `stylesheets`, loading resources only from `allowed`.
+@dataclass(frozen=True, slots=True)
+class PdfTarget:
+    """How one course's PDFs are laid out: their stylesheets, and the only files they may load.
 
-    With a `page_limit`, a document laid out on more pages is still written, with a warning.
+    `base_url` resolves relative URLs; `allowed` are the folders the fetcher may
+    read (the course and the theme); `max_pixels` caps any raster image it
+    loads; `inputs` are the theme's files, which a part's cache key includes.
     """
-    with _laid_out(html, stylesheets, base_url, allowed, max_pixels) as laid_out:
-        if page_limit and len(laid_out.pages) > page_limit:
-            warn(None, "W-page-limit", f"{identifier} takes {len(laid_out.pages)} pages, more than {page_limit}")
-        return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier))
+
+    stylesheets: tuple[Path, ...]
+    base_url: Path
+    allowed: tuple[Path, ...]
+    max_pixels: int = DEFAULT_IMAGE_PIXELS
+    inputs: tuple[Path, ...] = ()
+
+    @classmethod
+    def for_course(cls, course: Course, theme: Theme, stylesheets: Sequence[Path]) -> PdfTarget:
+        """Return the target for `course` in `theme`: reading only from the course folder and the theme's."""
+        return cls(
+            stylesheets=tuple(stylesheets),
+            base_url=course.root.resolve(),
+            allowed=(course.root, *theme.folders),
+            max_pixels=course.limits.image_pixels,
+            inputs=tuple(theme.files()),
+        )
+
+    def pdf(self, html: str, identifier: str, page_limit: int = 0) -> bytes:
+        """Return the PDF of `html`; `identifier` names it (in warnings) and fixes its PDF id.
+
+        With a `page_limit`, a document laid out on more pages is still written, with a warning.
+        """
+        with self._laid_out(html) as laid_out:
+            if page_limit and len(laid_out.pages) > page_limit:
+                warn(None, "W-page-limit", f"{identifier} takes {len(laid_out.pages)} pages, more than {page_limit}")
+            return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier))
+
+    def pages(self, html: str, identifier: str) -> tuple[bytes, tuple[PageLayout, ...]]:
+        """Return the PDF of `html` without links, anchors or bookmarks, and where each page had them.
+
+        For a page drawn into another document, which makes them (a chapter into its book).
+        """
+        with self._laid_out(html) as laid_out:
+            layouts = tuple(_page_layout(page) for page in laid_out.pages)
+            for page in laid_out.pages:
+                page.links.clear()
+                page.anchors.clear()
+                page.bookmarks.clear()
+            return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier)), layouts
+
+    @contextmanager
+    def _laid_out(self, html: str) -> Iterator:
+        """Yield the WeasyPrint document for `html`, laid out, passing its warnings on as ours."""
+        import weasyprint
+
+        from weasyprint.text.fonts import FontConfiguration
+
+        fetcher = confined_fetcher(self.allowed, self.max_pixels)
+        logger = logging.getLogger("weasyprint")
+        handler = _WeasyPrintWarnings()
+        logger.addHandler(handler)
+        logger.propagate = False
+        try:
+            # Without a font configuration WeasyPrint ignores @font-face: the theme's fonts would not be used.
+            fonts = FontConfiguration()
+            css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts) for path in self.stylesheets]
+            document = weasyprint.HTML(string=html, base_url=str(self.base_url) + "/", url_fetcher=fetcher)
+            yield document.render(stylesheets=css, font_config=fonts)
+        finally:
+            logger.removeHandler(handler)
 
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
@@ -123,27 +155,6 @@ class PageLayout:
     anchors: tuple[tuple[str, Rect], ...] = ()  # (id, rectangle), in document order
     links: tuple[tuple[str, Rect], ...] = ()  # ("#id" or URL, rectangle)
     bookmarks: tuple[tuple[int, str, bool, float, float], ...] = ()  # (level, label, open, x, y)
-
-
-def html_to_pdf_pages(
-    html: str,
-    stylesheets: list[Path],
-    base_url: Path,
-    allowed: tuple[Path, ...],
-    identifier: str,
-    max_pixels: int = DEFAULT_IMAGE_PIXELS,
-) -> tuple[bytes, tuple[PageLayout, ...]]:
-    """Return the PDF for `html` without links, anchors or bookmarks, and where each page had them.
-
-    For a page drawn into another document, which makes them (a chapter into its book).
-    """
-    with _laid_out(html, stylesheets, base_url, allowed, max_pixels) as laid_out:
-        layouts = tuple(_page_layout(page) for page in laid_out.pages)
-        for page in laid_out.pages:
-            page.links.clear()
-            page.anchors.clear()
-            page.bookmarks.clear()
-        return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier)), layouts
 
 
 def _page_layout(page) -> PageLayout:

@@ -23,8 +23,8 @@ from generator.errors import warn
 from generator.model import Chapter, Course
 from generator.render.core.book import draw_book
 from generator.render.html import HtmlFragments, anchor_id, chapter_id, exercises_with_solutions
-from generator.render.core.parts import Layouts, Part, PartCache, PartSource, finish
-from generator.render.core.pdf import PageLayout, Rect, html_to_pdf
+from generator.render.core.parts import Document, Layouts, Part, PartCache, PartSource, choose_document
+from generator.render.core.pdf import PageLayout, PdfTarget, Rect
 from generator.themes import Theme
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -88,15 +88,23 @@ def handout_stylesheets(theme: Theme) -> list[Path]:
     return theme.stylesheets("handout.css")
 
 
+def handout_document(course: Course, theme: Theme, options: HandoutOptions) -> Document:
+    """Return how the handout is made: chapter by chapter, or whole for a theme whose template predates parts."""
+    return choose_document(
+        theme,
+        "handout.html",
+        lambda: handout_layouts(course, theme, options),
+        lambda: render_handout_as_one_document(course, theme, options),
+    )
+
+
 def render_handout(course: Course, theme: Theme, options: HandoutOptions) -> bytes:
-    """Return the handout PDF, its chapters laid out one at a time in this process."""
-    return finish(handout_layouts(course, theme, options))
+    """Return the handout PDF, made in this process."""
+    return handout_document(course, theme, options).make()
 
 
 def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> Layouts:
     """Make the handout PDF from its chapters, laid out by whoever drives this (see `generator.render.core.parts`)."""
-    if not theme.template_uses("handout.html", "document"):  # a user theme's older copy makes only the whole book
-        return render_handout_as_one_document(course, theme, options)
     pieces = _Pieces(course, theme, options)
     cache = PartCache(options.cache_dir / options.edition if options.cache_dir else None)
     chapters = yield from cache.parts([pieces.chapter(chapter) for chapter in course.chapters])
@@ -121,14 +129,8 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
 
 def render_handout_as_one_document(course: Course, theme: Theme, options: HandoutOptions) -> bytes:
     """Return the handout PDF laid out as one document: no cache, the whole book each time."""
-    return html_to_pdf(
-        handout_html(course, theme, options),
-        handout_stylesheets(theme),
-        base_url=course.root.resolve(),
-        allowed=(course.root, *theme.folders),
-        identifier=f"{course.info.slug}-handout-{options.edition}",
-        max_pixels=course.limits.image_pixels,
-    )
+    target = PdfTarget.for_course(course, theme, handout_stylesheets(theme))
+    return target.pdf(handout_html(course, theme, options), f"{course.info.slug}-handout-{options.edition}")
 
 
 def anchor_pages(chapters: Sequence[Part], first: int) -> dict[str, int]:
@@ -158,11 +160,11 @@ class _Pieces:
     theme: Theme
     options: HandoutOptions
     html: HtmlFragments = field(init=False)
-    inputs: tuple[Path, ...] = field(init=False)
+    target: PdfTarget = field(init=False)
 
     def __post_init__(self) -> None:
         self.html = HtmlFragments(self.course, dict(self.theme.messages(self.course.info.language)), self.options.edition)
-        self.inputs = tuple(self.theme.files())
+        self.target = PdfTarget.for_course(self.course, self.theme, handout_stylesheets(self.theme))
 
     def chapter(self, chapter: Chapter) -> PartSource:
         return self._source(chapter_id(chapter), "chapter", articles=[chapter])
@@ -179,15 +181,8 @@ class _Pieces:
         return self._source("frame", "frame", frames=frames)
 
     def _source(self, name: str, document: str, **pieces: object) -> PartSource:
-        return PartSource(
-            html=handout_html(self.course, self.theme, self.options, document, self.html, **pieces),  # type: ignore[arg-type]
-            stylesheets=tuple(handout_stylesheets(self.theme)),
-            base_url=self.course.root.resolve(),
-            allowed=(self.course.root, *self.theme.folders),
-            identifier=f"{self.course.info.slug}-handout-{self.options.edition}-{name}",
-            max_pixels=self.course.limits.image_pixels,
-            inputs=self.inputs,
-        )
+        html = handout_html(self.course, self.theme, self.options, document, self.html, **pieces)  # type: ignore[arg-type]
+        return PartSource(html, f"{self.course.info.slug}-handout-{self.options.edition}-{name}", self.target)
 
 
 def _stamps(layout: PageLayout, refs: Mapping[str, Markup]) -> Markup:

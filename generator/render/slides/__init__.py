@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.model import Chapter, Course
-from generator.render.core.parts import Layouts
+from generator.render.core.parts import Document, choose_document
 from generator.render.slides.fit import fonts_in
 from generator.render.slides.planner import SlidePlanner
 from generator.render.slides.template import template_metrics
@@ -46,8 +46,13 @@ class SlideDecks:
         title = f"{self.course.info.title} — {chapter.title_text}"
         return render_pptx(self.planner.deck([chapter], cover=False), self.theme, self.created, title)
 
-    def course_pdf(self) -> Layouts:
-        """Make the PDF deck: a generator of parts to lay out (`generator.render.core.parts.Layouts`)."""
-        from generator.render.slides.pdf_deck import slides_pdf_layouts
+    def course_pdf(self) -> Document:
+        """Return how the PDF deck is made: chapter by chapter, or whole for a theme whose template predates parts."""
+        from generator.render.slides.pdf_deck import render_slides_pdf, slides_pdf_layouts
 
-        return slides_pdf_layouts(self.planner.deck(), self.course, self.theme, self.created, self.cache_dir)
+        return choose_document(
+            self.theme,
+            "slides.html",
+            lambda: slides_pdf_layouts(self.planner.deck(), self.course, self.theme, self.created, self.cache_dir),
+            lambda: render_slides_pdf(self.planner.deck(), self.course, self.theme, self.created),
+        )

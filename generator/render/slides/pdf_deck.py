@@ -23,7 +23,7 @@ from generator.model import Course
 from generator.render.core.book import draw_book
 from generator.render.html import HtmlFragments
 from generator.render.core.parts import Layouts, PartCache, PartSource
-from generator.render.core.pdf import html_to_pdf
+from generator.render.core.pdf import PdfTarget
 from generator.render.slides.deck import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
 from generator.themes import Theme
 
@@ -86,23 +86,13 @@ def slides_stylesheets(theme: Theme) -> list[Path]:
 
 def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = "", cache_dir: Path | None = None) -> Layouts:
     """Make the PDF deck from its chapters' slides, laid out by whoever drives this (see `generator.render.core.parts`)."""
-    if not theme.template_uses("slides.html", "document"):  # a user theme's older copy makes only the whole deck
-        return render_slides_pdf(deck, course, theme, created)
-
     # Read once for all the parts: the course's link targets, the labels, the theme's files.
     html = HtmlFragments(course, dict(theme.messages(course.info.language)))
-    stylesheets, inputs = tuple(slides_stylesheets(theme)), tuple(theme.files())
+    target = PdfTarget.for_course(course, theme, slides_stylesheets(theme))
 
     def source(name: str, document: str, slides: Sequence[Slide], first: int = 1) -> PartSource:
-        return PartSource(
-            html=slides_html(deck, course, theme, created, document, slides, first, html),
-            stylesheets=stylesheets,
-            base_url=course.root.resolve(),
-            allowed=(course.root, *theme.folders),
-            identifier=f"{course.info.slug}-slides-{name}",
-            max_pixels=course.limits.image_pixels,
-            inputs=inputs,
-        )
+        part_html = slides_html(deck, course, theme, created, document, slides, first, html)
+        return PartSource(part_html, f"{course.info.slug}-slides-{name}", target)
 
     # Consecutive slides of one chapter make a part, the cover's (no chapter) one of their own; each
     # part has a frame of its own, numbered from its first slide, so a slide more in a chapter lays out
@@ -126,11 +116,5 @@ def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = 
 
 def render_slides_pdf(deck: Deck, course: Course, theme: Theme, created: str = "") -> bytes:
     """Return the PDF deck laid out as one document: no cache, every slide each time."""
-    return html_to_pdf(
-        slides_html(deck, course, theme, created),
-        slides_stylesheets(theme),
-        base_url=course.root.resolve(),
-        allowed=(course.root, *theme.folders),
-        identifier=f"{course.info.slug}-slides",
-        max_pixels=course.limits.image_pixels,
-    )
+    target = PdfTarget.for_course(course, theme, slides_stylesheets(theme))
+    return target.pdf(slides_html(deck, course, theme, created), f"{course.info.slug}-slides")
