@@ -68,7 +68,12 @@ class Link:
 
     @property
     def is_external(self) -> bool:
-        return "://" in self.href or self.href.startswith("mailto:")
+        return is_external_href(self.href)
+
+
+def is_external_href(href: str) -> bool:
+    """Return whether a link leaves the course: a URL (`https://…`, `//host/…`), `mailto:` or `tel:`."""
+    return "://" in href or href.startswith(("mailto:", "tel:", "//"))
 
 
 @dataclass(frozen=True, slots=True)

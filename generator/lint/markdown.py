@@ -5,15 +5,14 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Protocol
 
+from generator.links import LinkIndex
 from generator.model import (
     CALLOUT_KINDS,
     Block,
     Callout,
     Chapter,
-    CodeBlock,
     Course,
     Emphasis,
     Heading,
@@ -25,8 +24,8 @@ from generator.model import (
     Strikethrough,
     Strong,
     Table,
-    anchor_forms,
     child_blocks,
+    is_external_href,
 )
 
 # (the block a finding is about, its location, column, code, message)
@@ -43,8 +42,7 @@ class Sources(Protocol):
 
 def check_markdown(course: Course, sources: Sources) -> Iterator[MarkdownHit]:
     """Yield the Markdown problems of every chapter, each at its line and column."""
-    anchors = _anchors(course)
-    chapters = {chapter.path.name: chapter for chapter in course.chapters}
+    links = LinkIndex(course)
     for chapter in course.chapters:
         yield from _headings(chapter)
         for block in chapter.blocks():
@@ -56,51 +54,28 @@ def check_markdown(course: Course, sources: Sources) -> Iterator[MarkdownHit]:
                 if isinstance(inline, InlineImage):
                     yield from _image(chapter, block, inline.src, inline.alt, location, column)
                 elif isinstance(inline, Link):
-                    yield from _link(chapter, block, inline.href, location, column, anchors, chapters)
+                    yield from _link(chapter, block, inline.href, location, column, links)
 
 
 # --- anchors and links -----------------------------------------------------------
 
 
-def _anchors(course: Course) -> dict[str, set[str]]:
-    """Return every anchor of each chapter (by file name), in both spellings."""
-    result: dict[str, set[str]] = {}
-    for chapter in course.chapters:
-        names = {chapter.anchor, *(section.anchor for section in chapter.sections)}
-        for block in chapter.blocks():
-            if isinstance(block, Heading):
-                names.add(block.anchor)
-            elif isinstance(block, Callout) and block.anchor:
-                names.add(block.anchor)
-            elif isinstance(block, CodeBlock) and block.attributes.get("id"):
-                names.add(block.attributes["id"])
-        names.update(f"fn{note.number}" for note in chapter.footnotes)
-        result[chapter.path.name] = {form for name in names for form in anchor_forms(name)}
-    return result
-
-
-def _link(chapter: Chapter, block: Block, href: str, location: Location, column: int,
-          anchors: dict[str, set[str]], chapters: dict[str, Chapter]) -> Iterator[MarkdownHit]:
-    if not href or "://" in href or href.startswith(("mailto:", "tel:", "//")):
+def _link(chapter: Chapter, block: Block, href: str, location: Location, column: int, links: LinkIndex) -> Iterator[MarkdownHit]:
+    if not href or is_external_href(href):
         return
-    target, _, anchor = href.partition("#")
-    target = target.split("?", 1)[0]
-    if target:
-        path = Path(os.path.realpath(chapter.path.parent / target))  # no error on a loop of symlinks
-        if path.name in chapters and chapters[path.name].path.resolve() == path:
-            known = anchors[path.name]
-            where = f"chapter `{path.name}`"
-        else:
-            if not os.path.exists(path):  # False, not an error, for a name too long
-                yield block, location, column, "AU404", f"link to `{target}`, which does not exist"
-            return
-    else:
-        known = set().union(*anchors.values())
-        where = "the course"
-    if anchor and anchor not in known:
-        close = difflib.get_close_matches(anchor, sorted(known), n=1, cutoff=0.7)
-        hint = f" (did you mean `#{close[0]}`?)" if close else ""
-        yield block, location, column, "AU405", f"no heading or exercise in {where} has the anchor `#{anchor}`{hint}"
+    found = links.lookup(chapter, href)
+    if found.target is not None:
+        return
+    if found.file is not None:
+        if not os.path.exists(found.file):  # False, not an error, for a name too long
+            target = href.partition("#")[0].split("?", 1)[0]
+            yield block, location, column, "AU404", f"link to `{target}`, which does not exist"
+        return
+    anchor = href.partition("#")[2]
+    where = f"chapter `{found.scope.path.name}`" if found.scope is not None else "the course"
+    close = difflib.get_close_matches(anchor, sorted(found.known), n=1, cutoff=0.7)
+    hint = f" (did you mean `#{close[0]}`?)" if close else ""
+    yield block, location, column, "AU405", f"no heading or exercise in {where} has the anchor `#{anchor}`{hint}"
 
 
 def _image(chapter: Chapter, block: Block, src: str, alt: str, location: Location, column: int) -> Iterator[MarkdownHit]:

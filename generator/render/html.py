@@ -38,10 +38,10 @@ from generator.model import (
     Table,
     Text,
     ThematicBreak,
-    anchor_forms,
     plain_text,
     walk_blocks,
 )
+from generator.links import LinkIndex, anchor_id, code_id
 from generator.render.core.images import locate_image
 from generator.render.core.highlight import highlight_lines
 
@@ -62,14 +62,6 @@ _IMAGE_PROBLEMS = {
 def _introduces(paragraph: Paragraph, following: Block | None) -> bool:
     """Return whether a paragraph ending in a colon leads into the block after it."""
     return isinstance(following, (CodeBlock, Image, Table, ListBlock)) and plain_text(paragraph.inlines).rstrip().endswith(":")
-
-
-def chapter_id(chapter: Chapter) -> str:
-    return f"c{chapter.number}"
-
-
-def anchor_id(chapter: Chapter, anchor: str) -> str:
-    return f"c{chapter.number}-{anchor}" if anchor else chapter_id(chapter)
 
 
 def solution_id(exercise: Callout) -> str:
@@ -97,40 +89,10 @@ class HtmlFragments:
     course: Course
     labels: dict[str, str]
     edition: str = "student"
-    _targets: dict[str, dict[str, str]] = field(default_factory=dict, init=False)
+    links: LinkIndex = field(init=False)
 
     def __post_init__(self) -> None:
-        for chapter in self.course.chapters:
-            targets: dict[str, str] = {}
-            for form in anchor_forms(chapter.anchor):
-                targets.setdefault(form, chapter_id(chapter))
-            for section in chapter.sections:
-                for form in anchor_forms(section.anchor) if section.anchor else ():
-                    targets.setdefault(form, anchor_id(chapter, section.anchor))
-            for block in chapter.blocks():
-                if isinstance(block, Heading):
-                    for form in anchor_forms(block.anchor):
-                        targets.setdefault(form, anchor_id(chapter, block.anchor))
-                elif isinstance(block, Callout) and block.anchor:
-                    targets.setdefault(block.anchor, block.anchor)
-            self._targets[chapter.path.name] = targets
-
-    # --- links ----------------------------------------------------------
-
-    def resolve_link(self, chapter: Chapter, href: str) -> str | None:
-        """Return the HTML id an internal link points to, or None when it points nowhere."""
-        page, _, fragment = href.partition("#")
-        if page:
-            targets = self._targets.get(page.rsplit("/", 1)[-1])
-            if targets is None:
-                return None
-            if not fragment:
-                return next(iter(targets.values()))
-            return targets.get(fragment)
-        own = self._targets.get(chapter.path.name, {})
-        if fragment in own:
-            return own[fragment]
-        return next((t[fragment] for t in self._targets.values() if fragment in t), None)
+        self.links = LinkIndex(self.course)
 
     # --- blocks ---------------------------------------------------------
 
@@ -163,7 +125,7 @@ class HtmlFragments:
                 return Markup("<ol{}>{}</ol>").format(start, items)
             return Markup("<ul>{}</ul>").format(items)
         if isinstance(block, CodeBlock):
-            return self.code(block)
+            return self.code(chapter, block)
         if isinstance(block, Image):
             return self.figure(chapter, block)
         if isinstance(block, Table):
@@ -186,7 +148,7 @@ class HtmlFragments:
             return self.inlines(chapter, blocks[0].inlines)
         return self.blocks(chapter, blocks)
 
-    def code(self, block: CodeBlock) -> Markup:
+    def code(self, chapter: Chapter, block: CodeBlock) -> Markup:
         lines = highlight_lines(block)
         body = Markup("").join(
             Markup('<span class="line">{}</span>').format(
@@ -210,8 +172,9 @@ class HtmlFragments:
                 else ""
             )
             caption = Markup('<figcaption class="code-title">{}{}</figcaption>').format(block.title, warning)
-        return Markup('<figure class="{}">{}<pre><code>{}</code></pre></figure>').format(
-            " ".join(classes), caption, body
+        anchor = Markup(' id="{}"').format(anchor_id(chapter, code_id(block))) if code_id(block) else ""
+        return Markup('<figure class="{}"{}>{}<pre><code>{}</code></pre></figure>').format(
+            " ".join(classes), anchor, caption, body
         )
 
     def figure(self, chapter: Chapter, image: Image) -> Markup:
@@ -361,7 +324,7 @@ class HtmlFragments:
             return Markup('<a href="{0}">{1}</a><span class="footnote link-url">{2}</span>').format(
                 link.href, text, shown
             )
-        target = self.resolve_link(chapter, link.href)
+        target = self.links.resolve(chapter, link.href)
         if target is None:
             return text
-        return Markup('<a class="internal" href="#{}">{}</a>').format(target, text)
+        return Markup('<a class="internal" href="#{}">{}</a>').format(target.html_id, text)

@@ -22,7 +22,8 @@ from generator import __version__
 from generator.errors import warn
 from generator.model import Chapter, Course
 from generator.render.core.book import draw_book
-from generator.render.html import HtmlFragments, anchor_id, chapter_id, exercises_with_solutions
+from generator.links import anchor_id, chapter_id
+from generator.render.html import HtmlFragments, exercises_with_solutions
 from generator.render.core.parts import Document, Layouts, Part, PartCache, PartSource, choose_document
 from generator.render.core.pdf import PageLayout, PdfTarget, Rect
 from generator.themes import Theme

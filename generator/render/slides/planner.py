@@ -34,10 +34,10 @@ from generator.model import (
     Text,
     ThematicBreak,
     plain_text,
-    walk_blocks,
 )
 from generator.render.core.images import ImageSize, image_size, locate_image
-from generator.render.html import HtmlFragments, anchor_id, chapter_id
+from generator.links import chapter_id
+from generator.render.html import HtmlFragments
 from generator.render.slides.deck import (
     BOX_INSETS,
     TEXT_INSETS,
@@ -311,9 +311,7 @@ class ChapterPlan(Placing):
     def section(self, section: Section) -> None:
         self.start_run("content", section.title or self.chapter.title)
         # Links into the section, its subheadings and exercises land on its first slide.
-        anchors = [section.anchor] + [b.anchor for b in walk_blocks(section.blocks) if isinstance(b, Heading)]
-        self.anchors += [anchor_id(self.chapter, a) for a in anchors if a]
-        self.anchors += [b.anchor for b in walk_blocks(section.blocks) if isinstance(b, Callout) and b.anchor]
+        self.anchors += self.planner.fragments.links.ids_in(self.chapter, section)
         blocks = section.blocks
         self.pieces(self.to_pieces(blocks, prose_to_notes=True))
         self.flush_notes()
