@@ -96,7 +96,7 @@ def run(args: list[str], cwd: Path) -> Measure:
 
 def bare_weasyprint(course: Path, work: Path) -> Measure:
     """Render the student handout's HTML with bare WeasyPrint in a fresh process: the floor."""
-    from generator.build import load, BuildOptions
+    from generator.build import BuildOptions, load
     from generator.render.handout import HandoutOptions, handout_html, handout_stylesheets
 
     config, model, theme = load(BuildOptions(course_dir=course))

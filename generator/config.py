@@ -11,8 +11,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -51,7 +52,7 @@ def document_date(config: Config) -> str:
     """Return the date stamped into documents: `SOURCE_DATE_EPOCH`, else the course `date`, else none."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", config.date):
         return config.date
     return ""
@@ -86,7 +87,7 @@ def load_config(root: Path) -> Config:
         return Config(root=root)
     if not isinstance(data, Mapping):
         raise ConfigError("must be a mapping of settings (key: value)", Location(path, 1))
-    lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
+    lines = {key.value: key.start_mark.line + 1 for key, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
     return _config_from_mapping(root, path, data, lines)
 
 
@@ -107,7 +108,7 @@ def _config_from_mapping(root: Path, path: Path, data: Mapping, lines: Mapping[s
             raise ConfigError(f"`{key}` must be a list of texts", where(key.split(".")[0]))
         return tuple(value)
 
-    settings: dict[str, object] = {}
+    settings: dict[str, Any] = {}  # checked one by one below
     for key in data:
         if key in _STRING_KEYS:
             settings[key] = string(key)

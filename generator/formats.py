@@ -88,7 +88,8 @@ def slides_jobs(request: Request) -> list[Job]:
     ]
     for chapter in course.chapters:
         files = chapter_files(course, [chapter])
-        jobs.append(Job(f"slides/{chapter.stem}.pptx", Whole(partial(decks.chapter_pptx, chapter)), inputs=files, key=f"{key}{chapter.number}"))
+        deck = Whole(partial(decks.chapter_pptx, chapter))
+        jobs.append(Job(f"slides/{chapter.stem}.pptx", deck, inputs=files, key=f"{key}{chapter.number}"))
     return jobs
 
 

@@ -11,8 +11,7 @@ import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
-
+from typing import Literal
 
 # Who a document is for: students get solutions at the end of each chapter and no teacher notes.
 Edition = Literal["student", "teacher"]
@@ -94,7 +93,7 @@ class LineBreak:
     pass
 
 
-Inline = Union[Text, Emphasis, Strong, Strikethrough, InlineCode, Link, InlineImage, FootnoteRef, LineBreak]
+Inline = Text | Emphasis | Strong | Strikethrough | InlineCode | Link | InlineImage | FootnoteRef | LineBreak
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
@@ -260,7 +259,7 @@ class ThematicBreak:
     location: Location
 
 
-Block = Union[Paragraph, Heading, ListBlock, CodeBlock, Image, Table, Quote, Callout, HtmlBlock, ThematicBreak]
+Block = Paragraph | Heading | ListBlock | CodeBlock | Image | Table | Quote | Callout | HtmlBlock | ThematicBreak
 
 
 def child_blocks(block: Block) -> tuple[Block, ...]:

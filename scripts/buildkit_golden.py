@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "lint" / "buildkit.json"
 sys.path.insert(0, str(REPO / "tests"))
 
-from lint_cases import DOCKERFILE_EXTRA, CORPUS, read_cases  # noqa: E402
+from lint_cases import CORPUS, DOCKERFILE_EXTRA, read_cases  # noqa: E402
 
 
 def dockerfiles() -> list[str]:

@@ -24,8 +24,8 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.render.slides.pptx_writer import SLIDE_NUMBER_FIELD  # noqa: E402
 from generator.render.slides.deck import BOX_INSETS, TEXT_INSETS, Box, SlideMetrics  # noqa: E402
+from generator.render.slides.pptx_writer import SLIDE_NUMBER_FIELD  # noqa: E402
 
 M = SlideMetrics()
 EMU = 12700  # per point

@@ -21,6 +21,7 @@ EMU_PER_PT = 12700
 MONO_TYPEFACE = "DejaVu Sans Mono"
 # Measuring at a large size and scaling keeps FreeType's rounding to whole pixels out of the result.
 REFERENCE_SIZE = 1000
+DEFAULT_INSETS = (("lIns", 91440), ("tIns", 45720), ("rIns", 91440), ("bIns", 45720))  # DrawingML's, in EMU
 FILES = {
     (False, False, False): "DejaVuSans.ttf",
     (False, True, False): "DejaVuSans-Bold.ttf",
@@ -69,7 +70,8 @@ def read_paragraphs(tx_body, bold: bool = False, default_size: float = 18.0) -> 
             latin = props.find(f"{A}latin") if props is not None else None
             text = "\n" if child.tag == f"{A}br" else "".join(t.text or "" for t in child.iter(f"{A}t"))
             size = int(get("sz")) / 100 if get("sz") else default_size
-            runs.append(Run(text, size, latin is not None and latin.get("typeface") == MONO_TYPEFACE, bold or get("b") == "1", get("i") == "1"))
+            mono = latin is not None and latin.get("typeface") == MONO_TYPEFACE
+            runs.append(Run(text, size, mono, bold or get("b") == "1", get("i") == "1"))
         end = p.find(f"{A}endParaRPr")
         size = int(end.get("sz")) / 100 if end is not None and end.get("sz") else default_size
         props = p.find(f"{A}pPr")
@@ -90,7 +92,7 @@ class Measure:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    @cache
+    @cache  # noqa: B019 — one Measure a test run: nothing to leak
     def font(self, mono: bool, bold: bool, italic: bool) -> ImageFont.FreeTypeFont:
         name = FILES[(mono, bold, italic)]
         if not (self.folder / name).is_file():  # DejaVu has no mono bold oblique: its bold has the same widths
@@ -176,7 +178,7 @@ def overflowing_frames(prs, font_folder: Path) -> list[str]:
             if shape.has_text_frame:
                 body = shape.text_frame._txBody
                 body_pr = body.find(f"{A}bodyPr")
-                left, top, right, bottom = (points(body_pr.get(k, d)) for k, d in (("lIns", 91440), ("tIns", 45720), ("rIns", 91440), ("bIns", 45720)))
+                left, top, right, bottom = (points(body_pr.get(key, default)) for key, default in DEFAULT_INSETS)
                 is_title = shape.is_placeholder and "TITLE" in str(shape.placeholder_format.type)
                 paragraphs = read_paragraphs(body, bold=is_title, default_size=12.0)
                 needed = measure.text_height(paragraphs, points(shape.width) - left - right) + top + bottom

@@ -22,16 +22,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import lint_checked, render_without_pdf, time_limit
 
-from generator.formats import FORMATS
 from generator.cli import main
 from generator.config import Limits, load_config
+from generator.formats import FORMATS
 from generator.model import Quote
 from generator.parse import parse_course
 from generator.render.core.images import ImageRefused, check_svg
 from generator.themes import Theme
-
-from conftest import lint_checked, render_without_pdf, time_limit
 
 LIMITS = Limits()
 

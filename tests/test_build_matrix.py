@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLE
 
 from generator.cli import main
-
-from conftest import SAMPLE
 
 pytestmark = pytest.mark.slow
 

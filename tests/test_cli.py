@@ -7,11 +7,10 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import SEED_NOTES
 
 from generator import __version__
 from generator.cli import main
-
-from conftest import SEED_NOTES
 
 
 def run(*args: str):

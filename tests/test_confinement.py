@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.formats import FORMATS
 from generator.cli import main
+from generator.formats import FORMATS
 from generator.render.core.images import locate_image
 from generator.render.core.pdf import confined_fetcher
 from generator.themes import builtin_themes_dir
@@ -333,7 +333,7 @@ def test_a_theme_template_cannot_run_code(tmp_path):
     (course / "01.md").write_text("# Uno\n\nTexto.\n")
     witness = tmp_path / "ran"
     (course / "tema" / "handout.html").write_text(
-        "{{ cycler.__init__.__globals__.os.system('touch %s') }}" % witness
+        "{{ cycler.__init__.__globals__.os.system('touch " + str(witness) + "') }}"
     )
     result = CliRunner().invoke(
         main, ["build", str(course), "-o", str(tmp_path / "out"), "--format", "handout", "--quiet", "--jobs", "1"]

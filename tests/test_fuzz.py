@@ -28,18 +28,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SEED_NOTES, lint_checked, render_without_pdf, time_limit
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from generator.build import BuildOptions, build
-from generator.formats import FORMATS
 from generator.config import load_config
 from generator.errors import AulaError
+from generator.formats import FORMATS
 from generator.parse import parse_course
 from generator.themes import Theme
-
-from conftest import REPO, SEED_NOTES, lint_checked, render_without_pdf, time_limit
 
 EXAMPLES = int(os.environ.get("AULA_FUZZ_EXAMPLES", "200"))
 LONG_RUN = "AULA_FUZZ_EXAMPLES" in os.environ

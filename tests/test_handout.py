@@ -74,7 +74,6 @@ def test_footer_numbers_pages_n_of_total(student):
 
 
 def test_external_link_url_is_printed(student):
-    text = "\n".join(page_texts(student))
     # the URL is printed once, as a footnote on the page of the link
     page = next(t for t in page_texts(student) if "Primeros pasos" in t and "oficial" in t)
     assert "1. https://docs.docker.com/" in page
@@ -135,14 +134,16 @@ def link_targets(reader: PdfReader, page_index: int) -> set[int]:
             destination = named[destination]
             targets.add(reader.get_destination_page_number(destination))
         else:
-            targets.add(reader.get_page_number(destination[0].get_object()) if hasattr(destination[0], "get_object") else int(destination[0]))
+            page = destination[0]
+            targets.add(reader.get_page_number(page.get_object()) if hasattr(page, "get_object") else int(page))
     return targets
 
 
 def test_internal_links_in_both_slug_styles_lead_to_their_section(student):
     pages = page_texts(student)
     chapter_one = [item for item in student.outline[1] if not isinstance(item, list)]
-    code, images = (next(student.get_destination_page_number(i) for i in chapter_one if i.title == title) for title in ("Código", "Imágenes"))
+    section_page = {item.title: student.get_destination_page_number(item) for item in chapter_one}
+    code, images = section_page["Código"], section_page["Imágenes"]
     assert "Código" in pages[code] and "Imágenes" in pages[images]
     accented = next(i for i, text in enumerate(pages) if "enlace interno a las imágenes" in text)  # `#imágenes`
     assert images in link_targets(student, accented)

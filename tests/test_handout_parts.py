@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from generator.build import BuildOptions, load
 from generator.render.core.parts import InParts
-from generator.scheduler import Job, render_jobs
 from generator.render.handout import HandoutOptions, handout_layouts, render_handout
+from generator.scheduler import Job, render_jobs
 
 FILLER = (
     "Un contenedor empaqueta una aplicación con todo lo que necesita para ejecutarse, y la aísla del resto "

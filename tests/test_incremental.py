@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import BuildOptions, build
+from generator.cli import main
 from generator.formats import FORMATS
 from generator.render.core.parts import InParts, Whole
-from generator.cli import main
 
 COURSE = {
     "course.yml": 'title: Curso corto\ndate: "2026-11-28"\n',

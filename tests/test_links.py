@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import write_course
 
 from generator.config import load_config
-from generator.lint import lint_course
 from generator.links import LinkIndex
+from generator.lint import lint_course
 from generator.parse import parse_course
 from generator.render.html import HtmlFragments
-
-from conftest import write_course
 
 CHAPTERS = {
     "01-uno.md": """\
@@ -90,7 +89,8 @@ def test_a_code_block_with_an_id_is_a_target_with_that_id_in_the_html(course):
     chapter = course.chapters[0]
     target = LinkIndex(course).resolve(course.chapters[1], "01-uno.md#instalar")
     assert target is not None and target.html_id == "c1-instalar"
-    assert f'<figure class="code code-script short" id="{target.html_id}">' in fragments.blocks(chapter, next(s for s in chapter.sections if s.title_text == "Instalación").blocks)
+    section = next(s for s in chapter.sections if s.title_text == "Instalación")
+    assert f'<figure class="code code-script short" id="{target.html_id}">' in fragments.blocks(chapter, section.blocks)
 
 
 def test_footnotes_are_not_link_targets(course):
@@ -101,4 +101,5 @@ def test_footnotes_are_not_link_targets(course):
 def test_the_slide_of_a_section_carries_every_target_in_it(course):
     index = LinkIndex(course)
     chapter = course.chapters[0]
-    assert index.ids_in(chapter, next(s for s in chapter.sections if s.title_text == "Instalación")) == ["c1-instalación", "c1-comprobar", "ejercicio-1-1", "c1-instalar"]
+    section = next(s for s in chapter.sections if s.title_text == "Instalación")
+    assert index.ids_in(chapter, section) == ["c1-instalación", "c1-comprobar", "ejercicio-1-1", "c1-instalar"]

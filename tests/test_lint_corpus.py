@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lint_cases import CORPUS, KINDS, Case, read_cases
 
 from generator.lint import check_code
-
-from lint_cases import CORPUS, KINDS, Case, read_cases
 
 
 def all_cases() -> list[Case]:
@@ -24,7 +23,7 @@ def test_corpus_case(case: Case) -> None:
     reported = sorted((h.line, h.column, h.code) for h in hits)
     wanted = sorted(case.expected)
     # A column of 0 in the corpus means "any column".
-    comparable = sorted((line, column if any(c and (l, r) == (line, rule) for l, c, r in wanted) else 0, rule)
+    comparable = sorted((line, column if any(c and (low, r) == (line, rule) for low, c, r in wanted) else 0, rule)
                         for line, column, rule in reported)
     details = "\n".join(f"  {h.line}:{h.column} {h.code} {h.message}" for h in hits)
     assert comparable == wanted, f"{case.title}\nreported:\n{details}"

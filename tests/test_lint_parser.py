@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from lint_cases import CORPUS, DOCKERFILE_EXTRA, read_cases
 
 from generator.lint.dockerfile_syntax import parse_dockerfile
-from lint_cases import CORPUS, DOCKERFILE_EXTRA, read_cases
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = json.loads((CORPUS / "buildkit.json").read_text(encoding="utf-8"))["cases"]
@@ -36,7 +36,7 @@ def test_same_instructions_as_buildkit(case: dict) -> None:
     theirs = case["buildkit"]
     ours = parse_dockerfile(case["text"]).instructions
     assert [(i.name, i.line) for i in ours] == [(c["name"], c["start_line"]) for c in theirs]
-    for mine, command in zip(ours, theirs):
+    for mine, command in zip(ours, theirs, strict=True):
         assert mine.end_line >= command["end_line"]
         assert [f"--{f.name}" + (f"={f.value}" if f.value is not None else "") for f in mine.flags] == command["flags"]
         assert (mine.json is not None) == command["json"]

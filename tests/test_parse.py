@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-
 import pytest
+from conftest import SAMPLE
 
 from generator.config import load_config
 from generator.errors import ConfigError, ContentError
@@ -25,8 +25,6 @@ from generator.model import (
 )
 from generator.parse import parse_course
 from generator.parse.markdown import parse_info_string, sniff_code_kind
-
-from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +123,10 @@ def test_callouts_number_exercises_and_attach_solutions(sample):
         ('yaml title="compose.yaml"', "yaml", (), {"title": "compose.yaml"}),
         ("console {.synopsis}", "console", ("synopsis",), {}),
         ("console{.bad-example}", "console", ("bad-example",), {}),
-        ('bash {.no-cheatsheet cheatsheet="Lista todo" ignore=DL3008}', "bash", ("no-cheatsheet",), {"cheatsheet": "Lista todo", "ignore": "DL3008"}),
+        (
+            'bash {.no-cheatsheet cheatsheet="Lista todo" ignore=DL3008}', "bash", ("no-cheatsheet",),
+            {"cheatsheet": "Lista todo", "ignore": "DL3008"},
+        ),
         ("{.synopsis}", "", ("synopsis",), {}),
     ],
 )

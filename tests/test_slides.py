@@ -24,8 +24,8 @@ from generator.model import (
     Text,
     plain_text,
 )
-from generator.render.slides.fit import MONO, SANS, Para, Span, fonts_in
 from generator.render.slides.deck import CodeFrame, SlideMetrics, TableFrame, TextFrame
+from generator.render.slides.fit import MONO, SANS, Para, Span, fonts_in
 from generator.render.slides.pieces import CODE_FLOOR
 from generator.render.slides.planner import SlidePlanner
 from generator.render.slides.text import fit_para, sentences

@@ -7,9 +7,9 @@ import io
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, load
-from generator.scheduler import Job, render_jobs
 from generator.render.slides import SlideDecks
 from generator.render.slides.pdf_deck import render_slides_pdf
+from generator.scheduler import Job, render_jobs
 
 BULLETS = "".join(f"- Punto número {n} de la lista, con texto suficiente para ocupar una línea.\n" for n in range(1, 7))
 

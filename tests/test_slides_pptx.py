@@ -12,18 +12,15 @@ from click.testing import CliRunner
 from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
+from slide_text import overflowing_frames
 
 from generator.cli import main
 from generator.config import load_config
 from generator.parse import parse_course
+from generator.render.slides import SlideDecks
 from generator.render.slides.fit import MONO
 from generator.render.slides.template import LAYOUT_NAMES
-from generator.render.slides import SlideDecks
 from generator.themes import Theme
-
-from slide_text import overflowing_frames
-
-
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -252,7 +249,7 @@ def test_bundled_course_slide_count_per_chapter(course_decks):
     counts = [len(plan.chapter_slides(chapter)) for chapter in course.chapters]
     assert len(deck.slides) == 1 + sum(counts)
     starts = [index for index, slide in enumerate(deck.slides) if slide.slide_layout.name == "Chapter title"]
-    assert [b - a for a, b in zip(starts, starts[1:] + [len(deck.slides)])] == counts
+    assert [b - a for a, b in zip(starts, starts[1:] + [len(deck.slides)], strict=True)] == counts
     chapter = course.chapters[0]
     alone = Presentation(io.BytesIO(decks.chapter_pptx(chapter)))
     assert titles(alone) == titles(deck)[1 : 1 + counts[0]]

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from generator.config import CONFIG_NAME
 from generator.lint.findings import Finding, Hit
 from generator.lint.rules import RULES, is_known, silenced
 from generator.model import Block, Chapter, CodeBlock, CodeKind, Course, HtmlBlock, Location, child_blocks
@@ -39,7 +40,7 @@ def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = F
     findings: list[Finding] = []
     for code in ignore:
         if not is_known(code):
-            config = Location(course.root / "course.yml", 1)
+            config = Location(course.root / CONFIG_NAME, 1)
             findings.append(Finding(config, 0, "warning", "AU902", f"`lint.ignore` names `{code}`, which is no rule"))
     comments = {id(block): codes for chapter in course.chapters for block, codes in _comment_ignores(chapter)}
     for _chapter, block in course.blocks():
@@ -48,8 +49,8 @@ def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = F
             findings.extend(lint_block(block, ignored | extra, sources, hadolint=hadolint))
     from generator.lint.markdown import check_markdown
 
-    for block, location, column, code, message in check_markdown(course, sources):
-        codes = ignored | comments.get(id(block), frozenset())
+    for about, location, column, code, message in check_markdown(course, sources):
+        codes = ignored | comments.get(id(about), frozenset())
         if not silenced(code, codes):
             findings.append(Finding(location, column, RULES[code].severity, code, message))
     return sorted(findings, key=lambda f: f.sort_key)

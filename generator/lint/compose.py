@@ -260,7 +260,8 @@ def _semantic_hits(data: dict, document: _Document) -> Iterator[Hit]:
         if isinstance(image, str) and "$" not in image:
             yield from _image_hits(image, (*base, "image"), hit)
         for key, code in _RESOURCES.items():
-            defined = data.get(key) if isinstance(data.get(key), dict) else {}
+            declared = data.get(key)
+            defined = declared if isinstance(declared, dict) else {}
             for reference, path in _references(service, key, base):
                 if reference not in defined and not (key == "networks" and reference == "default"):
                     kind = key[:-1]
@@ -379,8 +380,8 @@ def _environment_hits(environment, path: KeyPath, hit) -> Iterator[Hit]:
     if isinstance(environment, list):
         for index, item in enumerate(environment):
             if isinstance(item, str) and "=" in item:
-                key, _, value = item.partition("=")
-                entries.append((key, value, (*path, index)))
+                name, _, setting = item.partition("=")
+                entries.append((name, setting, (*path, index)))
     elif isinstance(environment, dict):
         entries = [(str(key), value, (*path, key)) for key, value in environment.items()]
     for key, value, where in entries:

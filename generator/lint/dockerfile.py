@@ -603,10 +603,10 @@ def _run_commands(ins: Instruction) -> Iterator[tuple[SimpleCommand, Callable[[W
     for command in parse_shell(script).commands:
         yield command, lambda word: ins.position(ins.args_offset + word.start)
     for heredoc in ins.heredocs:
-        body = heredoc.body
-        for command in parse_shell(body).commands:
-            yield command, lambda word, h=heredoc, b=body: (
-                h.line + b.count("\n", 0, word.start),
-                word.start - b.rfind("\n", 0, word.start),
-            )
+
+        def in_body(word: Word, line: int = heredoc.line, body: str = heredoc.body) -> tuple[int, int]:
+            return line + body.count("\n", 0, word.start), word.start - body.rfind("\n", 0, word.start)
+
+        for command in parse_shell(heredoc.body).commands:
+            yield command, in_body
 

@@ -192,7 +192,7 @@ def _instruction(text: str, start: int, line: int, end_line: int, segments: tupl
         flags.append(Flag(flag.group(1), flag.group(2), flag.start() + flag.group(0).index("-")))
         offset = flag.end()
     spaces = _SPACES.match(text, offset)
-    args_offset = spaces.end()
+    args_offset = spaces.end() if spaces else offset
     args = text[args_offset:].rstrip()
     parsed_json = None
     if keyword.upper() in _JSON_INSTRUCTIONS and args.startswith("["):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from generator.errors import warn
+from generator.links import LinkIndex, anchor_id, code_id
 from generator.model import (
     Block,
     Callout,
@@ -41,9 +42,8 @@ from generator.model import (
     plain_text,
     walk_blocks,
 )
-from generator.links import LinkIndex, anchor_id, code_id
-from generator.render.core.images import locate_image
 from generator.render.core.highlight import highlight_lines
+from generator.render.core.images import locate_image
 
 # Code blocks up to this many lines are kept on one page.
 SHORT_CODE_LINES = 15

@@ -159,7 +159,7 @@ def _spanish_steps(text: str) -> str:
 
 def _infinitive(step: str) -> str:
     match = _WE_VERB.match(step)
-    if not _is_we_verb(match):
+    if match is None or not _is_we_verb(match):
         return step
     verb = match.group("stem") + {"amos": "ar", "emos": "er", "imos": "ir"}[match.group("ending").lower()]
     return verb + (match.group("clitic") or "").lower() + step[match.end() :]

@@ -33,15 +33,15 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     for frame in frames[1:]:
         for page in PdfReader(io.BytesIO(frame.pdf)).pages:
             writer.add_page(page)
-    pages = [(page, layout) for part in parts for page, layout in zip(PdfReader(io.BytesIO(part.pdf)).pages, part.pages)]
+    pages = [(page, layout) for part in parts for page, layout in zip(PdfReader(io.BytesIO(part.pdf)).pages, part.pages, strict=True)]
     frame_pages = [frame_page for frame in frames for frame_page in frame.pages]
     first = len(writer.pages) - len(pages)
     if first < 0 or len(frame_pages) != len(writer.pages):
         raise AulaError(f"a frame of {len(writer.pages)} pages for {len(pages)} pages of content")
-    draw = DecodedStreamObject()
-    draw.set_data(f"q {_FORM} Do Q\n".encode())
-    draw = writer._add_object(draw)
-    for host, (page, _) in zip(writer.pages[first:], pages):
+    stream = DecodedStreamObject()
+    stream.set_data(f"q {_FORM} Do Q\n".encode())
+    draw = writer._add_object(stream)
+    for host, (page, _) in zip(writer.pages[first:], pages, strict=True):
         _draw_under(writer, host, page, draw)
     layouts = [[frame_page] for frame_page in frame_pages]
     for number, (_, layout) in enumerate(pages, start=first):
@@ -60,9 +60,9 @@ def _draw_under(writer, host, page, draw) -> None:
         raise AulaError("a page and its frame page differ in size")
     contents = page["/Contents"].get_object()
     if isinstance(contents, ArrayObject):
-        form = DecodedStreamObject()
-        form.set_data(b"\n".join(stream.get_object().get_data() for stream in contents))
-        form = form.flate_encode()
+        joined = DecodedStreamObject()
+        joined.set_data(b"\n".join(stream.get_object().get_data() for stream in contents))
+        form = joined.flate_encode()
     else:  # WeasyPrint's one compressed stream, taken as it is
         form = contents.clone(writer)
     form.update(

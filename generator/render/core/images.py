@@ -156,7 +156,8 @@ def check_raster(source: BinaryIO, max_pixels: int) -> None:
                 if width * height <= max_pixels:
                     image.verify()  # structure and checksums, without decoding the pixels
     except Image.DecompressionBombError:
-        raise ImageRefused("too-large", _too_large(f"more than {2 * Image.MAX_IMAGE_PIXELS:,} pixels", max_pixels)) from None
+        limit = 2 * (Image.MAX_IMAGE_PIXELS or 0)
+        raise ImageRefused("too-large", _too_large(f"more than {limit:,} pixels", max_pixels)) from None
     except UnidentifiedImageError:
         raise ImageRefused("unreadable", "not an image (its format is not recognised)") from None
     except Exception as error:  # noqa: BLE001 — Pillow's plugins raise many kinds on a broken file

@@ -21,7 +21,6 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Union
 from urllib.parse import unquote, urlsplit
 
 from generator import __version__
@@ -82,7 +81,7 @@ class InParts:
         return finish(self.layouts())
 
 
-Document = Union[Whole, InParts]
+Document = Whole | InParts
 
 
 def choose_document(theme: Theme, template: str, in_parts: Callable[[], Layouts], whole: Callable[[], bytes]) -> Document:
@@ -110,12 +109,13 @@ class PartCache:
         """
         keys = [self.key(source) for source in sources]
         self._used.update(keys)
-        parts = [self.cached(key) for key in keys]
-        stale = [index for index, part in enumerate(parts) if part is None]
+        found = [self.cached(key) for key in keys]
+        stale = [index for index, part in enumerate(found) if part is None]
         laid_out = (yield [sources[index] for index in stale]) if stale else []
         for index, part in zip(stale, laid_out, strict=True):
-            parts[index] = part
+            found[index] = part
             self._store(keys[index], part)
+        parts = [part for part in found if part is not None]
         for part in parts:
             for message in part.warnings:
                 LOGGER.warning("%s", message)

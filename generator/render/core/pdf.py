@@ -126,7 +126,6 @@ class PdfTarget:
     def _laid_out(self, html: str) -> Iterator:
         """Yield the WeasyPrint document for `html`, laid out, passing its warnings on as ours."""
         import weasyprint
-
         from weasyprint.text.fonts import FontConfiguration
 
         fetcher = confined_fetcher(self.allowed, self.max_pixels)

@@ -20,12 +20,12 @@ from markupsafe import Markup
 
 from generator import __version__
 from generator.errors import warn
+from generator.links import anchor_id, chapter_id
 from generator.model import Chapter, Course
 from generator.render.core.book import draw_book
-from generator.links import anchor_id, chapter_id
-from generator.render.html import HtmlFragments, exercises_with_solutions
 from generator.render.core.parts import Document, Layouts, Part, PartCache, PartSource, choose_document
 from generator.render.core.pdf import PageLayout, PdfTarget, Rect
+from generator.render.html import HtmlFragments, exercises_with_solutions
 from generator.themes import Theme
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -176,7 +176,7 @@ class _Pieces:
     def frame(self, chapters: Sequence[Part], contents_pages: int, pages: Mapping[str, int]) -> PartSource:
         refs = {name: line for chapter in self.course.chapters for name, line in self.html.page_refs(chapter, pages).items()}
         frames = [Frame(kind="toc") for _ in range(contents_pages)]
-        for chapter, part in zip(self.course.chapters, chapters):
+        for chapter, part in zip(self.course.chapters, chapters, strict=True):
             for number, layout in enumerate(part.pages):
                 frames.append(Frame(chapter=chapter.title_text if number == 0 else "", stamps=_stamps(layout, refs)))
         return self._source("frame", "frame", frames=frames)

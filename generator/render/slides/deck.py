@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 from generator.model import (
     Chapter,
@@ -185,7 +184,7 @@ class ImageFrame:
     alt: str
 
 
-Frame = Union[TextFrame, CodeFrame, TableFrame, ImageFrame]
+Frame = TextFrame | CodeFrame | TableFrame | ImageFrame
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,9 +21,9 @@ from generator import __version__
 from generator.errors import warn
 from generator.model import Course
 from generator.render.core.book import draw_book
-from generator.render.html import HtmlFragments
 from generator.render.core.parts import Layouts, PartCache, PartSource
 from generator.render.core.pdf import PdfTarget
+from generator.render.html import HtmlFragments
 from generator.render.slides.deck import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
 from generator.themes import Theme
 
@@ -103,12 +103,12 @@ def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = 
     cache = PartCache(cache_dir)
     laid_out = yield from cache.parts(
         [
-            *(source(name, "part", run) for name, run in zip(names, runs)),
-            *(source(f"frame{first}", "frame", run, first) for first, run in zip(firsts, runs)),
+            *(source(name, "part", run) for name, run in zip(names, runs, strict=True)),
+            *(source(f"frame{first}", "frame", run, first) for first, run in zip(firsts, runs, strict=True)),
         ]
     )
     cache.prune()
-    if any(len(part.pages) != len(run) for part, run in zip(laid_out, runs * 2)):  # a theme let a slide run over
+    if any(len(part.pages) != len(run) for part, run in zip(laid_out, runs * 2, strict=True)):  # a theme let a slide run over
         warn(None, "W-slides-pieces", "a slide takes more than one page: the PDF deck is laid out as one document")
         return render_slides_pdf(deck, course, theme, created)
     return draw_book(laid_out[len(runs) :], laid_out[: len(runs)])

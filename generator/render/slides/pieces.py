@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Union
 
 from generator.model import CodeBlock, Image, Inline, Table
 from generator.render.core.highlight import Run
@@ -99,7 +99,7 @@ class CodeSetting:
 class Deferred:
     """A teaching block acted on when the layout reaches it (an exercise, notes, key points)."""
 
-    action: object
+    action: Callable[[], None]
 
 
-Piece = Union[TextPiece, CodePiece, TablePiece, ImagePiece, BreakPiece]
+Piece = TextPiece | CodePiece | TablePiece | ImagePiece | BreakPiece | Deferred

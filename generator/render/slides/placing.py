@@ -14,6 +14,7 @@ from generator.render.slides.deck import (
     TEXT_INSETS,
     Box,
     CodeFrame,
+    Frame,
     ImageFrame,
     SlideMetrics,
     TableFrame,
@@ -66,7 +67,10 @@ class Placing:
     def empty(self, page: Page | None) -> bool:
         raise NotImplementedError
 
-    def place(self, page: Page, frame_kind: str, height: float, make, width: float = 0.0) -> None:
+    def box(self, page: Page, height: float, width: float = 0.0) -> Box:
+        raise NotImplementedError
+
+    def place(self, page: Page, frame_kind: str, frame: Frame) -> None:
         raise NotImplementedError
 
     def lay_text(self, piece: TextPiece, following: Piece | None) -> None:
@@ -169,8 +173,8 @@ class Placing:
             take = max(take, 1)
             used = sum(heights[i : i + take])
             chunk = tuple(lines[i : i + take])
-            self.place(page, "code", used + code.fixed,
-                       lambda box: CodeFrame(box, chunk, code.size, code.title, code.style, code.hang))
+            box = self.box(page, used + code.fixed)
+            self.place(page, "code", CodeFrame(box, chunk, code.size, code.title, code.style, code.hang))
             i += take
             if i < len(lines):
                 self.new_page()
@@ -195,8 +199,8 @@ class Placing:
             widths = [w * min(total / sum(most), 1.25) for w in most]
         else:
             spare = total - sum(least)
-            flexible = sum(m - l for m, l in zip(most, least)) or 1.0
-            widths = [l + (m - l) * spare / flexible for m, l in zip(most, least)]
+            flexible = sum(high - low for high, low in zip(most, least, strict=True)) or 1.0
+            widths = [low + (high - low) * spare / flexible for high, low in zip(most, least, strict=True)]
         return widths, self.row_heights(table, size, widths)
 
     def cell_para(self, cell: tuple[Inline, ...], size: float, header: bool) -> TextPara:
@@ -215,13 +219,13 @@ class Placing:
             layouts = [(TABLE_FLOOR, (widths, self.row_heights(table, TABLE_FLOOR, widths)))]
         page = self.current("table")
         # Every row, under the header, must fit a slide; a table that cannot is shown as text.
-        layouts = [(s, l) for s, l in layouts if l[1][0] + max(l[1][1:], default=0.0) <= self.m.body.h]
+        layouts = [(s, fit) for s, fit in layouts if fit[1][0] + max(fit[1][1:], default=0.0) <= self.m.body.h]
         if not layouts:
             self.lay_text(TextPiece(self.table_as_text(table)), None)
             return
-        readable = [(s, l) for s, l in layouts if s >= TABLE_HEIGHT_FLOOR] or layouts[:1]
-        here = next(((s, l) for s, l in readable if sum(l[1]) <= self.remaining(page)), None)
-        whole = next(((s, l) for s, l in readable if sum(l[1]) <= self.m.body.h), None)
+        readable = [(s, fit) for s, fit in layouts if s >= TABLE_HEIGHT_FLOOR] or layouts[:1]
+        here = next(((s, fit) for s, fit in readable if sum(fit[1]) <= self.remaining(page)), None)
+        whole = next(((s, fit) for s, fit in readable if sum(fit[1]) <= self.m.body.h), None)
         if here is not None:
             size, (widths, heights) = here
         elif whole is not None:
@@ -247,9 +251,8 @@ class Placing:
             used = sum(row_heights[i : i + take])
             chunk = rows[i : i + take]
             chunk_heights = (header_height, *row_heights[i : i + take])
-            self.place(page, "table", header_height + used,
-                       lambda box: TableFrame(box, table.header, chunk, table.aligns, tuple(widths), chunk_heights, size),
-                       sum(widths))
+            box = self.box(page, header_height + used, sum(widths))
+            self.place(page, "table", TableFrame(box, table.header, chunk, table.aligns, tuple(widths), chunk_heights, size))
             i += take
             if i >= len(rows):
                 break
@@ -274,7 +277,8 @@ class Placing:
         pad = CELL_INSETS.left + CELL_INSETS.right
         heights = []
         for row_number, row in enumerate((table.header, *table.rows)):
-            height = max((fonts.height(fit_para(self.cell_para(cell, size, row_number == 0), True), widths[c] - pad) for c, cell in enumerate(row[: len(widths)])), default=size * 1.2)
+            cells = (fit_para(self.cell_para(cell, size, row_number == 0), True) for cell in row[: len(widths)])
+            height = max((fonts.height(para, widths[c] - pad) for c, para in enumerate(cells)), default=size * 1.2)
             heights.append(height + CELL_INSETS.top + CELL_INSETS.bottom)
         return heights
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import warn
+from generator.links import chapter_id
 from generator.model import (
     Block,
     Callout,
@@ -36,7 +37,6 @@ from generator.model import (
     plain_text,
 )
 from generator.render.core.images import ImageSize, image_size, locate_image
-from generator.links import chapter_id
 from generator.render.html import HtmlFragments
 from generator.render.slides.deck import (
     BOX_INSETS,
@@ -258,10 +258,14 @@ class ChapterPlan(Placing):
     def empty(self, page: Page | None) -> bool:
         return page is None or not page.frames
 
-    def place(self, page: Page, frame_kind: str, height: float, make, width: float = 0.0) -> None:
-        box = Box(self.m.body.x, page.y, width or self.m.body.w, height)
-        page.frames.append(make(box))
-        page.y += height + GAP
+    def box(self, page: Page, height: float, width: float = 0.0) -> Box:
+        """Return the box of the next frame on `page`: below the last one, the body's width unless narrower."""
+        return Box(self.m.body.x, page.y, width or self.m.body.w, height)
+
+    def place(self, page: Page, frame_kind: str, frame: Frame) -> None:
+        """Put `frame` (in a box from `box`) on `page`, and count it against the page's slots of its kind."""
+        page.frames.append(frame)
+        page.y += frame.box.h + GAP
         page.slots[frame_kind] = page.slots.get(frame_kind, 0) + 1
 
     def add_notes(self, lines: list[str], to_last: bool = False) -> None:
@@ -537,7 +541,7 @@ class ChapterPlan(Placing):
                 continue
             chunk = tuple(paras[i : i + take])
             chunk = (replace(chunk[0], space_before=0.0), *chunk[1:])
-            self.place(page, "text", used + fixed, lambda box: TextFrame(box, chunk, piece.style))
+            self.place(page, "text", TextFrame(self.box(page, used + fixed), chunk, piece.style))
             page.notes += [line for lines in notes[i : i + take] for line in lines]
             i += take
             if i < len(paras):
@@ -557,7 +561,7 @@ class ChapterPlan(Placing):
         para = replace(para, size=size)
         if fonts.height(fit_para(para, True), width) <= available:
             return [para]
-        words, chunks = plain_text(para.inlines).split(" "), []
+        words, chunks = plain_text(para.inlines).split(" "), list[TextPara]()
         while words:
             take = len(words)
             while take > 1 and fonts.height(fit_para(replace(para, inlines=(Text(" ".join(words[:take])),)), True), width) > available:

@@ -11,10 +11,9 @@ import io
 import re
 import zipfile
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -23,7 +22,6 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from generator.errors import ThemeError
 from generator.model import Text
-from generator.render.slides.fit import MONO
 from generator.render.slides.deck import (
     TEXT_INSETS,
     Box,
@@ -38,10 +36,11 @@ from generator.render.slides.deck import (
     TextRun,
     text_runs,
 )
+from generator.render.slides.fit import MONO
 from generator.render.slides.template import EMU_PER_PT, LAYOUT_NAMES, layouts_by_name, placeholders_by_name, template_path
 from generator.themes import Theme
 
-FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # A fixed field id: PowerPoint only needs it to be a GUID, and a random one would change every build.
 SLIDE_NUMBER_FIELD = "{6C5A2E3B-8F0D-4B8E-9A41-5D2C7E0B1F93}"
@@ -211,7 +210,8 @@ class _DeckWriter:
         elif plan.layout == "chapter":
             label = [TextPara((Text(plan.subtitle[0]),), plan.subtitle_size, "label")]
             shapes.append(self.text_shape("Chapter label", None, label, TEXT_INSETS, anchor="b"))
-            shapes += [self.text_shape("Objectives", frame.box, frame.paras, frame.insets) for frame in plan.frames]
+            objectives = [frame for frame in plan.frames if isinstance(frame, TextFrame)]
+            shapes += [self.text_shape("Objectives", frame.box, frame.paras, frame.insets) for frame in objectives]
         else:
             shapes += [self.frame(frame) for frame in plan.frames]
         if plan.layout != "cover":
@@ -313,7 +313,7 @@ class _DeckWriter:
             f'marT="{_emu(frame.insets.top)}" marB="{_emu(frame.insets.bottom)}" anchor="t"'
         )
         rows = []
-        for r, (cells, height) in enumerate(zip((frame.header, *frame.rows), frame.heights)):
+        for r, (cells, height) in enumerate(zip((frame.header, *frame.rows), frame.heights, strict=True)):
             tcs = []
             for c in range(len(frame.widths)):
                 para = TextPara(cells[c] if c < len(cells) else (), frame.size, "label" if r == 0 else "plain")

@@ -21,6 +21,7 @@ LAYOUT_NAMES = {
     "keypoints": "Key points",
 }
 EMU_PER_PT = 12700
+BODY_LAYOUTS = ("Content", "Exercise", "Solution", "Key points")  # the layouts that hold text and code frames
 
 
 def _pt(emu: int | None) -> float:
@@ -68,7 +69,7 @@ def _metrics(path: Path, stamp: tuple[int, int]) -> SlideMetrics:
         master_title = prs.slide_master.element.xpath("./p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")
         title_size = int(master_title[0]) / 100 if master_title else default.title_size
         slots = [
-            min(sum(1 for name in placeholders_by_name(layouts[n]) if name.startswith(prefix)) for n in ("Content", "Exercise", "Solution", "Key points"))
+            min(sum(1 for name in placeholders_by_name(layouts[n]) if name.startswith(prefix)) for n in BODY_LAYOUTS)
             for prefix in ("Text ", "Code ")
         ]
         return SlideMetrics(

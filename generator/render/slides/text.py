@@ -10,11 +10,10 @@ from generator.model import (
     Callout,
     Chapter,
     CodeBlock,
-    Heading,
-    Image,
-    Table,
     Emphasis,
     FootnoteRef,
+    Heading,
+    Image,
     Inline,
     Link,
     ListBlock,
@@ -22,6 +21,7 @@ from generator.model import (
     Quote,
     Strikethrough,
     Strong,
+    Table,
     Text,
     plain_text,
     walk_blocks,
@@ -30,6 +30,7 @@ from generator.render.core.highlight import Run
 from generator.render.slides.deck import TextPara, text_runs
 from generator.render.slides.fit import MONO, SANS, Para, Span
 from generator.render.slides.pieces import TAB
+
 
 def para_spans(para: TextPara) -> tuple[Span, ...]:
     # LibreOffice shows a hyperlink as one field it never breaks inside: measure its words as one.
@@ -111,7 +112,9 @@ def sentences(inlines: tuple[Inline, ...]) -> list[tuple[Inline, ...]]:
             if part:
                 result[-1].append(Text(part))
         if ends_here:
-            result[-1][-1] = Text(result[-1][-1].text.rstrip())
+            last = result[-1][-1]
+            if isinstance(last, Text):
+                result[-1][-1] = Text(last.text.rstrip())
             result.append([])
     cleaned = []
     for sentence in result:
