@@ -121,7 +121,7 @@ def lint(config: Config, course: Course, stop_on_errors: bool) -> dict[str, int]
     from generator.lint.findings import SEVERITIES
 
     findings = lint_course(course, config.lint_ignore)
-    counts = dict.fromkeys(SEVERITIES, 0)
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         counts[finding.severity] += 1
         if finding.severity != "info":

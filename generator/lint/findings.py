@@ -7,10 +7,12 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
 from generator.model import Location
 
-SEVERITIES = ("error", "warning", "info")
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -20,7 +22,7 @@ class Finding:
 
     location: Location
     column: int
-    severity: str
+    severity: Severity
     code: str
     message: str
 
@@ -43,7 +45,7 @@ class Hit:
     column: int
     code: str
     message: str
-    severity: str = ""
+    severity: Severity | Literal[""] = ""
 
 
 def format_text(findings: Iterable[Finding]) -> str:

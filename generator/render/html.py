@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import assert_never
 
 from markupsafe import Markup, escape
 
@@ -109,38 +110,40 @@ class HtmlFragments:
         return Markup("\n").join(parts)
 
     def block(self, chapter: Chapter, block: Block) -> Markup:
-        if isinstance(block, Paragraph):
-            return Markup("<p>{}</p>").format(self.inlines(chapter, block.inlines))
-        if isinstance(block, Heading):
-            level = min(block.level, 6)
-            return Markup('<h{0} id="{1}" class="subheading">{2}</h{0}>').format(
-                level, anchor_id(chapter, block.anchor), self.inlines(chapter, block.inlines)
-            )
-        if isinstance(block, ListBlock):
-            items = Markup("").join(
-                Markup("<li>{}</li>").format(self._item_blocks(chapter, item.blocks)) for item in block.items
-            )
-            if block.ordered:
-                start = Markup(' start="{}"').format(block.start) if block.start != 1 else ""
-                return Markup("<ol{}>{}</ol>").format(start, items)
-            return Markup("<ul>{}</ul>").format(items)
-        if isinstance(block, CodeBlock):
-            return self.code(chapter, block)
-        if isinstance(block, Image):
-            return self.figure(chapter, block)
-        if isinstance(block, Table):
-            return self.table(chapter, block)
-        if isinstance(block, Quote):
-            return Markup("<blockquote>{}</blockquote>").format(self.blocks(chapter, block.blocks))
-        if isinstance(block, Callout):
-            return self.callout(chapter, block)
-        if isinstance(block, HtmlBlock):
-            if block.is_comment:
-                return Markup("")
-            return Markup('<pre class="raw-html">{}</pre>').format(block.text.rstrip("\n"))
-        if isinstance(block, ThematicBreak):
-            return Markup("<hr>")
-        raise TypeError(f"unknown block {block!r}")
+        match block:
+            case Paragraph():
+                return Markup("<p>{}</p>").format(self.inlines(chapter, block.inlines))
+            case Heading():
+                level = min(block.level, 6)
+                return Markup('<h{0} id="{1}" class="subheading">{2}</h{0}>').format(
+                    level, anchor_id(chapter, block.anchor), self.inlines(chapter, block.inlines)
+                )
+            case ListBlock():
+                items = Markup("").join(
+                    Markup("<li>{}</li>").format(self._item_blocks(chapter, item.blocks)) for item in block.items
+                )
+                if block.ordered:
+                    start = Markup(' start="{}"').format(block.start) if block.start != 1 else ""
+                    return Markup("<ol{}>{}</ol>").format(start, items)
+                return Markup("<ul>{}</ul>").format(items)
+            case CodeBlock():
+                return self.code(chapter, block)
+            case Image():
+                return self.figure(chapter, block)
+            case Table():
+                return self.table(chapter, block)
+            case Quote():
+                return Markup("<blockquote>{}</blockquote>").format(self.blocks(chapter, block.blocks))
+            case Callout():
+                return self.callout(chapter, block)
+            case HtmlBlock():
+                if block.is_comment:
+                    return Markup("")
+                return Markup('<pre class="raw-html">{}</pre>').format(block.text.rstrip("\n"))
+            case ThematicBreak():
+                return Markup("<hr>")
+            case _:
+                assert_never(block)
 
     def _item_blocks(self, chapter: Chapter, blocks: tuple[Block, ...]) -> Markup:
         # A tight list item is one paragraph: render it without <p> so items stay compact.
@@ -243,9 +246,10 @@ class HtmlFragments:
         return html
 
     def solution(self, chapter: Chapter, exercise: Callout) -> Markup:
-        """Return the solution box of an exercise, linked back to it."""
+        """Return the solution box of an exercise, linked back to it (nothing for an exercise without one)."""
         solution = exercise.solution
-        assert solution is not None
+        if solution is None:
+            return Markup("")
         label = f"{self.labels['solution']} {chapter.number}.{exercise.number}"
         if exercise.title:
             label += f": {exercise.title}"
@@ -285,34 +289,36 @@ class HtmlFragments:
         return Markup("").join(self.inline(chapter, run) for run in runs)
 
     def inline(self, chapter: Chapter, run: Inline) -> Markup:
-        if isinstance(run, Text):
-            return escape(run.text)
-        if isinstance(run, InlineCode):
-            # WeasyPrint 70 with `hyphens: auto` breaks the line before an inline box that starts
-            # with punctuation (`.tar`) far too early; a zero-width space in front avoids it.
-            guard = "\u200b" if run.text[:1] in ".,;:!?" else ""
-            return Markup("<code>{}{}</code>").format(guard, run.text)
-        if isinstance(run, Emphasis):
-            return Markup("<em>{}</em>").format(self.inlines(chapter, run.children))
-        if isinstance(run, Strong):
-            return Markup("<strong>{}</strong>").format(self.inlines(chapter, run.children))
-        if isinstance(run, Strikethrough):
-            return Markup("<s>{}</s>").format(self.inlines(chapter, run.children))
-        if isinstance(run, LineBreak):
-            return Markup("<br>")
-        if isinstance(run, Link):
-            return self.link(chapter, run)
-        if isinstance(run, InlineImage):
-            return Markup('<span class="inline-image">[{}]</span>').format(run.alt or run.src)
-        if isinstance(run, FootnoteRef):
-            note = next((f for f in chapter.footnotes if f.number == run.number), None)
-            if note is None:
-                return Markup("")
-            text = Markup(" ").join(
-                self.inlines(chapter, b.inlines) for b in walk_blocks(note.blocks) if isinstance(b, Paragraph)
-            )
-            return Markup('<span class="footnote">{}</span>').format(text)
-        raise TypeError(f"unknown inline {run!r}")
+        match run:
+            case Text():
+                return escape(run.text)
+            case InlineCode():
+                # WeasyPrint 70 with `hyphens: auto` breaks the line before an inline box that starts
+                # with punctuation (`.tar`) far too early; a zero-width space in front avoids it.
+                guard = "\u200b" if run.text[:1] in ".,;:!?" else ""
+                return Markup("<code>{}{}</code>").format(guard, run.text)
+            case Emphasis():
+                return Markup("<em>{}</em>").format(self.inlines(chapter, run.children))
+            case Strong():
+                return Markup("<strong>{}</strong>").format(self.inlines(chapter, run.children))
+            case Strikethrough():
+                return Markup("<s>{}</s>").format(self.inlines(chapter, run.children))
+            case LineBreak():
+                return Markup("<br>")
+            case Link():
+                return self.link(chapter, run)
+            case InlineImage():
+                return Markup('<span class="inline-image">[{}]</span>').format(run.alt or run.src)
+            case FootnoteRef():
+                note = next((f for f in chapter.footnotes if f.number == run.number), None)
+                if note is None:
+                    return Markup("")
+                text = Markup(" ").join(
+                    self.inlines(chapter, b.inlines) for b in walk_blocks(note.blocks) if isinstance(b, Paragraph)
+                )
+                return Markup('<span class="footnote">{}</span>').format(text)
+            case _:
+                assert_never(run)
 
     def link(self, chapter: Chapter, link: Link) -> Markup:
         text = self.inlines(chapter, link.children)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, assert_never, get_args
 
 from generator.model import (
     Chapter,
     CourseInfo,
     Emphasis,
+    FootnoteRef,
     Inline,
     InlineCode,
     InlineImage,
@@ -27,7 +29,15 @@ from generator.model import (
 )
 from generator.render.core.highlight import Run
 
-LAYOUTS = ("cover", "chapter", "content", "exercise", "solution", "keypoints")
+# What a slide is, and so which layout of the template it takes (`template.LAYOUT_NAMES`).
+Layout = Literal["cover", "chapter", "content", "exercise", "solution", "keypoints"]
+LAYOUTS: tuple[Layout, ...] = get_args(Layout)
+# How a paragraph of a text frame is set.
+ParaStyle = Literal["plain", "bullet", "number", "heading", "label", "quote", "caption", "url"]
+# The box a text frame is drawn in: plain text, a caption, an image placeholder, or a callout's kind.
+FrameStyle = Literal["text", "caption", "placeholder", "tip", "warning", "hint", "callout"]
+# How a code frame is drawn: code, a synopsis, a bad example, raw HTML shown as text.
+CodeStyle = Literal["code", "synopsis", "bad", "raw"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +121,7 @@ class TextPara:
 
     inlines: tuple[Inline, ...]
     size: float
-    style: str = "plain"
+    style: ParaStyle = "plain"
     level: int = 0
     number: int = 0
     left: float = 0.0
@@ -137,7 +147,7 @@ class TextFrame:
 
     box: Box
     paras: tuple[TextPara, ...]
-    style: str = "text"
+    style: FrameStyle = "text"
 
     @property
     def insets(self) -> Insets:
@@ -152,7 +162,7 @@ class CodeFrame:
     lines: tuple[tuple[Run, ...], ...]
     size: float
     title: str = ""
-    style: str = "code"
+    style: CodeStyle = "code"
     hang: float = 0.0  # hanging indent of a wrapped line, in points
 
     insets = BOX_INSETS
@@ -191,7 +201,7 @@ Frame = TextFrame | CodeFrame | TableFrame | ImageFrame
 class Slide:
     """One slide: its layout (one of `LAYOUTS`), title, frames and speaker notes."""
 
-    layout: str
+    layout: Layout
     title: tuple[Inline, ...]
     title_size: float
     frames: tuple[Frame, ...] = ()
@@ -219,20 +229,25 @@ def text_runs(inlines: Iterable[Inline], bold=False, italic=False, strike=False,
     """Return inline runs flattened into formatted text runs (footnote calls left out: they go to the notes)."""
     runs: list[TextRun] = []
     for run in inlines:
-        if isinstance(run, Text):
-            runs.append(TextRun(run.text, bold, italic, False, strike, href))
-        elif isinstance(run, InlineCode):
-            runs.append(TextRun(run.text, bold, italic, True, strike, href))
-        elif isinstance(run, Strong):
-            runs += text_runs(run.children, True, italic, strike, href)
-        elif isinstance(run, Emphasis):
-            runs += text_runs(run.children, bold, not italic, strike, href)
-        elif isinstance(run, Strikethrough):
-            runs += text_runs(run.children, bold, italic, True, href)
-        elif isinstance(run, Link):
-            runs += text_runs(run.children, bold, italic, strike, run.href if run.is_external else href)
-        elif isinstance(run, InlineImage):
-            runs.append(TextRun(f"[{run.alt or run.src}]", bold, italic, False, strike, href))
-        elif isinstance(run, LineBreak):
-            runs.append(TextRun("\n", bold, italic, False, strike, href))
+        match run:
+            case Text():
+                runs.append(TextRun(run.text, bold, italic, False, strike, href))
+            case InlineCode():
+                runs.append(TextRun(run.text, bold, italic, True, strike, href))
+            case Strong():
+                runs += text_runs(run.children, True, italic, strike, href)
+            case Emphasis():
+                runs += text_runs(run.children, bold, not italic, strike, href)
+            case Strikethrough():
+                runs += text_runs(run.children, bold, italic, True, href)
+            case Link():
+                runs += text_runs(run.children, bold, italic, strike, run.href if run.is_external else href)
+            case InlineImage():
+                runs.append(TextRun(f"[{run.alt or run.src}]", bold, italic, False, strike, href))
+            case LineBreak():
+                runs.append(TextRun("\n", bold, italic, False, strike, href))
+            case FootnoteRef():
+                pass
+            case _:
+                assert_never(run)
     return runs

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from generator.model import CodeBlock, Image, Inline, Table
 from generator.render.core.highlight import Run
-from generator.render.slides.deck import Frame, TextPara
+from generator.render.slides.deck import CodeStyle, Frame, FrameStyle, Layout, TextPara
 
 # Code is set no smaller than this when a line is too wide; longer lines then wrap. The
 # issue allows 12 pt; 14 pt stays readable from the back of a classroom.
@@ -38,7 +38,7 @@ TAB = "    "
 
 @dataclass
 class Page:
-    layout: str
+    layout: Layout
     title: tuple[Inline, ...]
     run: int  # pages of one run share a title and are numbered (1/3), (2/3) …
     y: float
@@ -51,7 +51,7 @@ class Page:
 @dataclass
 class TextPiece:
     paras: list[TextPara]
-    style: str = "text"
+    style: FrameStyle = "text"
     notes: list[list[str]] = field(default_factory=list)  # per paragraph: notes for its slide
 
     def __post_init__(self) -> None:
@@ -86,7 +86,7 @@ class CodeSetting:
     size: float
     hang: float
     title: str
-    style: str
+    style: CodeStyle
     fixed: float
     heights: list[float]
 

@@ -14,6 +14,7 @@ from generator.render.slides.deck import (
     TEXT_INSETS,
     Box,
     CodeFrame,
+    CodeStyle,
     Frame,
     ImageFrame,
     SlideMetrics,
@@ -111,7 +112,7 @@ class Placing:
         fonts = self.planner.fonts
         lines = self.code_lines(block)
         width = self.m.body.w - BOX_INSETS.left - BOX_INSETS.right
-        style = (
+        style: CodeStyle = (
             "bad" if block.has_class("bad-example")
             else "synopsis" if block.has_class("synopsis")
             else "raw" if block.has_class("raw")

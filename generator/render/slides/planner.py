@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import assert_never
 
 from generator.errors import warn
 from generator.links import chapter_id
@@ -44,6 +45,9 @@ from generator.render.slides.deck import (
     Box,
     Deck,
     Frame,
+    FrameStyle,
+    Layout,
+    ParaStyle,
     Slide,
     SlideMetrics,
     TextFrame,
@@ -149,7 +153,7 @@ class SlidePlanner:
             size -= 1
         return max(size, floor)
 
-    def para(self, inlines: tuple[Inline, ...], style: str = "plain", level: int = 0, number: int = 0, size: float = 0) -> TextPara:
+    def para(self, inlines: tuple[Inline, ...], style: ParaStyle = "plain", level: int = 0, number: int = 0, size: float = 0) -> TextPara:
         """Return a paragraph in `style` with the indents and spacing of its kind and nesting level."""
         size = size or max(16.0, self.metrics.text_size - 2 * min(level, 2))
         left = first = 0.0
@@ -227,7 +231,7 @@ class ChapterPlan(Placing):
 
     # --- pages ------------------------------------------------------------
 
-    def start_run(self, layout: str, title: tuple[Inline, ...]) -> None:
+    def start_run(self, layout: Layout, title: tuple[Inline, ...]) -> None:
         """Begin a run of pages sharing `title`; its first page opens with its first content."""
         self.runs += 1
         self.run = (layout, title, self.runs)
@@ -238,8 +242,7 @@ class ChapterPlan(Placing):
         """Return the page to add to, opening one when there is none or its `slot` kind is used up."""
         limits = {"text": self.m.text_slots, "code": self.m.code_slots, "table": 1, "image": 1}
         if self.page is None or (slot and self.page.slots.get(slot, 0) >= limits[slot]):
-            self.new_page()
-        assert self.page is not None
+            return self.new_page()
         return self.page
 
     def new_page(self) -> Page:
@@ -384,49 +387,52 @@ class ChapterPlan(Placing):
                 pieces.append(Deferred(lambda: self.add_notes(notes)))
 
         for block in blocks:
-            if isinstance(block, Paragraph):
-                image = self.lone_image(block)
-                if image is not None:
-                    pieces.append(ImagePiece(image))
-                    continue
-                text(*self.paragraph(block, prose_to_notes, level))
-            elif isinstance(block, Heading):
-                text([self.planner.para(block.inlines, "heading")])
-            elif isinstance(block, ListBlock):
-                for number, item in enumerate(block.items, block.start):
-                    style = "number" if block.ordered else "bullet"
-                    first, *rest = item.blocks or (Paragraph((), item.location),)
-                    if isinstance(first, Paragraph):
-                        text([self.planner.para(first.inlines, style, level, number)], footnote_notes(self.chapter, first.inlines))
+            match block:
+                case Paragraph():
+                    image = self.lone_image(block)
+                    if image is not None:
+                        pieces.append(ImagePiece(image))
                     else:
-                        text([self.planner.para((), style, level, number)])
-                        rest = [first, *rest]
-                    for piece in self.to_pieces(rest, False, level + 1):
+                        text(*self.paragraph(block, prose_to_notes, level))
+                case Heading():
+                    text([self.planner.para(block.inlines, "heading")])
+                case ListBlock():
+                    for number, item in enumerate(block.items, block.start):
+                        style: ParaStyle = "number" if block.ordered else "bullet"
+                        first, *rest = item.blocks or (Paragraph((), item.location),)
+                        if isinstance(first, Paragraph):
+                            text([self.planner.para(first.inlines, style, level, number)], footnote_notes(self.chapter, first.inlines))
+                        else:
+                            text([self.planner.para((), style, level, number)])
+                            rest = [first, *rest]
+                        for piece in self.to_pieces(rest, False, level + 1):
+                            if isinstance(piece, TextPiece) and piece.style == "text":
+                                text(piece.paras, para_notes=piece.notes)
+                            else:
+                                pieces.append(piece)
+                case CodeBlock():
+                    pieces.append(CodePiece(block))
+                case HtmlBlock():
+                    if not block.is_comment:
+                        raw = CodeBlock(block.text, "html", CodeKind.TEXT, block.location, classes=("raw",))
+                        pieces.append(CodePiece(raw))
+                case Table():
+                    pieces.append(TablePiece(block))
+                case Image():
+                    pieces.append(ImagePiece(block))
+                case Quote():
+                    for piece in self.to_pieces(block.blocks, prose_to_notes, level):
                         if isinstance(piece, TextPiece) and piece.style == "text":
-                            text(piece.paras, para_notes=piece.notes)
+                            quoted = [replace(p, style="quote", left=p.left + p.size) if p.style == "plain" else p for p in piece.paras]
+                            text(quoted, para_notes=piece.notes)
                         else:
                             pieces.append(piece)
-            elif isinstance(block, CodeBlock):
-                pieces.append(CodePiece(block))
-            elif isinstance(block, HtmlBlock):
-                if not block.is_comment:
-                    raw = CodeBlock(block.text, "html", CodeKind.TEXT, block.location, classes=("raw",))
-                    pieces.append(CodePiece(raw))
-            elif isinstance(block, Table):
-                pieces.append(TablePiece(block))
-            elif isinstance(block, Image):
-                pieces.append(ImagePiece(block))
-            elif isinstance(block, Quote):
-                for piece in self.to_pieces(block.blocks, prose_to_notes, level):
-                    if isinstance(piece, TextPiece) and piece.style == "text":
-                        quoted = [replace(p, style="quote", left=p.left + p.size) if p.style == "plain" else p for p in piece.paras]
-                        text(quoted, para_notes=piece.notes)
-                    else:
-                        pieces.append(piece)
-            elif isinstance(block, ThematicBreak):
-                pieces.append(BreakPiece())
-            elif isinstance(block, Callout):
-                pieces += self.callout_pieces(block)
+                case ThematicBreak():
+                    pieces.append(BreakPiece())
+                case Callout():
+                    pieces += self.callout_pieces(block)
+                case _:
+                    assert_never(block)
         return pieces
 
     def callout_pieces(self, callout: Callout) -> list:
@@ -445,7 +451,8 @@ class ChapterPlan(Placing):
         if callout.title:
             label = f"{label}: {callout.title}"
         size = self.m.text_size - 2
-        box = TextPiece([self.planner.para((Text(label),), "label", size=size)], kind if kind in ("tip", "warning", "hint") else "callout")
+        frame: FrameStyle = "tip" if kind == "tip" else "warning" if kind == "warning" else "hint" if kind == "hint" else "callout"
+        box = TextPiece([self.planner.para((Text(label),), "label", size=size)], frame)
         inner: list = []
         for piece in self.to_pieces(callout.blocks, prose_to_notes=False):
             if isinstance(piece, TextPiece):

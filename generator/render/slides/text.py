@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import assert_never
 
 from generator.model import (
     Block,
@@ -13,6 +14,7 @@ from generator.model import (
     Emphasis,
     FootnoteRef,
     Heading,
+    HtmlBlock,
     Image,
     Inline,
     Link,
@@ -23,6 +25,7 @@ from generator.model import (
     Strong,
     Table,
     Text,
+    ThematicBreak,
     plain_text,
     walk_blocks,
 )
@@ -148,21 +151,26 @@ def notes_text(blocks: Iterable[Block]) -> list[str]:
     """Return blocks as plain-text paragraphs for the speaker notes."""
     lines: list[str] = []
     for block in blocks:
-        if isinstance(block, (Paragraph, Heading)):
-            lines.append(plain_text(block.inlines))
-        elif isinstance(block, ListBlock):
-            for number, item in enumerate(block.items, block.start):
-                marker = f"{number}." if block.ordered else "•"
-                item_lines = notes_text(item.blocks) or [""]
-                lines.append(f"{marker} {item_lines[0]}")
-                lines += [f"  {line}" for line in item_lines[1:]]
-        elif isinstance(block, CodeBlock):
-            lines.append(block.text.rstrip("\n"))
-        elif isinstance(block, (Quote, Callout)):
-            lines += notes_text(block.blocks)
-        elif isinstance(block, Table):
-            for row in (block.header, *block.rows):
-                lines.append(" | ".join(plain_text(cell) for cell in row))
-        elif isinstance(block, Image):
-            lines.append(f"[{block.alt or block.src}]")
+        match block:
+            case Paragraph() | Heading():
+                lines.append(plain_text(block.inlines))
+            case ListBlock():
+                for number, item in enumerate(block.items, block.start):
+                    marker = f"{number}." if block.ordered else "•"
+                    item_lines = notes_text(item.blocks) or [""]
+                    lines.append(f"{marker} {item_lines[0]}")
+                    lines += [f"  {line}" for line in item_lines[1:]]
+            case CodeBlock():
+                lines.append(block.text.rstrip("\n"))
+            case Quote() | Callout():
+                lines += notes_text(block.blocks)
+            case Table():
+                for row in (block.header, *block.rows):
+                    lines.append(" | ".join(plain_text(cell) for cell in row))
+            case Image():
+                lines.append(f"[{block.alt or block.src}]")
+            case HtmlBlock() | ThematicBreak():
+                pass  # markup and rules say nothing a presenter reads out
+            case _:
+                assert_never(block)
     return lines
