@@ -18,9 +18,9 @@ from functools import cache
 from pathlib import Path
 
 from generator.lint.findings import Hit
-from generator.lint.shell import ShellParse, SimpleCommand, Word, parse_shell
+from generator.docker.shell import ShellParse, SimpleCommand, Word, parse_shell
 
-DATA = Path(__file__).parent / "data" / "docker-cli.json"
+DATA = Path(__file__).parent.parent / "docker" / "data" / "docker-cli.json"
 
 _PROMPT = re.compile(r"^(\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?)?[$#%]\s)")
 _COMMAND_START = re.compile(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_]\w*=\S*\s+)*(?:docker|docker-compose)(?:\s|$)")
