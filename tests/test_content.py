@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.lint import Finding, lint_course
 from generator.docker.commands import read_shell
+from generator.lint import Finding, lint_course
 from generator.model import CodeBlock, CodeKind
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
