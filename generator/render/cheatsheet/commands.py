@@ -359,14 +359,17 @@ def inline_command(text: str) -> Command | None:
 
 
 def _line_command(line: CommandLine, synopsis: bool) -> Command | None:
-    """Return the sheet's command for one command line: its first docker command, or None.
+    """Return the sheet's command for one command line: its first `docker` command, or None.
 
     The entry shows the whole line (`cat token | docker login …`), on one line
-    and without `sudo`; a command inside another's `$(…)` is part of it.
+    and without `sudo`; a command inside another's `$(…)` is part of it. A
+    command the CLI does not know (`docker contaner ls`) is none.
     """
     inside = [sub for command in line.commands for sub in command.substitutions]
-    command = next((c for c in line.commands if c not in inside), None)
-    if command is None or command.program != "docker" or not command.path or command.unknown is not None:
+    command = next(
+        (c for c in line.commands if c not in inside and c.program == "docker" and c.path and c.unknown is None), None
+    )
+    if command is None:
         return None
     text = line.text
     if command.wrappers:
