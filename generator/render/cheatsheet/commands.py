@@ -362,12 +362,12 @@ def _line_command(line: CommandLine, synopsis: bool) -> Command | None:
     """Return the sheet's command for one command line: its first `docker` command, or None.
 
     The entry shows the whole line (`cat token | docker login …`), on one line
-    and without `sudo`; a command inside another's `$(…)` is part of it. A
-    command the CLI does not know (`docker contaner ls`) is none.
+    and without `sudo`. A command inside a `$(…)` fills in a word of its line
+    (`ID=$(docker run …)`, `docker rm $(docker ps -q)`) and is not the line's;
+    one the CLI does not know (`docker contaner ls`) is none.
     """
-    inside = [sub for command in line.commands for sub in command.substitutions]
     command = next(
-        (c for c in line.commands if c not in inside and c.program == "docker" and c.path and c.unknown is None), None
+        (c for c in line.commands if not c.nested and c.program == "docker" and c.path and c.unknown is None), None
     )
     if command is None:
         return None
