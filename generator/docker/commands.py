@@ -320,9 +320,7 @@ def _script_lines(unit: ShellUnit, parsed: ShellParse, found: tuple[DockerComman
 def _blank_placeholders(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Return `text` with each `<placeholder>` blanked out (it would read as redirections), offsets kept."""
     spans = [match.span() for match in _ANGLE_PLACEHOLDER.finditer(text)]
-    for start, end in spans:
-        text = text[:start] + "_" * (end - start) + text[end:]
-    return text, spans
+    return _ANGLE_PLACEHOLDER.sub(lambda match: "_" * len(match.group()), text), spans
 
 
 def _restore(word: Word, source: str, blanked: str, spans: list[tuple[int, int]]) -> Word:
