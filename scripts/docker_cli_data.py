@@ -1,4 +1,4 @@
-"""Write `generator/lint/data/docker-cli.json` from the installed docker client's help.
+"""Write `generator/docker/data/docker-cli.json` from the installed docker client's help.
 
 Run it with a docker client on the PATH (no engine needed):
 
@@ -7,7 +7,9 @@ Run it with a docker client on the PATH (no engine needed):
 
 It walks `docker --help` and every `docker <command> --help`, and records for
 each command its flags (and whether each takes a value) and how many
-positional arguments its `Usage:` line allows. Three things the help does not
+positional arguments its `Usage:` line allows, and, when docker calls the
+command by another name first (`docker run` is `docker container run`), that
+canonical name. Three things the help does not
 show are added by hand below, each from Docker's CLI reference: flags that are
 accepted but hidden, the BuildKit (`docker buildx build`) flags that `docker
 build` takes when buildx is installed, and the Compose v2 `docker compose`
@@ -23,7 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parent.parent / "generator" / "lint" / "data" / "docker-cli.json"
+OUTPUT = Path(__file__).resolve().parent.parent / "generator" / "docker" / "data" / "docker-cli.json"
 
 # Commands whose flags end at the first positional argument (pflag's
 # SetInterspersed(false)): what follows the image or container is its command.
@@ -303,7 +305,10 @@ def walk(path: tuple[str, ...], commands: dict[str, dict]) -> None:
             walk((*path, sub), commands)
         return
     commands[name] = {"usage": usage_lines(text)[0], "args": arg_range(text, path), "flags": parse_flags(text)}
-    for alias in aliases(text):
+    names = aliases(text)
+    if names and names[0] != path:  # docker lists its own name first: `docker container run, docker run`
+        commands[name]["canonical"] = " ".join(names[0])
+    for alias in names:
         alias_name = " ".join(alias)
         if alias_name != name and alias_name not in commands:
             commands[alias_name] = {"alias_of": name}

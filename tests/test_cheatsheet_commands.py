@@ -22,7 +22,7 @@ from generator.model import (
     Section,
     Text,
 )
-from generator.render.cheatsheet.commands import GROUPS, collect_commands, command_lines, parse_command
+from generator.render.cheatsheet.commands import GROUPS, collect_commands, inline_command
 from generator.render.cheatsheet.descriptions import clauses, introduction, shorten
 
 HERE = Location(Path("01-a.md"), 1)
@@ -52,17 +52,7 @@ def entries(sheet) -> list[tuple[str, tuple[str, ...], str]]:
     return [(group.key, entry.commands, entry.description) for group in sheet.groups for entry in group.entries]
 
 
-# --- Reading command lines -------------------------------------------------------------
-
-
-def test_console_lines_join_continuations_and_skip_output():
-    text = "$ docker run -d \\\n    -p 80:80 \\\n    nginx:1.27\nf00ba4\n$ docker ps\nroot@abc:/# ls\n"
-    assert command_lines(text, prompt=True) == ["docker run -d -p 80:80 nginx:1.27", "docker ps"]
-
-
-def test_script_lines_skip_comments_and_blank_lines():
-    text = "#!/bin/sh\n# build it\n\ndocker build -t app . \\\n  --pull\necho done\n"
-    assert command_lines(text, prompt=False) == ["docker build -t app . --pull", "echo done"]
+# --- One command line: what the sheet shows of it ----------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -78,8 +68,8 @@ def test_script_lines_skip_comments_and_blank_lines():
         ("docker  inspect   x", "docker inspect x", ("inspect",), ()),
     ],
 )
-def test_parse_command(line, text, path, flags):
-    command = parse_command(line)
+def test_inline_command(line, text, path, flags):
+    command = inline_command(line)
     assert command is not None
     assert command.text == (text or line)
     assert command.path == path
@@ -88,11 +78,11 @@ def test_parse_command(line, text, path, flags):
 
 @pytest.mark.parametrize("line", ["curl -fsSL https://get.docker.com -o get-docker.sh", "echo docker run", "newgrp docker", "docker"])
 def test_lines_without_a_docker_command(line):
-    assert parse_command(line) is None
+    assert inline_command(line) is None
 
 
 def test_global_options_put_a_command_in_system():
-    command = parse_command("docker -H ssh://ana@servidor ps")
+    command = inline_command("docker -H ssh://ana@servidor ps")
     assert command.path == ("ps",) and command.global_flags == ("-H",) and command.group == "system"
 
 
@@ -111,7 +101,7 @@ def test_global_options_put_a_command_in_system():
     ],
 )
 def test_groups(line, group):
-    assert parse_command(line).group == group
+    assert inline_command(line).group == group
 
 
 # --- Descriptions ----------------------------------------------------------------------
@@ -280,3 +270,88 @@ def test_every_group_has_a_label_in_both_languages():
         labels = theme.messages(language)
         assert all(f"group_{key}" in labels for key in GROUPS)
     assert theme.messages("es")["group_volumes"] != theme.messages("en")["group_volumes"]
+
+
+# --- The sheet reads commands as the linter does (generator.docker) ---------------------------
+# Each of these failed when the sheet had its own prompt rule, word splitter and option lists.
+
+
+def script(text: str) -> CodeBlock:
+    return CodeBlock(text, "sh", CodeKind.SCRIPT, HERE)
+
+
+def commands_of(*blocks) -> list[tuple[str, ...]]:
+    return [commands for _, commands, _ in entries(collect_commands(course(*blocks)))]
+
+
+@pytest.mark.parametrize(
+    "session",
+    [
+        "root@host:~# docker network ls\nNETWORK ID   NAME\n",
+        "# docker network ls\n",
+        "ana@portatil:~/app$ docker network ls\n",
+        "(venv) $ docker network ls\n",
+        "docker network ls\nNETWORK ID   NAME\n",  # no prompt at all: the lines that start with `docker`
+    ],
+)
+def test_every_prompt_the_linter_knows(session):
+    assert commands_of(para("Para listar las redes:"), console(session)) == [("docker network ls",)]
+
+
+@pytest.mark.parametrize("value_option", ["--shm-size 1g", "--gpus all", "--pid host", "--cpus 2"])
+def test_value_options_come_from_the_cli_data(value_option):
+    # the value is not the image: the options after it still count (`--cpus` was the one the hand list knew)
+    sheet = collect_commands(course(console(f"$ docker run {value_option} -p 80:80 nginx")))
+    assert sheet.flags == ("-p",)
+
+
+def test_a_short_option_with_its_value_attached_is_the_option():
+    assert collect_commands(course(console("$ docker run -p8080:80 nginx"))).flags == ("-p",)
+
+
+def test_compose_options_with_a_value_before_the_subcommand():
+    # `plain` is the value of `--progress`, so this is an example of `docker compose up`, the one kept
+    sheet = collect_commands(course(
+        para("docker compose up arranca los servicios:"), console("$ docker compose up [opciones]", "synopsis"),
+        para("Para verlo en texto plano:"), console("$ docker compose --progress plain up -d"),
+        para("Para reconstruir antes:"), console("$ docker compose up -d --build"),
+    ))
+    assert entries(sheet) == [
+        ("compose", ("docker compose up [opciones]",), "Arranca los servicios"),
+        ("compose", ("docker compose --progress plain up -d",), "Verlo en texto plano"),
+    ]
+
+
+def test_docker_global_options_with_a_value():
+    sheet = collect_commands(course(console("$ docker --tlscacert ca.pem ps")))
+    assert entries(sheet) == [("system", ("docker --tlscacert ca.pem ps",), "")]
+
+
+def test_wrappers_with_options_are_stripped():
+    assert commands_of(console("$ sudo -E docker ps")) == [("docker ps",)]
+
+
+def test_three_word_commands_are_one_path():
+    # `imagetools create` is no example of the `imagetools inspect` synopsis
+    sheet = collect_commands(course(
+        para("Inspecciona una imagen:"), console("$ docker buildx imagetools inspect <imagen>", "synopsis"),
+        para("Para crear una lista:"), console("$ docker buildx imagetools create -t a b"),
+        para("Para inspeccionar alpine:"), console("$ docker buildx imagetools inspect alpine"),
+    ))
+    assert entries(sheet) == [
+        ("building", ("docker buildx imagetools inspect <imagen>",), "Inspecciona una imagen"),
+        ("building", ("docker buildx imagetools inspect alpine",), "Inspeccionar alpine"),
+        ("building", ("docker buildx imagetools create -t a b",), "Crear una lista"),
+    ]
+
+
+def test_a_script_line_may_hold_several_commands():
+    # the sheet's old splitter saw `for` and `do` as the line's only words
+    assert commands_of(script("for n in 1 2; do docker rm -f web$n; done\nID=$(docker run -d nginx)\n")) == [
+        ("for n in 1 2; do docker rm -f web$n; done",)
+    ]  # a command inside `$(…)` fills in a word; it is not the line's command
+
+
+def test_an_unknown_command_is_not_on_the_sheet():
+    # `aula lint` reports it (AU301); the sheet does not teach it
+    assert commands_of(console("$ docker network list-all\n$ docker contaner ls")) == []

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.docker.commands import read_shell
 from generator.lint import Finding, lint_course
-from generator.lint.commands import command_lines
 from generator.model import CodeBlock, CodeKind
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -52,7 +52,7 @@ def course_findings() -> tuple[list[Example], list[Finding]]:
             length = max(block.text.count("\n"), 1)
             examples.append(Example(chapter.path, start, start + length - 1, block.kind.value))
         elif block.kind in (CodeKind.CONSOLE, CodeKind.SCRIPT):
-            for command in command_lines(block.text, console=block.kind is CodeKind.CONSOLE):
+            for command in read_shell(block.text, console=block.kind is CodeKind.CONSOLE).commands:
                 examples.append(
                     Example(chapter.path, start + command.first_line - 1, start + command.last_line - 1, "command")
                 )

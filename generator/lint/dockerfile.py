@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from generator.lint.dockerfile_syntax import INSTRUCTIONS, Dockerfile, Instruction, parse_dockerfile
 from generator.lint.findings import Hit
-from generator.lint.shell import SimpleCommand, Word, parse_shell
+from generator.docker.shell import SimpleCommand, Word, parse_shell
 
 _FLAGS = {
     "FROM": {"platform"},

@@ -3,7 +3,7 @@
 The cheat sheet PDF and `aula cheatsheet --format md|json` share this
 collection, so what a student reads on paper and as text is the same list.
 Commands come from shell sessions, scripts and list items that start with a
-command; each gets the sentence that introduces it, trimmed to a short
+command, found and read by `generator.docker` as the linter reads them; each gets the sentence that introduces it, trimmed to a short
 description. One entry is kept per command form (the subcommand and the
 options it uses); where the course gives a `{.synopsis}`, the synopsis and at
 most one example are kept.
@@ -11,12 +11,12 @@ most one example are kept.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.docker.commands import CommandLine, read_shell
 from generator.errors import ConfigError
 from generator.model import (
     Block,
@@ -53,29 +53,6 @@ _GROUP_OF = {
     "compose": "compose",
     **dict.fromkeys(("swarm", "node", "service", "stack", "secret", "config"), "swarm"),
 }
-
-# Commands whose next word is a subcommand (`docker volume create`).
-_MANAGEMENT = frozenset(
-    ("builder", "buildx", "compose", "config", "container", "context", "image", "manifest", "network", "node",
-     "plugin", "secret", "service", "stack", "swarm", "system", "trust", "volume")
-)
-# Options that take the next word as their value, before and after the subcommand.
-_GLOBAL_VALUE_OPTIONS = frozenset(("-H", "--host", "-c", "--context", "--config", "-l", "--log-level"))
-_COMPOSE_VALUE_OPTIONS = frozenset(("-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--project-directory"))
-_RUN_VALUE_OPTIONS = frozenset(
-    ("-p", "--publish", "-e", "--env", "--env-file", "-v", "--volume", "--mount", "--name", "--network", "--net",
-     "-w", "--workdir", "-u", "--user", "-h", "--hostname", "--restart", "--entrypoint", "-l", "--label",
-     "--log-opt", "--log-driver", "-m", "--memory", "--cpus", "--platform", "--pull", "--add-host", "--cap-add",
-     "--cap-drop", "--device", "--dns", "--expose", "--ip", "--network-alias", "--security-opt", "--tmpfs",
-     "--ulimit", "--volumes-from", "--health-cmd", "--detach-keys")
-)
-# For these, the first word that is not an option is the image or container:
-# whatever follows it belongs to the command run inside.
-_COMMAND_RUNNERS = frozenset((("run",), ("create",), ("exec",), ("container", "run"), ("container", "create"),
-                              ("container", "exec"), ("compose", "exec"), ("compose", "run")))
-_SHELL_OPERATORS = frozenset(("|", "||", "&&", ";"))
-_WORD = re.compile(r"[a-z][a-z-]*")
-
 
 @dataclass(frozen=True, slots=True)
 class Command:
@@ -345,9 +322,9 @@ def _code_snippet(block: CodeBlock, previous: Block | None, rank: int, language:
         return None
     if block.kind not in (CodeKind.CONSOLE, CodeKind.SCRIPT):
         return None
-    lines = command_lines(block.text, prompt=block.kind is CodeKind.CONSOLE)
     synopsis = block.has_class("synopsis")
-    parsed = [(parse_command(line, synopsis), step) for step, line in enumerate(lines)]
+    lines = read_shell(block.text, console=block.kind is CodeKind.CONSOLE, synopsis=synopsis).lines
+    parsed = [(_line_command(line, synopsis), step) for step, line in enumerate(lines)]
     commands = tuple(command for command, _ in parsed if command)
     if not commands:
         return None
@@ -369,126 +346,40 @@ def _list_item_snippet(item: ListItem, language: str) -> _Snippet | None:
     inlines = item.blocks[0].inlines
     if not inlines or not isinstance(inlines[0], InlineCode):
         return None
-    command = parse_command(inlines[0].text)
+    command = inline_command(inlines[0].text)
     if command is None:
         return None
     return _Snippet((command,), (0,), 1, mention(plain_text(inlines[1:]), language), item.location, _MENTION)
 
 
-def command_lines(text: str, prompt: bool) -> list[str]:
-    """Return the command lines of a shell session (`$ ` lines) or script, continuation lines joined."""
-    commands: list[str] = []
-    pending: list[str] | None = None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if pending is not None:
-            pending.append(line.removesuffix("\\").strip())
-            if not line.endswith("\\"):
-                commands.append(" ".join(part for part in pending if part))
-                pending = None
-            continue
-        if prompt:
-            if not raw.startswith("$ "):
-                continue  # output, or a prompt inside a container
-            line = raw[2:].strip()
-        elif not line or line.startswith("#"):
-            continue
-        if line.endswith("\\"):
-            pending = [line.removesuffix("\\").strip()]
-        else:
-            commands.append(line)
-    if pending:
-        commands.append(" ".join(part for part in pending if part))
-    return commands
+def inline_command(text: str) -> Command | None:
+    """Return the docker command an inline `code` span shows, or None if it runs no docker."""
+    lines = read_shell(text, console=False).lines
+    return _line_command(lines[0], False) if lines else None
 
 
-def shell_words(text: str) -> list[str]:
-    """Split a command line into words, keeping quotes and `$(…)` substitutions inside their word."""
-    words: list[str] = []
-    current: list[str] = []
-    quote = ""
-    depth = 0
-    for index, char in enumerate(text):
-        if quote:
-            current.append(char)
-            if char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-            current.append(char)
-        elif char == "(" and text[index - 1 : index] == "$":
-            depth += 1
-            current.append(char)
-        elif char == ")" and depth:
-            depth -= 1
-            current.append(char)
-        elif char.isspace() and not depth:
-            if current:
-                words.append("".join(current))
-                current = []
-        else:
-            current.append(char)
-    if current:
-        words.append("".join(current))
-    return words
+def _line_command(line: CommandLine, synopsis: bool) -> Command | None:
+    """Return the sheet's command for one command line: its first `docker` command, or None.
 
-
-def parse_command(line: str, synopsis: bool = False) -> Command | None:
-    """Return the docker command in a shell line (`sudo` dropped), or None if it runs no docker."""
-    line = " ".join(line.split())
-    if line.startswith("sudo "):
-        line = line[len("sudo ") :]
-    words = shell_words(line)
-    # docker runs where a command starts: first, or after a pipe (`cat token | docker login …`)
-    start = next(
-        (i for i, word in enumerate(words)
-         if word == "docker" and (i == 0 or words[i - 1] in _SHELL_OPERATORS
-                                  or words[i - 1] == "sudo" and (i == 1 or words[i - 2] in _SHELL_OPERATORS))),
-        None,
+    The entry shows the whole line (`cat token | docker login …`), on one line
+    and without `sudo`. A command inside a `$(…)` fills in a word of its line
+    (`ID=$(docker run …)`, `docker rm $(docker ps -q)`) and is not the line's;
+    one the CLI does not know (`docker contaner ls`) is none.
+    """
+    command = next(
+        (c for c in line.commands if not c.nested and c.program == "docker" and c.path and c.unknown is None), None
     )
-    if start is None:
+    if command is None:
         return None
-    end = next((i for i in range(start, len(words)) if words[i] in _SHELL_OPERATORS), len(words))
-    args = words[start + 1 : end]
-    index = _skip_options(args, 0, _GLOBAL_VALUE_OPTIONS)
-    global_flags = tuple(word.split("=")[0] for word in args[:index] if word.startswith("-"))
-    path, rest = _subcommand(args[index:])
-    if not path:
-        return None
-    return Command(line, path, tuple(_flags(path, rest)), synopsis, global_flags)
-
-
-def _subcommand(args: list[str]) -> tuple[tuple[str, ...], list[str]]:
-    """Return the subcommand words at the start of `args` and the arguments after them."""
-    if not args or not _WORD.fullmatch(args[0]):
-        return (), []
-    if args[0] in _MANAGEMENT:
-        after = _skip_options(args, 1, _COMPOSE_VALUE_OPTIONS if args[0] == "compose" else frozenset())
-        if after < len(args) and _WORD.fullmatch(args[after]):
-            # options between `compose` and its subcommand (`-f file`) count as the command's own
-            return (args[0], args[after]), args[1:after] + args[after + 1 :]
-    return (args[0],), args[1:]
-
-
-def _skip_options(args: list[str], index: int, with_value: frozenset[str]) -> int:
-    while index < len(args) and args[index].startswith("-"):
-        takes_value = args[index] in with_value
-        index += 2 if takes_value else 1
-    return index
-
-
-def _flags(path: tuple[str, ...], args: list[str]) -> list[str]:
-    flags = []
-    index = 0
-    runs_a_command = path in _COMMAND_RUNNERS
-    while index < len(args):
-        word = args[index]
-        if word.startswith("-") and len(word) > 1 and not word.startswith("-$"):
-            name = word.split("=")[0]
-            flags.append(name)
-            if runs_a_command and name in _RUN_VALUE_OPTIONS and "=" not in word:
-                index += 1
-        elif runs_a_command and not word.startswith("["):
-            break  # the image or container: the rest is the command run inside
-        index += 1
-    return flags
+    text = line.text
+    if command.wrappers:
+        text = text[: command.wrappers[0].start - line.offset] + text[command.words[0].start - line.offset :]
+    flags = {option.word.start: option.flag for option in command.options}  # one per flag word: `-it`, `--name`
+    global_flags = {option.word.start: option.flag for option in command.global_options}
+    return Command(
+        " ".join(text.replace("\\\n", " ").split()),
+        command.path,
+        tuple(flags.values()),
+        synopsis,
+        tuple(global_flags.values()),
+    )
