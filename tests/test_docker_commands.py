@@ -70,7 +70,10 @@ def test_an_escaped_backslash_ends_the_line():
 
 
 def test_script_lines():
-    text = "#!/bin/sh\n# build it\n\ndocker build -t app . \\\n  --pull\necho done\ncat <<EOF\ndocker ps\nEOF\nif true; then\n  docker ps -a\nfi\n"
+    text = (
+        "#!/bin/sh\n# build it\n\ndocker build -t app . \\\n  --pull\necho done\n"
+        "cat <<EOF\ndocker ps\nEOF\nif true; then\n  docker ps -a\nfi\n"
+    )
     block = read_shell(text, console=False)
     assert [(line.first_line, line.last_line, line.flat) for line in block.lines] == [
         (4, 5, "docker build -t app . --pull"),

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from generator.config import CONFIG_NAME
-from generator.lint.findings import Finding, Hit
+from generator.lint.findings import Finding, Hit, Severity
 from generator.lint.rules import RULES, is_known, silenced
 from generator.model import Block, Chapter, CodeBlock, CodeKind, Course, HtmlBlock, Location, child_blocks
 
@@ -84,7 +84,7 @@ def lint_block(
         location = Location(block.location.path, block.location.line + hit.line - 1)
         column = sources.column(location, lines[hit.line - 1] if hit.line <= len(lines) else "", hit.column)
         rule = RULES.get(hit.code)
-        severity = hit.severity or (rule.severity if rule else "warning")
+        severity: Severity = hit.severity or (rule.severity if rule else "warning")
         if bad_example and hit.code != "AU900":
             severity = "info"
         findings.append(Finding(location, column, severity, hit.code, hit.message))

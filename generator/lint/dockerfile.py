@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from generator.docker.shell import SimpleCommand, Word, parse_shell
 from generator.lint.dockerfile_syntax import INSTRUCTIONS, Dockerfile, Instruction, parse_dockerfile
 from generator.lint.findings import Hit
-from generator.docker.shell import SimpleCommand, Word, parse_shell
 
 _FLAGS = {
     "FROM": {"platform"},

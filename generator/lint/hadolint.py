@@ -12,9 +12,9 @@ import shutil
 import subprocess
 
 from generator.errors import AulaError
-from generator.lint.findings import Hit
+from generator.lint.findings import Hit, Severity
 
-_LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
+_LEVELS: dict[str, Severity] = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 
 
 def hadolint_hits(text: str) -> list[Hit]:

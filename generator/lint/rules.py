@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.lint.findings import Severity
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     code: str
-    severity: str  # "error" | "warning" | "info"
+    severity: Severity
     family: str  # "dockerfile" | "compose" | "command" | "markdown" | "lint"
     summary: str
     aliases: tuple[str, ...] = ()

@@ -206,7 +206,7 @@ def _kept_pieces(snippets: list[_Snippet], examples: set[tuple[int, int]], langu
     pieces: list[_Piece] = []
     for snippet in sorted(snippets, key=priority):
         kept = []
-        for command, step in zip(snippet.commands, snippet.steps):
+        for command, step in zip(snippet.commands, snippet.steps, strict=True):
             is_extra_example = (
                 command.path in synopsis_paths
                 and not command.synopsis
@@ -268,7 +268,7 @@ def _home_chapters(snippets: list[_Snippet]) -> dict[tuple[str, ...], Path]:
     """Return, for each subcommand, the chapter that shows it most: where it is taught."""
     counts: Counter = Counter((c.path, s.location.path) for s in snippets for c in s.commands)
     home: dict[tuple[str, ...], Path] = {}
-    for (path, chapter), count in counts.most_common():
+    for (path, chapter), _ in counts.most_common():
         home.setdefault(path, chapter)
     return home
 
@@ -281,7 +281,7 @@ def _chosen_examples(snippets: list[_Snippet]) -> set[tuple[int, int]]:
             candidates = [
                 ((s.rank, not (s.location.path == synopsis.location.path and s.order > synopsis.order), s.order), (s.order, step))
                 for s in snippets
-                for c, step in zip(s.commands, s.steps)
+                for c, step in zip(s.commands, s.steps, strict=True)
                 if c.path == path and not c.synopsis and (s.order, step) not in chosen
             ]
             if candidates:
