@@ -118,7 +118,7 @@ def lint(config: Config, course: Course, stop_on_errors: bool) -> dict[str, int]
     Raise when any is an error, if asked to.
     """
     from generator.lint import lint_course
-    from generator.lint.findings import SEVERITIES
+    from generator.lint.rules import SEVERITIES
 
     findings = lint_course(course, config.lint_ignore)
     counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)

@@ -18,14 +18,44 @@ REPO = HERE.parent
 SEED_NOTES = REPO.parent / "shared" / "seed" / "docker-notes-es.md"
 
 
-def write_course(root: Path, files: dict[str, str]) -> Path:
-    """Create a course folder from `name: text` pairs (text is dedented)."""
+def write_course(root: Path, files: dict, dedent: bool = True) -> Path:
+    """Create a course folder from `name: content` pairs: text (dedented unless asked not to), bytes,
+    or a function that writes the file at the path it is given."""
     root.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
+    for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        if callable(content):
+            content(path)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n") if dedent else content, encoding="utf-8")
     return root
+
+
+def run_aula(*args: str, env: dict | None = None):
+    """Run the `aula` command line in this process; return Click's result (exit code, output)."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    return CliRunner(env=env).invoke(main, [str(arg) for arg in args])
+
+
+def output_files(out: Path) -> dict[str, bytes]:
+    """Return every file of an output folder by relative path (the cache folder left out: it is not an output)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and ".aula-cache" not in p.parts}
+
+
+def pdf_texts(pdf: bytes | Path) -> list[str]:
+    """Return the text of each page of a PDF."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
+    return [page.extract_text() for page in reader.pages]
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import lint_checked, render_without_pdf, time_limit
+from conftest import lint_checked, output_files, render_without_pdf, time_limit, write_course
 
 from generator.cli import main
 from generator.config import Limits, load_config
@@ -165,49 +165,33 @@ STOPS = [
 ]
 
 
-def write_files(root: Path, files: dict) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if callable(content):
-            content(path)
-        elif isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and ".aula-cache" not in p.parts}
-
-
 @pytest.fixture(scope="module")
 def previous(tmp_path_factory) -> Path:
     """The outputs of a good build of a course called "Curso", which a failed build must leave as they are."""
     root = tmp_path_factory.mktemp("previous")
     out = root / "out"
-    result = run_build(write_files(root / "course", {"01.md": GOOD}), out, "--format", "handout,cheatsheet", "--edition", "student")
+    course = write_course(root / "course", {"01.md": GOOD}, dedent=False)
+    result = run_build(course, out, "--format", "handout,cheatsheet", "--edition", "student")
     assert result.exit_code == 0, result.output
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("files, messages", [pytest.param(f, m, id=i) for f, m, i in STOPS])
 def test_bad_input_stops_the_build_with_one_clear_message(files, messages, previous, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(previous, out)
-    before = snapshot(out)
-    result = run_build(write_files(tmp_path / "course", files), out)
+    before = output_files(out)
+    result = run_build(write_course(tmp_path / "course", files, dedent=False), out)
     assert result.exit_code == 1, result.output
     for message in messages:
         assert message in result.output
     assert_no_traceback(result)
-    assert snapshot(out) == before
+    assert output_files(out) == before
 
 
 def test_an_unreadable_chapter_is_a_message(tmp_path, monkeypatch):
-    course = write_files(tmp_path / "course", {"01.md": GOOD, "02.md": "# Dos\n"})
+    course = write_course(tmp_path / "course", {"01.md": GOOD, "02.md": "# Dos\n"}, dedent=False)
     real_read_bytes = Path.read_bytes
 
     def read_bytes(path: Path) -> bytes:  # chmod 000 is no obstacle to root, who may run the tests
@@ -257,7 +241,7 @@ def odd_course(tmp_path_factory) -> Path:
                        + "|" + "|".join(f"v{i}" for i in range(60)) + "|\n",
         "10-imagenes.md": "# Imágenes\n\n" + "\n\n".join(f"![{Path(name).stem}]({name})" for name in images) + "\n",
     }
-    write_files(root, {**images, **chapters})
+    write_course(root, {**images, **chapters}, dedent=False)
     return root
 
 
@@ -269,6 +253,7 @@ def odd_build(odd_course, tmp_path_factory):
     return result, out, time.perf_counter() - started
 
 
+@pytest.mark.slow
 def test_odd_input_builds_every_output(odd_build):
     result, out, _ = odd_build
     assert result.exit_code == 0, result.output
@@ -279,6 +264,7 @@ def test_odd_input_builds_every_output(odd_build):
         assert any(f"-{renderer}" in line for line in written), (renderer, written)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "where, code, detail",
     [
@@ -302,6 +288,7 @@ def test_each_problem_is_a_warning_that_says_where(odd_build, where, code, detai
     assert detail in lines[0]
 
 
+@pytest.mark.slow
 def test_bom_crlf_script_svg_and_a_title_alone_raise_no_warning(odd_build):
     result, _, _ = odd_build
     quiet = ("01-bom.md", "06-titulo.md", "09-tabla.md", "script.svg", "bien.png")
@@ -331,14 +318,15 @@ def pipeline_through_every_renderer(course_dir: Path, seconds: float) -> None:
 
 
 def test_a_5_mb_line_within_a_raised_limit_goes_through(tmp_path):
-    course = write_files(tmp_path / "course", {"course.yml": "limits: {chapter_bytes: 6000000}\n", "01.md": FIVE_MB_LINE})
+    files = {"course.yml": "limits: {chapter_bytes: 6000000}\n", "01.md": FIVE_MB_LINE}
+    course = write_course(tmp_path / "course", files, dedent=False)
     pipeline_through_every_renderer(course, seconds=40)
 
 
 def test_a_500_column_table_goes_through(tmp_path):
     header = "|" + "|".join(f"c{i}" for i in range(500)) + "|\n|" + "-|" * 500 + "\n"
     row = "|" + "|".join(f"v{i}" for i in range(500)) + "|\n"
-    course = write_files(tmp_path / "course", {"01.md": "# Tabla\n\n" + header + row})
+    course = write_course(tmp_path / "course", {"01.md": "# Tabla\n\n" + header + row}, dedent=False)
     pipeline_through_every_renderer(course, seconds=40)
     result = run_build(course, tmp_path / "out", "--format", "handout", "--edition", "student", seconds=60)
     assert result.exit_code == 0, result.output
@@ -346,9 +334,10 @@ def test_a_500_column_table_goes_through(tmp_path):
 
 def test_nesting_beyond_the_limit_is_left_out_with_a_warning(tmp_path, aula_log):
     """markdown-it stops at `limits.nesting`, which bounds every recursion over the tree; the parser says where."""
-    course = write_files(
+    course = write_course(
         tmp_path / "course",
         {"course.yml": "limits: {nesting: 10}\n", "01.md": "# T\n\n" + nested(lambda n: ">" * (n + 1), 1000)},
+        dedent=False,
     )
     chapter = parse_course(load_config(course)).chapters[0]
     depth, blocks = 0, chapter.sections[0].blocks
@@ -358,10 +347,12 @@ def test_nesting_beyond_the_limit_is_left_out_with_a_warning(tmp_path, aula_log)
     assert "01.md:12: warning W-too-deep nested more than 10 levels deep" in aula_log.text
 
 
+@pytest.mark.slow
 def test_an_image_pixel_limit_in_course_yml_is_applied(tmp_path):
-    course = write_files(
+    course = write_course(
         tmp_path / "course",
         {"course.yml": "limits: {image_pixels: 50}\n", "01.md": "# T\n\n![poco](bien.png)\n", "bien.png": SMALL_PNG},
+        dedent=False,
     )
     result = run_build(course, tmp_path / "out", "--format", "handout", "--edition", "student")
     assert result.exit_code == 0, result.output
@@ -375,10 +366,11 @@ def test_an_entity_bomb_is_refused_at_once():
     assert time.perf_counter() - started < 0.5
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads the peak memory from Linux's /proc")
 def test_a_decompression_bomb_costs_no_memory(tmp_path):
     """A 20,000 × 20,000 PNG (49 kB on disk, 400 MB as pixels) is refused from its header, in every renderer."""
-    course = write_files(tmp_path / "course", {"01.md": "# Bomba\n\n![bomba](bomba.png)\n", "bomba.png": png_bomb(20_000)})
+    course = write_course(tmp_path / "course", {"01.md": "# Bomba\n\n![bomba](bomba.png)\n", "bomba.png": png_bomb(20_000)}, dedent=False)
     measure = textwrap.dedent(
         r"""
         import re, sys

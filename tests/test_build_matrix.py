@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLE
+from conftest import output_files as files
 
 from generator.cli import main
 
@@ -28,11 +29,6 @@ def build(course: Path, out: Path, formats: str, jobs: int) -> list[str]:
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output and result.exception is None, result.output
     return sorted(str(Path(line.split(" ", 1)[1]).relative_to(out)) for line in result.output.splitlines() if line.startswith("wrote "))
-
-
-def files(out: Path) -> dict[str, bytes]:
-    """Return every output file's bytes (the cache folder left out: it is not an output)."""
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and ".aula-cache" not in p.parts}
 
 
 def edit(course: Path) -> None:

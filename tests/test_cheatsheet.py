@@ -8,12 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE, run_aula
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, load
-from generator.cli import main
 from generator.render.cheatsheet import CheatsheetOptions, render_cheatsheet
 from generator.render.cheatsheet.commands import GROUPS
 from generator.themes import Theme
@@ -25,10 +23,6 @@ LETTER_LANDSCAPE = (792.0, 612.0)
 # Read independently of Aula's parser: docker subcommands that take a subcommand of their own.
 _MANAGEMENT = {"builder", "buildx", "compose", "config", "container", "context", "image", "manifest", "network",
                "node", "plugin", "secret", "service", "stack", "swarm", "system", "trust", "volume"}
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def console_commands(course_dir: Path) -> list[tuple[str, str]]:
@@ -133,6 +127,7 @@ def bundled_text(bundled):
     return pdf_text(bundled[0])
 
 
+@pytest.mark.slow
 def test_bundled_sheet_fits_two_landscape_pages_without_warnings(bundled):
     reader, warnings = bundled
     assert len(reader.pages) <= 2
@@ -141,6 +136,7 @@ def test_bundled_sheet_fits_two_landscape_pages_without_warnings(bundled):
     assert warnings == []
 
 
+@pytest.mark.slow
 def test_bundled_sheet_fits_two_pages_on_letter_paper_too(tmp_path):
     config, course, theme = load(BuildOptions(course_dir=CONTENT, paper="letter"))
     path = tmp_path / "letter.pdf"
@@ -185,7 +181,7 @@ def test_the_course_has_commands_to_check():
 
 
 def test_build_writes_the_sheet_and_leaves_out_bad_examples(sample_copy, tmp_path):
-    result = run("build", str(sample_copy), "-o", str(tmp_path), "--format", "cheatsheet")
+    result = run_aula("build", str(sample_copy), "-o", str(tmp_path), "--format", "cheatsheet")
     assert result.exit_code == 0, result.output
     assert f"wrote {tmp_path / 'curso-de-muestra-cheatsheet.pdf'}" in result.output
     reader = PdfReader(tmp_path / "curso-de-muestra-cheatsheet.pdf")
@@ -198,14 +194,14 @@ def test_build_writes_the_sheet_and_leaves_out_bad_examples(sample_copy, tmp_pat
 
 
 def test_letter_paper_is_landscape_too(sample_copy, tmp_path):
-    result = run("build", str(sample_copy), "-o", str(tmp_path), "--format", "cheatsheet", "--paper", "letter")
+    result = run_aula("build", str(sample_copy), "-o", str(tmp_path), "--format", "cheatsheet", "--paper", "letter")
     assert result.exit_code == 0, result.output
     box = PdfReader(tmp_path / "curso-de-muestra-cheatsheet.pdf").pages[0].mediabox
     assert (round(float(box.width), 1), round(float(box.height), 1)) == LETTER_LANDSCAPE
 
 
 def test_placeholders_are_set_in_italics(sample_copy, tmp_path):
-    assert run("build", str(sample_copy), "-o", str(tmp_path), "--format", "cheatsheet").exit_code == 0
+    assert run_aula("build", str(sample_copy), "-o", str(tmp_path), "--format", "cheatsheet").exit_code == 0
     page = PdfReader(tmp_path / "curso-de-muestra-cheatsheet.pdf").pages[0]
     fonts = [str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()]
     assert any("Mono" in name and ("Oblique" in name or "Italic" in name) for name in fonts), fonts
@@ -214,6 +210,7 @@ def test_placeholders_are_set_in_italics(sample_copy, tmp_path):
 _RUN_SWITCHES = ("-d", "--rm", "-i", "-t", "-P", "--init", "--read-only", "--no-healthcheck", "-q", "--oom-kill-disable")
 
 
+@pytest.mark.slow
 def test_a_long_course_flows_on_with_a_warning_instead_of_smaller_text(make_course, tmp_path):
     # 320 `docker run` forms, each with its own set of switches: too many for two pages
     forms = [[s for bit, s in enumerate(_RUN_SWITCHES) if n >> bit & 1] for n in range(1, 321)]
@@ -222,7 +219,7 @@ def test_a_long_course_flows_on_with_a_warning_instead_of_smaller_text(make_cour
         for n, f in enumerate(forms)
     )
     root = make_course({"course.yml": "title: Larguísimo\n", "01-a.md": f"# A\n\n{blocks}"})
-    result = run("build", str(root), "-o", str(tmp_path), "--format", "cheatsheet")
+    result = run_aula("build", str(root), "-o", str(tmp_path), "--format", "cheatsheet")
     assert result.exit_code == 0, result.output
     assert re.search(r"W-page-limit\W+larguisimo-cheatsheet takes \d+ pages, more than 2", result.output)
     assert "1 warning" in result.output
@@ -255,7 +252,7 @@ SMALL = {
 
 
 def test_cheatsheet_prints_markdown_in_the_configured_group_order(make_course):
-    result = run("cheatsheet", str(make_course(SMALL)))
+    result = run_aula("cheatsheet", str(make_course(SMALL)))
     assert result.exit_code == 0, result.output
     assert result.output == (
         "# Chuleta de comandos: Mini (Versión 2)\n\n"
@@ -265,7 +262,7 @@ def test_cheatsheet_prints_markdown_in_the_configured_group_order(make_course):
 
 
 def test_cheatsheet_prints_json(make_course):
-    result = run("cheatsheet", str(make_course(SMALL)), "--format", "json")
+    result = run_aula("cheatsheet", str(make_course(SMALL)), "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [group["key"] for group in data["groups"]] == ["networks", "containers"]
@@ -277,14 +274,14 @@ def test_cheatsheet_prints_json(make_course):
 
 def test_cheatsheet_unknown_group_is_a_one_line_error(make_course):
     root = make_course({"course.yml": "cheatsheet:\n  groups: [pods]\n", "01-a.md": "# A\n"})
-    result = run("cheatsheet", str(root))
+    result = run_aula("cheatsheet", str(root))
     assert result.exit_code == 1
     message = f"unknown cheat sheet group `pods` in `cheatsheet.groups` (known: {', '.join(GROUPS)})"
     assert result.output == f"error: {root / 'course.yml'}: {message}\n"
 
 
 def test_cheatsheet_sample_shows_the_synopsis_and_one_example():
-    result = run("cheatsheet", str(SAMPLE), "--format", "json")
+    result = run_aula("cheatsheet", str(SAMPLE), "--format", "json")
     assert result.exit_code == 0
     (group,) = json.loads(result.output)["groups"]
     commands = [command for entry in group["entries"] for command in entry["commands"]]

@@ -6,26 +6,21 @@ import re
 import shutil
 
 import pytest
-from click.testing import CliRunner
-from conftest import SEED_NOTES
+from conftest import SEED_NOTES, run_aula
 
 from generator import __version__
 from generator.cli import main
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
-
-
 def test_version():
-    result = run("--version")
+    result = run_aula("--version")
     assert result.exit_code == 0 and __version__ in result.output
 
 
 def test_every_command_has_help():
     for name, command in main.commands.items():
         assert command.help, f"`aula {name}` has no help text"
-        result = run(name, "--help")
+        result = run_aula(name, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
 
 
@@ -43,7 +38,7 @@ def test_every_command_has_help():
 )
 def test_user_errors_are_one_line_and_exit_1(make_course, tmp_path, files, message):
     root = make_course(files)
-    result = run("build", str(root), "-o", str(tmp_path / "out"))
+    result = run_aula("build", str(root), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
@@ -52,34 +47,36 @@ def test_user_errors_are_one_line_and_exit_1(make_course, tmp_path, files, messa
 
 
 def test_missing_course_folder(tmp_path):
-    result = run("build", str(tmp_path / "nope"))
+    result = run_aula("build", str(tmp_path / "nope"))
     assert result.exit_code == 1 and "course folder not found" in result.output
 
 
 def test_debug_shows_the_traceback(make_course):
     root = make_course({"01.md": "sin título\n"})
-    result = run("build", str(root), "--debug")
+    result = run_aula("build", str(root), "--debug")
     assert result.exit_code == 1 and result.exception is not None
     assert not isinstance(result.exception, SystemExit)
 
 
 def test_unknown_format_is_a_user_error(make_course, tmp_path):
     root = make_course({"01.md": "# A\n"})
-    result = run("build", str(root), "-o", str(tmp_path), "--format", "poster")
+    result = run_aula("build", str(root), "-o", str(tmp_path), "--format", "poster")
     assert result.exit_code == 1 and "unknown output format `poster`" in result.output
 
 
+@pytest.mark.slow
 def test_failed_build_keeps_previous_outputs(make_course, tmp_path):
     root = make_course({"01.md": "# A\n\nTexto.\n"})
     out = tmp_path / "out"
-    assert run("build", str(root), "-o", str(out), "--edition", "student").exit_code == 0
+    assert run_aula("build", str(root), "-o", str(out), "--edition", "student").exit_code == 0
     handout = out / "a-handout.pdf"
     before = handout.read_bytes()
     (root / "01.md").write_text("sin título\n", encoding="utf-8")
-    assert run("build", str(root), "-o", str(out), "--edition", "student").exit_code == 1
+    assert run_aula("build", str(root), "-o", str(out), "--edition", "student").exit_code == 1
     assert handout.read_bytes() == before
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SEED_NOTES.is_file(), reason="the seed notes are not beside the repository")
 def test_seed_notes_build_with_warnings_once_lint_is_waived(tmp_path):
     course = tmp_path / "notes"
@@ -87,13 +84,13 @@ def test_seed_notes_build_with_warnings_once_lint_is_waived(tmp_path):
     shutil.copy(SEED_NOTES, course)
     out = tmp_path / "out"
     # The notes teach two broken commands: the lint stage stops the build and says where ...
-    result = run("build", str(course), "-o", str(out), "--edition", "student")
+    result = run_aula("build", str(course), "-o", str(out), "--edition", "student")
     assert result.exit_code == 1
     assert "error: 2 lint errors: fix them, or build anyway with --no-lint" in result.output
     assert re.search(r"docker-notes-es\.md:\d+:\d+: error AU\d+", result.output)
     assert not out.exists()
     # ... and with --no-lint the messy notes still build, with warnings only.
-    result = run("build", str(course), "-o", str(out), "--edition", "student", "--no-lint")
+    result = run_aula("build", str(course), "-o", str(out), "--edition", "student", "--no-lint")
     assert result.exit_code == 0, result.output
     assert "warning AU402" in result.output
     assert (out / "resumen-de-contenedores-y-docker-handout.pdf").stat().st_size > 10_000

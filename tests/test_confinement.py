@@ -178,6 +178,7 @@ def output_contents(path: Path) -> list[bytes]:
     return contents
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("renderer", sorted(FORMATS))
 def test_no_connection_and_no_secret_in_any_output(renderer, tmp_path, listener, no_network):
     course, theme = hostile_course(tmp_path, listener.getsockname()[1])

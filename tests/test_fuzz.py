@@ -233,6 +233,7 @@ def test_generated_markdown_never_crashes_a_renderer(scratch):
     assert_mostly_rendered(outcomes, 0.6)  # the grammar leaves out the title in 1 chapter of 30
 
 
+@pytest.mark.slow
 def test_generated_markdown_builds_every_pdf(scratch):
     outcomes: collections.Counter = collections.Counter()
 
@@ -290,6 +291,7 @@ def test_mutated_chapters_never_crash_a_renderer(source, scratch):
     assert_mostly_rendered(outcomes, 4 / 7)  # a mutation that loses the title line or breaks the front matter stops
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SEED_NOTES.is_file(), reason="the seed notes are not beside the repository")
 def test_the_mutated_seed_notes_build_every_pdf(scratch):
     rng = random.Random("seed")

@@ -10,6 +10,8 @@ from pypdf import PdfReader
 
 from generator.cli import main
 
+pytestmark = pytest.mark.slow  # whole WeasyPrint builds
+
 A4 = (595.3, 841.9)
 LETTER = (612.0, 792.0)
 

@@ -7,12 +7,15 @@ import logging
 import re
 
 import pytest
+from conftest import pdf_texts
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, load
 from generator.render.core.parts import InParts
 from generator.render.handout import HandoutOptions, handout_layouts, render_handout
 from generator.scheduler import Job, render_jobs
+
+pytestmark = pytest.mark.slow  # whole WeasyPrint builds
 
 FILLER = (
     "Un contenedor empaqueta una aplicación con todo lo que necesita para ejecutarse, y la aísla del resto "
@@ -47,10 +50,6 @@ def render(course_dir, cache_dir=None, jobs: int = 1, edition: str = "student") 
     return render_jobs([job], jobs, None)["handout.pdf"]
 
 
-def texts(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
 def start_page(pages: list[str], number: int) -> int:
     """Return the page (from 1) where chapter `number` opens."""
     return next(i for i, text in enumerate(pages, start=1) if f"CAPÍTULO {number}" in text.upper())
@@ -63,7 +62,7 @@ def page_with(pages: list[str], needle: str) -> int:
 def check_book(pdf: bytes) -> None:
     """Check the page numbers, contents, bookmarks and links of a book built from `chapters()`."""
     reader = PdfReader(io.BytesIO(pdf))
-    pages = texts(pdf)
+    pages = pdf_texts(pdf)
     total = len(pages)
     starts = {number: start_page(pages, number) for number in (1, 2, 3)}
     toc = pages[1]
@@ -118,7 +117,7 @@ def test_one_chapter_edit_lays_out_that_chapter_only(make_course, tmp_path, coun
     kept = set(before) & set(after)
     assert kept and all(before[name] == after[name] for name in kept)  # untouched, not rewritten
     assert len(set(before) - set(after)) >= 2  # the old chapter 2 (pdf and layout) is gone
-    assert "Haz otra cosa, despacio." in "".join(texts(pdf))
+    assert "Haz otra cosa, despacio." in "".join(pdf_texts(pdf))
 
 
 def test_edit_that_changes_a_chapter_length_renumbers_the_book(make_course, tmp_path, count_layouts):
@@ -127,7 +126,7 @@ def test_edit_that_changes_a_chapter_length_renumbers_the_book(make_course, tmp_
     (course_dir / "01-uno.md").write_text(chapters(first_paragraphs=40)["01-uno.md"], encoding="utf-8")
     count_layouts.clear()
     long = render(course_dir, cache)
-    assert len(texts(long)) > len(texts(short))
+    assert len(pdf_texts(long)) > len(pdf_texts(short))
     assert {"c1", "contents", "frame"} <= set(count_layouts) and not {"c2", "c3"} & set(count_layouts)
     check_book(long)
     # the same book as one laid out from scratch
@@ -150,7 +149,7 @@ def test_worker_processes_give_the_same_book(make_course, tmp_path):
 
 
 def test_teacher_edition_from_parts(make_course):
-    pages = texts(render(make_course(chapters()), edition="teacher"))
+    pages = pdf_texts(render(make_course(chapters()), edition="teacher"))
     # solutions stay after their exercise, with no "see page N" lines
     assert page_with(pages, "Hecho en el uno") == page_with(pages, "Haz algo")
     assert "en la página" not in "".join(pages)
@@ -186,7 +185,7 @@ def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, t
 </body></html>
 """
     cache = tmp_path / "cache"
-    pages = texts(render(make_course(files), cache))
+    pages = pdf_texts(render(make_course(files), cache))
     toc = pages[0]
     for title in ("Uno", "Dos", "Tres"):
         assert re.search(rf"{title}[ .]*{page_with(pages[1:], title) + 1}\b", toc)

@@ -17,6 +17,8 @@ from generator.cli import main
 from generator.formats import FORMATS
 from generator.render.core.parts import InParts, Whole
 
+pytestmark = pytest.mark.slow  # whole WeasyPrint builds
+
 COURSE = {
     "course.yml": 'title: Curso corto\ndate: "2026-11-28"\n',
     "01-uno.md": "# Uno\n\n## Primera\n\nTexto del primer capítulo.\n\n```console\n$ docker ps\n```\n",

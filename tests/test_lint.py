@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SEED_NOTES
 
 from generator.cli import main
 from generator.lint import lint_block, lint_course
@@ -24,7 +25,7 @@ from generator.model import (
     Section,
 )
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "docker-notes-es.md"
+SEED = SEED_NOTES
 
 
 def code(text: str, kind: CodeKind, line: int = 10, **extra) -> CodeBlock:

@@ -16,8 +16,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import output_files as outputs
 
 from generator.cli import main
+
+pytestmark = pytest.mark.slow  # whole WeasyPrint builds
 
 COURSE = {
     "course.yml": 'title: Curso corto\ndate: "2026-11-28"\n',
@@ -29,10 +32,6 @@ FORMATS = ["--format", "handout,cheatsheet", "--edition", "student"]
 
 def run(course: Path, out: Path, *extra: str):
     return CliRunner().invoke(main, ["build", str(course), "-o", str(out), "--jobs", "1", "-q", *FORMATS, *extra])
-
-
-def outputs(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and ".aula-cache" not in p.parts}
 
 
 def edit(course: Path) -> None:

@@ -16,6 +16,8 @@ from pypdf import PdfReader
 
 from generator.cli import main
 
+pytestmark = pytest.mark.slow  # whole WeasyPrint builds
+
 SMALL_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>\n'
 
 COURSE = {

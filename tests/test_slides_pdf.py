@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 
+import pytest
+from conftest import pdf_texts
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, load
 from generator.render.slides import SlideDecks
 from generator.render.slides.pdf_deck import render_slides_pdf
 from generator.scheduler import Job, render_jobs
+
+pytestmark = pytest.mark.slow  # whole WeasyPrint builds
 
 BULLETS = "".join(f"- Punto número {n} de la lista, con texto suficiente para ocupar una línea.\n" for n in range(1, 7))
 
@@ -39,10 +43,6 @@ def whole_deck_pdf(course_dir) -> bytes:
     return render_slides_pdf(decks.planner.deck(), course, theme, decks.created)
 
 
-def texts(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
 def outline(pdf: bytes) -> list[tuple[str, int]]:
     reader = PdfReader(io.BytesIO(pdf))
     return [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
@@ -64,7 +64,7 @@ def internal_links(pdf: bytes) -> list[tuple[int, int]]:
 def test_deck_from_parts_shows_what_the_whole_document_shows(make_course):
     course_dir = make_course(chapters())
     by_parts, whole = deck_pdf(course_dir), whole_deck_pdf(course_dir)
-    assert texts(by_parts) == texts(whole)  # the same words on the same pages, slide numbers included
+    assert pdf_texts(by_parts) == pdf_texts(whole)  # the same words on the same pages, slide numbers included
     assert outline(by_parts) == outline(whole)
     assert internal_links(by_parts) == internal_links(whole) != []
     info = PdfReader(io.BytesIO(by_parts)).metadata
@@ -73,13 +73,13 @@ def test_deck_from_parts_shows_what_the_whole_document_shows(make_course):
 
 def test_link_to_another_chapter_lands_on_its_slide(make_course):
     pdf = deck_pdf(make_course(chapters()))
-    pages = texts(pdf)
+    pages = pdf_texts(pdf)
     [(source, target)] = internal_links(pdf)
     assert "Repasa las redes" in pages[source] and "Redes del dos" in pages[target]
 
 
 def test_slides_are_numbered_across_the_deck(make_course):
-    pages = texts(deck_pdf(make_course(chapters())))
+    pages = pdf_texts(deck_pdf(make_course(chapters())))
     for number, text in enumerate(pages[1:], start=2):  # the cover has no number
         assert text.rstrip().endswith(str(number)), text
 
@@ -95,21 +95,21 @@ def test_editing_one_chapter_lays_out_its_slides_again_and_nothing_else(make_cou
     two.write_text(two.read_text(encoding="utf-8").replace("Punto número 3", "Punto tercero"), encoding="utf-8")
     edited = deck_pdf(course_dir, cache)
     assert count_layouts == ["dos"]  # same slides, same numbers: the frames stand
-    assert "Punto tercero" in "".join(texts(edited))
+    assert "Punto tercero" in "".join(pdf_texts(edited))
     assert edited == deck_pdf(course_dir)  # the same deck as one laid out with no cache
 
 
 def test_a_chapter_that_grows_renumbers_the_deck_without_laying_out_the_others(make_course, tmp_path, count_layouts):
     course_dir, cache = make_course(chapters()), tmp_path / "cache"
-    short = texts(deck_pdf(course_dir, cache))
+    short = pdf_texts(deck_pdf(course_dir, cache))
     (course_dir / "01-uno.md").write_text(chapters(sections_in_one=3)["01-uno.md"], encoding="utf-8")
     count_layouts.clear()
     long = deck_pdf(course_dir, cache)
     # its slides and frames numbered on (those not in the cache already), none of the other chapters' slides
     assert "uno" in count_layouts and "frame2" in count_layouts
     assert {name for name in count_layouts if not name.startswith("frame")} == {"uno"}
-    assert len(texts(long)) == len(short) + 2
-    assert texts(long) == texts(whole_deck_pdf(course_dir))
+    assert len(pdf_texts(long)) == len(short) + 2
+    assert pdf_texts(long) == pdf_texts(whole_deck_pdf(course_dir))
 
 
 def test_worker_processes_give_the_same_deck(make_course, tmp_path):
@@ -132,7 +132,7 @@ def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, t
     files["mitema/slides.html"] = template
     course_dir, cache = make_course(files), tmp_path / "cache"
     pdf = deck_pdf(course_dir, cache)
-    assert texts(pdf) == texts(whole_deck_pdf(course_dir))
+    assert pdf_texts(pdf) == pdf_texts(whole_deck_pdf(course_dir))
     assert not cache.exists()  # nothing laid out piece by piece
 
 
@@ -156,4 +156,4 @@ def test_a_part_with_a_page_too_many_gets_the_deck_laid_out_whole(make_course, t
         pdf = deck_pdf(course_dir, tmp_path / "cache")
     assert any("W-slides-pieces" in message for message in caplog.messages)
     monkeypatch.setattr(slides_pdf, "slides_html", original)
-    assert texts(pdf) == texts(whole_deck_pdf(course_dir))
+    assert pdf_texts(pdf) == pdf_texts(whole_deck_pdf(course_dir))

@@ -64,6 +64,7 @@ def sample_deck(built):
     return Presentation(str(built[0] / "curso-de-muestra-slides.pptx"))
 
 
+@pytest.mark.slow
 def test_build_writes_the_course_deck_the_chapter_decks_and_the_pdf(built):
     out, result = built
     written = sorted(str(p.relative_to(out)) for p in out.glob("**/*.p[dp][ft]*") if ".aula-cache" not in p.parts)
@@ -183,6 +184,7 @@ def test_nothing_outside_the_slide_and_every_text_fits_its_frame(sample_deck):
     assert overflows(sample_deck) == []
 
 
+@pytest.mark.slow
 def test_pdf_deck_has_one_16_9_page_per_slide(built, sample_deck):
     reader = PdfReader(built[0] / "curso-de-muestra-slides.pdf")
     assert len(reader.pages) == len(sample_deck.slides)
@@ -195,6 +197,7 @@ def test_pdf_deck_has_one_16_9_page_per_slide(built, sample_deck):
 # --- prose moved to the notes, end to end ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_prose_too_long_for_a_slide_is_in_the_notes(make_course, tmp_path):
     long_paragraph = (
         "Un contenedor es un proceso aislado del resto del sistema. Comparte el núcleo con el anfitrión, "
@@ -281,6 +284,7 @@ def test_template_layouts_and_placeholders_are_named():
     assert {"Title", "Subtitle"} <= names["Course title"]
 
 
+@pytest.mark.slow
 def test_extreme_content_still_fits(make_course, tmp_path):
     """Long titles, many objectives, wide tables, long words and long code: nothing leaves its frame."""
     objectives = "\n".join(f"  - Objetivo número {n} con una descripción bastante larga del todo" for n in range(20))

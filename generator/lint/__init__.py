@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from generator.config import CONFIG_NAME
-from generator.lint.findings import Finding, Hit, Severity
-from generator.lint.rules import RULES, is_known, silenced
+from generator.lint.findings import Finding, Hit
+from generator.lint.rules import RULES, Severity, is_known, silenced
 from generator.model import Block, Chapter, CodeBlock, CodeKind, Course, HtmlBlock, Location, child_blocks
 
 __all__ = ["Finding", "lint_course", "lint_block", "LINTED_KINDS"]

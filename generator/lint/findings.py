@@ -7,12 +7,11 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
+from generator.lint.rules import RULES, Severity, help_url
 from generator.model import Location
 
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -75,7 +74,6 @@ def format_sarif(findings: Sequence[Finding], base: Path | None = None) -> str:
     Paths are written relative to `base` (the current folder by default), as
     code-scanning services expect paths relative to the repository root.
     """
-    from generator.lint.rules import RULES, help_url
 
     base = base or Path.cwd()
     codes = sorted({f.code for f in findings})

@@ -12,7 +12,8 @@ import shutil
 import subprocess
 
 from generator.errors import AulaError
-from generator.lint.findings import Hit, Severity
+from generator.lint.findings import Hit
+from generator.lint.rules import Severity
 
 _LEVELS: dict[str, Severity] = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 

@@ -11,8 +11,11 @@ bad and a good example, and a test keeps the two in step.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-from generator.lint.findings import Severity
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+
 
 
 @dataclass(frozen=True, slots=True)

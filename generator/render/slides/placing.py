@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
 from generator.model import Chapter, CodeBlock, Image, Inline, InlineCode, Strong, Table, Text, plain_text
 from generator.render.core.highlight import Run, highlight_lines
+from generator.render.core.images import ImageSize
 from generator.render.slides.deck import (
     BOX_INSETS,
     CELL_INSETS,
@@ -17,11 +19,12 @@ from generator.render.slides.deck import (
     CodeStyle,
     Frame,
     ImageFrame,
+    ParaStyle,
     SlideMetrics,
     TableFrame,
     TextPara,
 )
-from generator.render.slides.fit import MONO, Para, Span
+from generator.render.slides.fit import MONO, Fonts, Para, Span
 from generator.render.slides.pieces import (
     CODE_FLOOR,
     CODE_HEIGHT_FLOOR,
@@ -41,8 +44,19 @@ from generator.render.slides.pieces import (
 )
 from generator.render.slides.text import code_para, cut_runs, fit_para, merge_runs
 
-if TYPE_CHECKING:
-    from generator.render.slides.planner import SlidePlanner
+
+class Measuring(Protocol):
+    """What placing asks of the planner (`planner.SlidePlanner`): its fonts, paragraphs and images."""
+
+    fonts: Fonts
+
+    def para(
+        self, inlines: tuple[Inline, ...], style: ParaStyle = "plain", level: int = 0, number: int = 0, size: float = 0
+    ) -> TextPara: ...
+
+    def text_height(self, paras: Iterable[TextPara], width: float) -> float: ...
+
+    def image(self, chapter: Chapter, image: Image) -> tuple[Path, ImageSize] | None: ...
 
 
 class Placing:
@@ -51,7 +65,7 @@ class Placing:
     It fills pages through the methods the plan defines, declared here.
     """
 
-    planner: SlidePlanner
+    planner: Measuring
     chapter: Chapter
     m: SlideMetrics
     labels: Mapping[str, str]

@@ -185,6 +185,8 @@ class SlidePlanner:
 class ChapterPlan(Placing):
     """Lays out one chapter: packs each section's blocks into slides, top to bottom."""
 
+    planner: SlidePlanner
+
     def __init__(self, planner: SlidePlanner, chapter: Chapter):
         self.planner = planner
         self.chapter = chapter
