@@ -320,9 +320,9 @@ class Footnote:
 class Chapter:
     """One Markdown file: its `#` title, front matter and sections.
 
-    The title is the `#` heading; when the file has none it comes from front
-    matter `title:`, the first heading of any level or the file name (see
-    docs/authoring.md), and `location` is where it was found.
+    The title is the `#` heading; when the first heading is not a `#` one, it
+    comes from front matter `title:`, else that first heading, else the file
+    name (see docs/authoring.md), and `location` is where it was found.
 
     Link targets. `anchor` (and each section's, heading's and exercise's) is
     made by Aula from the text. Besides, an author may name a place explicitly;
