@@ -80,7 +80,7 @@ class BlockBuilder:
         """Return the blocks for a run of sibling nodes, attaching solutions to exercises."""
         result: list[Block] = []
         carried: list[str] = []  # anchors written alone, for the heading right after them
-        for item in dialects.wrappers(nodes):
+        for item in dialects.mark_anchors(nodes):
             if isinstance(item, Anchors):
                 carried += item.names
                 continue
@@ -114,6 +114,11 @@ class BlockBuilder:
         assert isinstance(item, SyntaxTreeNode)
         if item.type == "container_div":
             return self.div(item)
+        if item.type == "remark_wrapper":  # `.name[` … `]`: a box for `.exercise[`, else only its blocks
+            kind = dialects.REMARK_CLASSES.get(str(item.meta.get("name", "")))
+            if kind:
+                return (self.callout(kind, "", list(item.children), self.location(item)),)
+            return self.blocks(item.children)
         block = self.block(item)
         return (block,) if block is not None else ()
 
@@ -149,7 +154,7 @@ class BlockBuilder:
             return HtmlBlock(node.content, self.location(node))
         if kind == "hr":
             return ThematicBreak(self.location(node))
-        return None  # front matter and footnote definitions are read elsewhere; divs by `item`
+        return None  # front matter and footnote definitions are read elsewhere; divs and wrappers by `item`
 
     def paragraph(self, inline_nodes: Sequence[SyntaxTreeNode], location: Location) -> Paragraph | Image:
         inlines = self.inlines(inline_nodes)

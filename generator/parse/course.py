@@ -113,7 +113,7 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
     front = next((node for node in tree.children if node.type == "front_matter"), None)
     meta: Mapping[str, object] = _front_matter(front, path) if front is not None else {}
     deck = dialects.is_slide_deck(tree.children, meta)
-    items: list[Item] = dialects.slides(list(tree.children)) if deck else list(tree.children)
+    items = dialects.mark_anchors(dialects.slides(list(tree.children)) if deck else tree.children)
     plan = _title_plan(path, items, meta, front)
     anchors = AnchorRegistry()
     builder = BlockBuilder(path, number, anchors, plan.shift)
@@ -295,7 +295,8 @@ def _warn_unclosed_fences(path: Path, text: str, tokens: list[Token]) -> None:
 
 def _warn_too_deep(path: Path, tokens: list[Token], max_nesting: int) -> None:
     """Warn about the first block nested so deep that markdown-it left its content out."""
-    containers = ("blockquote_open", "list_item_open", "footnote_open", "container_div_open", "admonition_open")
+    containers = ("blockquote_open", "list_item_open", "footnote_open", "container_div_open", "admonition_open",
+                  "remark_wrapper_open")
     for token in tokens:
         if token.type in containers and token.level + 1 >= max_nesting and token.map:
             warn(

@@ -4,15 +4,15 @@ What each tool's box becomes (a kind of `model.CALLOUT_KINDS`, and the title it
 shows when the author wrote none) is in the tables below; docs/authoring.md
 ("Markdown from other tools") says the same for authors. The rest of this module
 finds, among sibling syntax-tree nodes, the constructs that span several nodes
-(remark's speaker notes and `.name[` … `]` wrappers, HTML anchors standing alone)
-and what a node's raw text says (an alert's `[!NOTE]`, a div's `{.callout-tip}`).
+(remark's speaker notes, HTML anchors standing alone before a heading) and what
+a node's raw text says (an alert's `[!NOTE]`, a div's `{.callout-tip}`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs.parse import ParseError
@@ -82,8 +82,6 @@ REMARK_CLASSES: Mapping[str, str] = {"exercise": "exercise", "warning": "warning
 _SLIDE_PROPERTY = re.compile(r"^(name|class|layout|template|background-image|count|exclude)\s*:(.*)$")
 _REMARK_NOTES = "???"
 _REMARK_INCREMENT = "--"
-_REMARK_OPEN = re.compile(r"^\.([A-Za-z][\w-]*)\[\s*$")
-_REMARK_CLOSE = "]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +237,7 @@ def heading_attributes(text: str) -> tuple[str, tuple[str, ...]] | None:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Sibling nodes a dialect's markers enclose, to become one box (`???` notes, `.exercise[` … `]`)."""
+    """Sibling nodes a dialect's markers enclose, to become one box (remark's `???` notes)."""
 
     kind: str
     first: SyntaxTreeNode  # the marker node: where the box starts
@@ -256,11 +254,11 @@ class Anchors:
 
 @dataclass(frozen=True, slots=True)
 class Trimmed:
-    """A paragraph with a marker line taken off its start or end (`.lab[` or `]`)."""
+    """A paragraph with its first line taken off (an alert's `[!NOTE]`)."""
 
     node: SyntaxTreeNode
     inlines: tuple[SyntaxTreeNode, ...]
-    line_offset: int = 0
+    line_offset: int = 1
 
 
 Item = SyntaxTreeNode | Group | Anchors | Trimmed
@@ -302,9 +300,11 @@ def is_slide_deck(nodes: Iterable[SyntaxTreeNode], meta: Mapping[str, object]) -
         return True
     slide_start = True
     for node in nodes:
+        if node.type == "remark_wrapper":
+            return True
         text = raw_text(node)
         if text is not None:
-            if text in (_REMARK_NOTES, _REMARK_INCREMENT) or _REMARK_OPEN.match(text.split("\n", 1)[0]):
+            if text in (_REMARK_NOTES, _REMARK_INCREMENT):
                 return True
             if slide_start and _slide_properties(node) is not None:
                 return True
@@ -349,67 +349,13 @@ def slides(nodes: list[SyntaxTreeNode]) -> list[Item]:
     return items
 
 
-@dataclass
-class _Open:
-    """A remark wrapper opened and not yet closed."""
-
-    name: str
-    node: SyntaxTreeNode
-    items: list[Item] = field(default_factory=list)
-    rest: Trimmed | None = None  # the text after `.name[` on the lines below it, in the same paragraph
-
-
-def wrappers(items: Iterable[Item]) -> list[Item]:
-    """Pair remark's `.name[` and `]` lines among siblings; mark anchor-only paragraphs.
-
-    A pair becomes a `Group` when its name is a teaching block (`REMARK_CLASSES`),
-    else its content takes its place. A `.name[` never closed among its siblings,
-    or a `]` never opened, stays text: the author sees what was not understood.
-    """
-    stack: list[_Open] = []
-    top: list[Item] = []
-
-    def out() -> list[Item]:
-        return stack[-1].items if stack else top
-
+def mark_anchors(items: Iterable[Item]) -> list[Item]:
+    """Return sibling items with each paragraph or HTML block made only of HTML anchors as `Anchors`."""
+    marked: list[Item] = []
     for item in items:
-        if not isinstance(item, SyntaxTreeNode):
-            out().append(item)
-            continue
-        anchors = _anchor_only(item)
-        if anchors is not None:
-            out().append(Anchors(anchors, item))
-            continue
-        inlines = _inline_nodes(item) if item.type == "paragraph" else []
-        first = inlines[0] if inlines and inlines[0].type == "text" else None
-        opening = _REMARK_OPEN.match(first.content) if first is not None else None
-        if opening is not None and (len(inlines) == 1 or inlines[1].type == "softbreak"):
-            rest = Trimmed(item, tuple(inlines[2:]), 1) if len(inlines) > 2 else None
-            stack.append(_Open(opening[1], item, rest=rest))
-            continue
-        last = inlines[-1] if inlines and inlines[-1].type == "text" else None
-        if stack and last is not None and last.content.strip() == _REMARK_CLOSE and (
-            len(inlines) == 1 or inlines[-2].type == "softbreak"
-        ):
-            if len(inlines) > 2:
-                out().append(Trimmed(item, tuple(inlines[:-2])))
-            _close(stack, top)
-            continue
-        out().append(item)
-    while stack:  # never closed: the opening line is shown as written
-        unclosed = stack.pop()
-        out().extend([unclosed.node, *unclosed.items])
-    return top
-
-
-def _close(stack: list[_Open], top: list[Item]) -> None:
-    done = stack.pop()
-    target = stack[-1].items if stack else top
-    items = [done.rest, *done.items] if done.rest is not None else done.items
-    if done.name in REMARK_CLASSES:
-        target.append(Group(REMARK_CLASSES[done.name], done.node, tuple(items)))
-    else:
-        target.extend(items)
+        anchors = _anchor_only(item) if isinstance(item, SyntaxTreeNode) else None
+        marked.append(item if anchors is None else Anchors(anchors, item))
+    return marked
 
 
 def _inline_nodes(paragraph: SyntaxTreeNode) -> list[SyntaxTreeNode]:

@@ -1,19 +1,22 @@
-"""Two markdown-it rules that no mdit-py-plugins plugin provides.
+"""markdown-it rules that no mdit-py-plugins plugin provides.
 
 - `fenced_div_plugin`: fenced divs (`::: kind Title` … `:::`), as `container_plugin`
   reads them, plus pandoc's nesting: an inner div may open with as many colons as
   its outer one, since a line of colons alone closes the innermost open div.
-- `remark_class_plugin`: remark's `.name[text]` class wrapper inside a paragraph;
-  the wrapper is marked so the parser can drop it and keep the text.
+- `remark_class_plugin`: remark's class wrapper, `.name[` … `]` on lines of their
+  own around blocks, and `.name[text]` inside a paragraph; the wrapper is marked
+  so the parser can drop it, or make a box of it, and keep the content.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from mdit_py_plugins.utils import is_code_block
 
 _MIN_COLONS = 3
@@ -71,6 +74,55 @@ def _code_fence(state: StateBlock, line: int, opened: str) -> str:
     return opened
 
 
+def _closing_line(
+    state: StateBlock, start_line: int, end_line: int, opens: Callable[[int], bool], closes: Callable[[int], bool]
+) -> tuple[int, bool]:
+    """Return the line that closes a container opened at `start_line`, and whether one was found.
+
+    Lines that open a nested container (`opens`) must be closed first; lines in a
+    fenced code block and indented code are passed over. Without a closing line the
+    container ends with its parent: at `end_line`, or at a line indented less than
+    the parent's content (a list item's).
+    """
+    nested = 0
+    fence = ""
+    line = start_line
+    while True:
+        line += 1
+        if line >= end_line:
+            return line, False
+        start = state.bMarks[line] + state.tShift[line]
+        if start < state.eMarks[line] and state.sCount[line] < state.blkIndent:
+            return line, False
+        if is_code_block(state, line):
+            continue
+        fence, was_code = _code_fence(state, line, fence), bool(fence)
+        if fence or was_code:
+            continue
+        if opens(line):
+            nested += 1
+        elif closes(line):
+            if not nested:
+                return line, True
+            nested -= 1
+
+
+def _push_container(state: StateBlock, kind: str, start_line: int, line: int, closed: bool) -> tuple[Token, Token]:
+    """Push `<kind>_open`, the tokens of lines between, `<kind>_close`; move past the closing line."""
+    old_parent, old_line_max = state.parentType, state.lineMax
+    state.parentType = "container"
+    state.lineMax = line  # lazy continuation lines never run past the closing line
+    opening = state.push(f"{kind}_open", "div", 1)
+    opening.block = True
+    opening.map = [start_line, line]
+    state.md.block.tokenize(state, start_line + 1, line)
+    closing = state.push(f"{kind}_close", "div", -1)
+    closing.block = True
+    state.parentType, state.lineMax = old_parent, old_line_max
+    state.line = line + (1 if closed else 0)
+    return opening, closing
+
+
 def _fenced_div(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if is_code_block(state, start_line):
         return False
@@ -80,69 +132,104 @@ def _fenced_div(state: StateBlock, start_line: int, end_line: int, silent: bool)
     if silent:
         return True
 
-    closed = False
-    nested = 0
-    fence = ""
-    line = start_line
-    while True:
-        line += 1
-        if line >= end_line:
-            break  # no closing line: the div ends with its parent
-        start = state.bMarks[line] + state.tShift[line]
-        if start < state.eMarks[line] and state.sCount[line] < state.blkIndent:
-            break  # a line indented less than the div's parent (a list item) ends it
-        if is_code_block(state, line):
-            continue
-        fence, was_code = _code_fence(state, line, fence), bool(fence)
-        if fence or was_code:
-            continue
-        colons, rest = _colons(state, line)
-        if colons < count:
-            continue
-        if rest.strip():
-            nested += 1  # an opening line as long as ours: its own closing line comes first
-        elif nested:
-            nested -= 1
-        else:
-            closed = True
-            break
+    def colons(line: int) -> tuple[int, bool]:  # (at least as many as ours?, anything after them?)
+        found, rest = _colons(state, line)
+        return found >= count, bool(rest.strip())
 
-    old_parent, old_line_max = state.parentType, state.lineMax
-    state.parentType = "container"
-    state.lineMax = line  # lazy continuation lines never run past the closing line
-
-    token = state.push("container_div_open", "div", 1)
-    token.markup = ":" * count
-    token.block = True
-    token.info = params
-    token.map = [start_line, line]
-
-    state.md.block.tokenize(state, start_line + 1, line)
-
-    token = state.push("container_div_close", "div", -1)
-    token.markup = ":" * _colons(state, line)[0] if closed else ""
-    token.block = True
-
-    state.parentType, state.lineMax = old_parent, old_line_max
-    state.line = line + (1 if closed else 0)
+    # An opening line with fewer colons is passed over (its closing line too): Aula's own nesting.
+    line, closed = _closing_line(
+        state, start_line, end_line, lambda n: colons(n) == (True, True), lambda n: colons(n) == (True, False)
+    )
+    opening, closing = _push_container(state, "container_div", start_line, line, closed)
+    opening.markup = ":" * count
+    opening.info = params
+    closing.markup = ":" * _colons(state, line)[0] if closed else ""  # empty: no closing line was found
     return True
 
 
 # --- remark `.name[…]` ------------------------------------------------------------------
 
 _CLASS_NAME = re.compile(r"\.([A-Za-z][\w-]{0,39})$")
+_WRAPPER_OPEN = re.compile(r"\.([A-Za-z][\w-]*)\[\s*$")
 
 
 def remark_class_plugin(md: MarkdownIt) -> None:
-    """Read remark's `.name[text]` as `remark_class_open` / `remark_class_close` around the text.
+    """Read remark's class wrappers: `.name[` … `]` around blocks, `.name[text]` in a paragraph.
 
-    The text rule has already taken `.name` into the pending text when `[` is
-    reached, so the rule runs at the `[` and takes the name back from there. A
-    `[` followed by `](` or `][` is left to the link rules, and a `[` without its
-    `]` in the same paragraph (a wrapper over several blocks) stays text for the
-    parser to pair up.
+    Around blocks, the `.name[` and `]` lines (up to three spaces before `]`) give
+    `remark_wrapper_open` / `remark_wrapper_close` with `meta["name"]`, as a fenced
+    div would: a list inside cannot swallow the `]` as a lazy continuation line, and
+    a `]` inside a code block (JSON) does not close anything. A `.name[` line without
+    its `]` line is left as text.
+
+    Inside a paragraph, `.name[text]` gives `remark_class_open` / `remark_class_close`
+    around the text. The text rule has already taken `.name` into the pending text
+    when `[` is reached, so the rule runs at the `[` and takes the name back from
+    there. A `[` followed by `](` or `][` is left to the link rules.
     """
+    md.block.ruler.before(
+        "fence",
+        "remark_wrapper",
+        _remark_wrapper,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
     md.inline.ruler.before("link", "remark_class", _remark_class)
+
+
+def _line_text(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+
+
+def _remark_wrapper(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if is_code_block(state, start_line):
+        return False
+    match = _WRAPPER_OPEN.match(_line_text(state, start_line))
+    if match is None:
+        return False
+    line = _wrapper_closers(state, start_line, end_line).get(start_line)
+    if line is None:
+        return False
+    if silent:
+        return True
+    opening, closing = _push_container(state, "remark_wrapper", start_line, line, True)
+    opening.meta = {"name": match[1]}
+    opening.markup = f".{match[1]}["
+    closing.markup = "]"
+    return True
+
+
+def _wrapper_closers(state: StateBlock, start_line: int, end_line: int) -> dict[int, int | None]:
+    """Return the closing `]` line of each `.name[` line from `start_line` on (None: never closed).
+
+    One pass pairs every wrapper of the region, like brackets, and is kept in `env`:
+    the other `.name[` lines of the region are answered from it, so a chapter of
+    many unclosed `.name[` lines costs one pass, not one per line.
+    """
+    regions = state.env.setdefault("aula_remark_wrappers", {})
+    closers = regions.setdefault((end_line, state.blkIndent), {})
+    if start_line in closers:
+        return closers
+    opened = [start_line]
+    fence = ""
+    line = start_line
+    while True:
+        line += 1
+        if line >= end_line:
+            break
+        if state.bMarks[line] + state.tShift[line] < state.eMarks[line] and state.sCount[line] < state.blkIndent:
+            break
+        if is_code_block(state, line):
+            continue
+        fence, was_code = _code_fence(state, line, fence), bool(fence)
+        if fence or was_code:
+            continue
+        text = _line_text(state, line)
+        if _WRAPPER_OPEN.match(text):
+            opened.append(line)
+        elif text.rstrip() == "]" and opened:
+            closers[opened.pop()] = line
+    closers.update(dict.fromkeys(opened))
+    return closers
 
 
 def _class_before(pending: str) -> tuple[str, int] | None:
