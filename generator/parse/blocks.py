@@ -288,6 +288,7 @@ class BlockBuilder:
     def inlines(self, nodes: Iterable[SyntaxTreeNode]) -> tuple[Inline, ...]:
         runs: list[Inline] = []
         open_anchors = 0  # `<a name="x">` tags whose `</a>` is still to come
+        dropped = False  # a tag or comment was left out right before this node
         for node in nodes:
             if node.type == "html_inline":
                 html = node.content
@@ -295,11 +296,14 @@ class BlockBuilder:
                 if name is not None:
                     self.loose_anchors.append(name)  # a heading takes its own back (`heading`)
                     open_anchors += 1
+                    dropped = True
                     continue
                 if dialects.is_comment(html):
-                    continue  # hidden, as comment blocks are
+                    dropped = True  # hidden, as comment blocks are
+                    continue
                 if open_anchors and dialects.is_closing_a(html):
                     open_anchors -= 1
+                    dropped = True
                     continue
             if node.type == "remark_class":  # `.small[text]`: the text, without the wrapper
                 found: tuple[Inline, ...] = self.inlines(node.children)
@@ -308,9 +312,13 @@ class BlockBuilder:
                 found = (run,) if run is not None else ()
             for run in found:
                 if isinstance(run, Text) and runs and isinstance(runs[-1], Text):
-                    runs[-1] = Text(runs[-1].text + run.text)  # keep adjacent text in one run
+                    text = run.text
+                    if dropped and runs[-1].text.endswith(" ") and text.startswith(" "):
+                        text = text[1:]  # "a <!-- x --> b" reads "a b"
+                    runs[-1] = Text(runs[-1].text + text)  # keep adjacent text in one run
                 else:
                     runs.append(run)
+            dropped = False
         return tuple(runs)
 
     def inline(self, node: SyntaxTreeNode) -> Inline | None:
