@@ -114,6 +114,8 @@ class BlockBuilder:
         assert isinstance(item, SyntaxTreeNode)
         if item.type == "container_div":
             return self.div(item)
+        if item.type == "admonition":
+            return self.admonition(item)
         if item.type == "remark_wrapper":  # `.name[` … `]`: a box for `.exercise[`, else only its blocks
             kind = dialects.REMARK_CLASSES.get(str(item.meta.get("name", "")))
             if kind:
@@ -148,13 +150,11 @@ class BlockBuilder:
             return self.quote(node)
         if kind == "table":
             return self.table(node)
-        if kind == "admonition":
-            return self.admonition(node)
         if kind == "html_block":
             return HtmlBlock(node.content, self.location(node))
         if kind == "hr":
             return ThematicBreak(self.location(node))
-        return None  # front matter and footnote definitions are read elsewhere; divs and wrappers by `item`
+        return None  # front matter and footnotes are read elsewhere; divs, admonitions and wrappers by `item`
 
     def paragraph(self, inline_nodes: Sequence[SyntaxTreeNode], location: Location) -> Paragraph | Image:
         inlines = self.inlines(inline_nodes)
@@ -200,13 +200,17 @@ class BlockBuilder:
             rest.append(Trimmed(first, tuple(inline_nodes[line_end + 1 :]), 1))
         return self.callout(kind, title, rest + list(node.children[1:]), self.location(node))
 
-    def admonition(self, node: SyntaxTreeNode) -> Callout:
-        kind, title = dialects.admonition_kind(str(node.meta.get("tag", "")))
+    def admonition(self, node: SyntaxTreeNode) -> tuple[Block, ...]:
+        """Return an mkdocs admonition's box; a line such as `!!! Don't!` is no admonition: text, then its blocks."""
         title_node = next((child for child in node.children if child.type == "admonition_title"), None)
+        children = [child for child in node.children if child is not title_node]
+        if not dialects.is_admonition_line(node.info):
+            line = Paragraph((Text(f"{node.markup}{node.info}"),), self.location(node))
+            return (line, *self.blocks(children))
+        kind, title = dialects.admonition_kind(str(node.meta.get("tag", "")))
         if dialects.admonition_title_written(node.info):
             title = plain_text(self.inline_children(title_node)) if title_node is not None else ""
-        children = [child for child in node.children if child is not title_node]
-        return self.callout(kind, title, children, self.location(node))
+        return (self.callout(kind, title, children, self.location(node)),)
 
     def div(self, node: SyntaxTreeNode) -> tuple[Block, ...]:
         """Return a fenced div's box, or the blocks of a layout div (`::: {.column}`), which stand where it stood."""

@@ -140,6 +140,15 @@ def admonition_kind(tag: str) -> tuple[str, str]:
     return ADMONITIONS.get(tag, (ADMONITION_DEFAULT, tag.capitalize()))
 
 
+# What Python-Markdown (mkdocs) takes as an admonition: words, then maybe a quoted title.
+_ADMONITION_LINE = re.compile(r'[ \t]*[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+"[^"]*")?[ \t]*')
+
+
+def is_admonition_line(info: str) -> bool:
+    """Tell whether what follows `!!!` reads as an admonition (`note "Title"`), not a sentence (`Don't!`)."""
+    return _ADMONITION_LINE.fullmatch(info) is not None
+
+
 def admonition_title_written(info: str) -> bool:
     """Tell whether `!!! type …` has anything after its type (a title, maybe `""` for none)."""
     return len(info.split(maxsplit=1)) > 1
