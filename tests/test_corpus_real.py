@@ -17,8 +17,10 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from generator.config import load_config
-from generator.model import CALLOUT_KINDS, Callout, Chapter, Heading, Paragraph, plain_text, walk_blocks
+from generator.model import CALLOUT_KINDS, Callout, Chapter, Course, Heading, Paragraph, plain_text, walk_blocks
 from generator.parse import parse_course
+
+from conftest import render_without_pdf
 
 CORPUS = Path(__file__).parent / "corpus" / "real"
 FILES = sorted(p for p in CORPUS.glob("*.md") if p.name != "SOURCES.md")
@@ -39,11 +41,11 @@ LEFT_OVER = re.compile(
 )
 
 
-def one_chapter_course(source: Path, tmp_path: Path) -> Chapter:
+def one_chapter_course(source: Path, tmp_path: Path) -> Course:
     course = tmp_path / "course"
     course.mkdir()
     shutil.copyfile(source, course / f"01-{source.name}")
-    return parse_course(load_config(course)).chapters[0]
+    return parse_course(load_config(course))
 
 
 def source_headings(source: Path) -> list[tuple[int, str]]:
@@ -72,7 +74,7 @@ def box_title_lines(chapter: Chapter, wanted: set[int]) -> set[int]:
 
 @pytest.mark.parametrize("source", FILES, ids=lambda p: p.stem)
 def test_corpus_chapter_reads_with_every_heading_and_no_marker_left(source, tmp_path):
-    chapter = one_chapter_course(source, tmp_path)
+    chapter = one_chapter_course(source, tmp_path).chapters[0]
     assert chapter.title_text.strip()
 
     headings = source_headings(source)
@@ -91,6 +93,14 @@ def test_corpus_chapter_reads_with_every_heading_and_no_marker_left(source, tmp_
             assert block.kind in CALLOUT_KINDS, (block.location.line, block.kind)
     left = [(line, text) for line, text in texts if LEFT_OVER.search(text.strip())]
     assert not left
+
+
+@pytest.mark.parametrize("source", FILES, ids=lambda p: p.stem)
+def test_corpus_chapter_goes_through_every_renderer(source, tmp_path):
+    """Every renderer takes what the dialects became (up to PDF typesetting, which is slow)."""
+    from generator.themes import Theme
+
+    render_without_pdf(one_chapter_course(source, tmp_path), Theme.load())
 
 
 # --- one build each of three dialects, read back ------------------------------------------------------
