@@ -108,7 +108,7 @@ class BlockBuilder:
     def item(self, item: Item) -> tuple[Block, ...]:
         """Return the blocks of one item: none (front matter), one, or a layout div's several."""
         if isinstance(item, Group):
-            return (self.callout(item.kind, "", list(item.items), self.location(item.first)),)
+            return (self.callout(item.kind, "", item.items, self.location(item.first)),)
         if isinstance(item, Trimmed):
             return (self.paragraph(item.inlines, self.location(item.node, item.line_offset)),)
         assert isinstance(item, SyntaxTreeNode)
@@ -119,7 +119,7 @@ class BlockBuilder:
         if item.type == "remark_wrapper":  # `.name[` … `]`: a box for `.exercise[`, else only its blocks
             kind = dialects.REMARK_CLASSES.get(str(item.meta.get("name", "")))
             if kind:
-                return (self.callout(kind, "", list(item.children), self.location(item)),)
+                return (self.callout(kind, "", item.children, self.location(item)),)
             return self.blocks(item.children)
         block = self.block(item)
         return (block,) if block is not None else ()
@@ -221,9 +221,11 @@ class BlockBuilder:
             return self.blocks(children)
         closed = bool(node.nester_tokens.closing.markup)  # an auto-closed div has no closing marker
         title, anchors = div.title, div.anchors
-        if not title and children and dialects.is_heading(children[0]):
+        first = children[0] if children else None
+        if not title and dialects.is_heading(first):
             # Carpentries and Quarto title a box with its first heading.
-            inlines, own = self.heading(children.pop(0))
+            children = children[1:]
+            inlines, own = self.heading(first)
             text = plain_text(inlines)
             anchors += (self.anchors.unique(unicode_slug(text)), *own)
             title = dialects.without_own_name(text, div.name, div.kind)
@@ -235,7 +237,7 @@ class BlockBuilder:
         self,
         kind: str,
         title: str,
-        children: list[Item],
+        children: Sequence[Item],
         location: Location,
         closed: bool = True,
         anchors: tuple[str, ...] = (),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs.parse import ParseError
@@ -227,9 +228,7 @@ def heading_attributes(text: str) -> tuple[str, tuple[str, ...]] | None:
     start = text.rfind("{")
     if start < 0 or not text.endswith("}") or text.count("}", start) != 1:
         return None
-    inner = text[start + 1 : -1].strip()
-    if inner.startswith(":"):
-        inner = inner[1:]
+    inner = text[start + 1 : -1].strip().removeprefix(":")  # kramdown's `{: #id}`
     # pandoc's `-` is short for `.unnumbered`
     inner = " ".join(".unnumbered" if word == "-" else word for word in inner.split(" "))
     try:
@@ -280,11 +279,11 @@ def raw_text(node: SyntaxTreeNode) -> str | None:
     return node.children[0].content
 
 
-def is_break(item: Item) -> bool:
+def is_break(item: Item | None) -> TypeGuard[SyntaxTreeNode]:
     return isinstance(item, SyntaxTreeNode) and item.type == "hr"
 
 
-def is_heading(item: Item) -> bool:
+def is_heading(item: Item | None) -> TypeGuard[SyntaxTreeNode]:
     return isinstance(item, SyntaxTreeNode) and item.type == "heading"
 
 
@@ -363,7 +362,7 @@ def mark_anchors(items: Iterable[Item]) -> list[Item]:
     marked: list[Item] = []
     for item in items:
         anchors = _anchor_only(item) if isinstance(item, SyntaxTreeNode) else None
-        marked.append(item if anchors is None else Anchors(anchors, item))
+        marked.append(Anchors(anchors, item) if anchors is not None and isinstance(item, SyntaxTreeNode) else item)
     return marked
 
 
