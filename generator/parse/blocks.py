@@ -106,7 +106,7 @@ class BlockBuilder:
         return tuple(result)
 
     def item(self, item: Item) -> tuple[Block, ...]:
-        """Return the blocks of one item: none (front matter), one, or a layout div's several."""
+        """Return the blocks of one item: none (front matter), one, or several (a layout div, a remark wrapper)."""
         if isinstance(item, Group):
             return (self.callout(item.kind, "", item.items, self.location(item.first)),)
         if isinstance(item, Trimmed):
