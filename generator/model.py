@@ -147,12 +147,17 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Heading:
-    """A heading below section level (`###` and deeper)."""
+    """A heading below section level (`###` and deeper).
+
+    `anchor` is made from the text (GitHub style, unique in the chapter); `anchors`
+    are the other link targets the author wrote for it (see `Chapter`).
+    """
 
     level: int
     inlines: tuple[Inline, ...]
     anchor: str
     location: Location
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +244,7 @@ class Callout:
     anchor: str = ""
     solution: Callout | None = None
     closed: bool = True  # False when no closing `:::` line was found (the div ran to the end)
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,13 +300,18 @@ def anchor_forms(anchor: str) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A `##` section; the blocks before a chapter's first `##` form a section with no title."""
+    """A `##` section; the blocks before a chapter's first `##` form a section with no title.
+
+    `anchors` are the author's link targets that lead here (see `Chapter`); a
+    section with no title may have some too (they lead to the chapter's start).
+    """
 
     title: tuple[Inline, ...]
     anchor: str
     blocks: tuple[Block, ...]
     location: Location
     level: int = 2  # 1 for a second `#` heading
+    anchors: tuple[str, ...] = ()
 
     @property
     def title_text(self) -> str:
@@ -316,7 +327,31 @@ class Footnote:
 
 @dataclass(frozen=True, slots=True)
 class Chapter:
-    """One Markdown file: its `#` title, front matter and sections."""
+    """One Markdown file: its `#` title, front matter and sections.
+
+    The title is the `#` heading; when the first heading is not a `#` one, it
+    comes from front matter `title:`, else that first heading, else the file
+    name (see docs/authoring.md), and `location` is where it was found.
+
+    Link targets. `anchor` (and each section's, heading's and exercise's) is
+    made by Aula from the text. Besides, an author may name a place explicitly;
+    those names are kept exactly as written (not slugged) in `anchors` fields:
+
+    - `Chapter.anchors`: names on the title heading or written alone right before it;
+    - `Section.anchors`: names on a section heading or written alone right before
+      it, and names written anywhere in the section's blocks (in a paragraph, a
+      list, a box, a layout div's `{#id}`) that are not on or right before a
+      heading (a section with no title: they lead to the chapter's start);
+    - `Heading.anchors`: names on a `###`-and-deeper heading or alone right before it;
+    - `Callout.anchors`: a div's `{#id}`, and the made anchor and names of a
+      heading that became the box's title (Carpentries, Quarto).
+
+    A name comes from an HTML anchor `<a name="x"></a>` / `<a id="x"></a>`
+    (in a heading or alone; the tags are dropped from the text), a `{#x}`
+    attribute at the end of a heading or on a div, or a remark slide's `name: x`.
+    They do not replace the made anchor: both lead to the same place. Aula's own
+    chapters have none unless they use that syntax.
+    """
 
     path: Path
     number: int
@@ -328,6 +363,7 @@ class Chapter:
     duration: str = ""
     meta: Mapping[str, object] = field(default_factory=dict)
     footnotes: tuple[Footnote, ...] = ()
+    anchors: tuple[str, ...] = ()
 
     @property
     def title_text(self) -> str:

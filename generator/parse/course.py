@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -13,9 +14,11 @@ from markdown_it.tree import SyntaxTreeNode
 
 from generator.config import Config, slugify_title
 from generator.errors import ConfigError, ContentError, warn
-from generator.model import Callout, Chapter, Course, CourseInfo, Footnote, Location, Section, plain_text
+from generator.model import Callout, Chapter, Course, CourseInfo, Footnote, Location, Section, Text, plain_text
+from generator.parse import dialects
 from generator.parse.anchors import AnchorRegistry, unicode_slug
 from generator.parse.blocks import BlockBuilder
+from generator.parse.dialects import Anchors, Item
 from generator.parse.markdown import markdown_parser
 
 
@@ -99,7 +102,7 @@ def read_chapter_text(path: Path, max_bytes: int) -> str:
 
 
 def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
-    """Return one chapter: its `#` title, front matter and `##` sections."""
+    """Return one chapter: its title, front matter and `##` sections."""
     text = read_chapter_text(path, config.limits.chapter_bytes)
     if not text.strip():
         raise ContentError("chapter is empty (it needs at least a `# Title` line)", Location(path, 1))
@@ -107,46 +110,68 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
     _warn_unclosed_fences(path, text, tokens)
     _warn_too_deep(path, tokens, config.limits.nesting)
     tree = SyntaxTreeNode(tokens)
+    front = next((node for node in tree.children if node.type == "front_matter"), None)
+    meta: Mapping[str, object] = _front_matter(front, path) if front is not None else {}
+    deck = dialects.is_slide_deck(tree.children, meta)
+    items = dialects.mark_anchors(dialects.slides(list(tree.children)) if deck else tree.children)
+    plan = _title_plan(path, items, meta, front)
     anchors = AnchorRegistry()
-    builder = BlockBuilder(path, number, anchors)
+    builder = BlockBuilder(path, number, anchors, plan.shift)
 
-    meta: Mapping[str, object] = {}
-    title_node = None
+    title: tuple = (Text(plan.text),) if plan.text else ()
+    chapter_anchors: tuple[str, ...] = ()
     sections: list[Section] = []
     current_title: tuple = ()
     current_anchor = ""
     current_location = Location(path, 1)
     current_level = 2
-    pending: list[SyntaxTreeNode] = []
+    current_anchors: tuple[str, ...] = ()
+    pending: list[Item] = []
     footnotes: tuple[Footnote, ...] = ()
 
+    def heading_anchors() -> tuple[str, ...]:
+        """Take from the end of `pending` the anchors written right before a heading (and, in a deck, `---`)."""
+        names: list[str] = []
+        while pending and (isinstance(pending[-1], Anchors) or (deck and dialects.is_break(pending[-1]))):
+            item = pending.pop()
+            if isinstance(item, Anchors):
+                names[:0] = item.names
+        return tuple(names)
+
     def close_section() -> None:
+        while deck and pending and dialects.is_break(pending[-1]):
+            pending.pop()  # a slide break before a new section or at the end: the heading breaks already
         blocks = builder.blocks(pending)
-        if blocks or current_title:
-            sections.append(Section(current_title, current_anchor, blocks, current_location, current_level))
+        loose = builder.take_loose_anchors()
+        if blocks or current_title or loose:
+            sections.append(
+                Section(current_title, current_anchor, blocks, current_location, current_level, current_anchors + loose)
+            )
         pending.clear()
 
-    for node in tree.children:
-        if node.type == "front_matter":
-            meta = _front_matter(node, path)
-        elif node.type == "footnote_block":
-            footnotes = _footnotes(node, builder)
-        elif node.type == "heading" and node.tag == "h1" and title_node is None:
-            title_node = node
+    for item in items:
+        if isinstance(item, SyntaxTreeNode) and item.type == "front_matter":
+            continue
+        if isinstance(item, SyntaxTreeNode) and item.type == "footnote_block":
+            footnotes = _footnotes(item, builder)
+        elif item is plan.node:
+            before = heading_anchors()
             close_section()
-        elif node.type == "heading" and node.tag in ("h1", "h2"):
+            title, own = builder.heading(item)
+            chapter_anchors = before + own
+            current_title, current_anchor, current_level, current_anchors = (), "", 2, ()
+        elif dialects.is_heading(item) and _level(item) - plan.shift <= 2:
+            before = heading_anchors()
             close_section()
-            current_title = builder.inline_children(node)
+            current_title, own = builder.heading(item)
             current_anchor = anchors.unique(unicode_slug(plain_text(current_title)))
-            current_location = builder.location(node)
-            current_level = int(node.tag[1])
+            current_location = builder.location(item)
+            current_level = max(1, _level(item) - plan.shift)
+            current_anchors = before + own
         else:
-            pending.append(node)
+            pending.append(item)
     close_section()
 
-    if title_node is None:
-        raise ContentError("chapter has no `#` title heading (the first heading must be `# Title`)", Location(path, 1))
-    title = builder.inline_children(title_node)
     title_text = plain_text(title)
     anchor = unicode_slug(title_text) or f"chapter-{number}"
     objectives = meta.get("objectives", ())
@@ -163,14 +188,92 @@ def parse_chapter(path: Path, number: int, config: Config) -> Chapter:
         title=title,
         anchor=anchor,
         sections=tuple(sections),
-        location=builder.location(title_node),
+        location=builder.location(plan.node) if plan.node is not None else Location(path, plan.line),
         objectives=tuple(str(o) for o in objectives),
         duration=str(duration),
         meta=dict(meta),
         footnotes=footnotes,
+        anchors=chapter_anchors,
     )
     _warn_loose_solutions(chapter)
     return chapter
+
+
+def _level(heading: SyntaxTreeNode) -> int:
+    return int(heading.tag[1])
+
+
+@dataclass(frozen=True, slots=True)
+class _TitlePlan:
+    """Where a chapter's title comes from, and how far its headings move up because of it."""
+
+    node: SyntaxTreeNode | None  # the heading that is the title, if one is
+    text: str = ""  # the title, when no heading gives it
+    line: int = 1  # where that title was found
+    shift: int = 0  # levels the headings move up: with a `##` title, `###` are sections
+
+
+def _title_plan(path: Path, items: list[Item], meta: Mapping[str, object], front: SyntaxTreeNode | None) -> _TitlePlan:
+    """Decide the chapter's title: `# Title`, else front matter `title:`, the first heading, the file name.
+
+    The `#` counts only as the first heading: a `#` after `##` headings is one more
+    section (a slide deck's last slide, `# Questions?`), not the chapter's title.
+    Every fallback is a warning at the place the title was taken from.
+    """
+    headings = [item for item in items if dialects.is_heading(item)]
+    levels = [_level(heading) for heading in headings]
+    if headings and levels[0] == 1:
+        return _TitlePlan(headings[0])
+    written = meta.get("title")
+    if isinstance(written, (str, int, float)) and str(written).strip():
+        title = " ".join(str(written).split())
+        shift = max(0, min(levels) - 2) if levels else 0
+        line = _front_matter_line(front, "title")
+        warn(Location(path, line), "W-title-from-front-matter",
+             f"no `# Title` heading: the chapter is titled by its front matter `title:` (“{title}”){_moved(shift)}")
+        return _TitlePlan(None, title, line, shift)
+    if headings:
+        first = headings[0]
+        shift = min(levels) - 1
+        shown = f"{'#' * levels[0]} {first.children[0].content if first.children else ''}".rstrip()
+        warn(Location(path, first.map[0] + 1 if first.map else 1), "W-title-from-heading",
+             f"no `# Title` heading first: the chapter is titled by its first heading, `{shown}`{_moved(shift)}")
+        return _TitlePlan(first, shift=shift)
+    title = title_from_file_name(path)
+    if not title:
+        raise ContentError(
+            "chapter has no `#` title heading, no front matter `title:` and no other heading, and its file "
+            "name gives no title: add a `# Title` line",
+            Location(path, 1),
+        )
+    warn(Location(path, 1), "W-title-from-file-name",
+         f"no heading and no front matter `title:`: the chapter is titled “{title}” after its file name")
+    return _TitlePlan(None, title)
+
+
+def _moved(shift: int) -> str:
+    if not shift:
+        return ""
+    return f"; its headings move {shift} level{'s' if shift > 1 else ''} up (`{'#' * (shift + 2)}` are its sections)"
+
+
+def _front_matter_line(front: SyntaxTreeNode | None, key: str) -> int:
+    """Return the line of `key:` in the front matter, or 1."""
+    if front is None or not front.map:
+        return 1
+    for offset, line in enumerate(front.content.splitlines()):
+        if re.match(rf"{re.escape(key)}\s*:", line):
+            return front.map[0] + 2 + offset  # the block starts after the opening `---`
+    return 1
+
+
+def title_from_file_name(path: Path) -> str:
+    """Return a title made from a chapter's file name (`02-webapps.md` → "Webapps"), or "" when it has no words."""
+    name = re.sub(r"^\d+(?:[._-]\d+)*[\s._-]*", "", path.stem)
+    name = " ".join(re.split(r"[\s._-]+", name)).strip()
+    if not any(char.isalpha() for char in name):
+        return ""
+    return name[0].upper() + name[1:]
 
 
 def _warn_unclosed_fences(path: Path, text: str, tokens: list[Token]) -> None:
@@ -192,7 +295,8 @@ def _warn_unclosed_fences(path: Path, text: str, tokens: list[Token]) -> None:
 
 def _warn_too_deep(path: Path, tokens: list[Token], max_nesting: int) -> None:
     """Warn about the first block nested so deep that markdown-it left its content out."""
-    containers = ("blockquote_open", "list_item_open", "footnote_open", "container_div_open")
+    containers = ("blockquote_open", "list_item_open", "footnote_open", "container_div_open", "admonition_open",
+                  "remark_wrapper_open")
     for token in tokens:
         if token.type in containers and token.level + 1 >= max_nesting and token.map:
             warn(
@@ -208,6 +312,14 @@ def _warn_loose_solutions(chapter: Chapter) -> None:
     """Warn about each solution that belongs to no exercise: it is printed where it stands."""
     blocks = list(chapter.blocks())
     attached = {id(block.solution) for block in blocks if isinstance(block, Callout) and block.solution is not None}
+    # A second solution written inside an exercise (Carpentries' "Solution 1", "Solution 2") is its too.
+    attached |= {
+        id(inner)
+        for block in blocks
+        if isinstance(block, Callout) and block.kind == "exercise"
+        for inner in block.blocks
+        if isinstance(inner, Callout) and inner.kind == "solution"
+    }
     for block in blocks:
         if isinstance(block, Callout) and block.kind == "solution" and id(block) not in attached:
             warn(

@@ -3,6 +3,11 @@
 CommonMark plus tables, strikethrough, footnotes, YAML front matter and fenced
 divs (`::: kind Title`). Raw HTML is tokenised (so `<!-- aula: … -->` comments
 can steer the linter) but never rendered as markup.
+
+Other tools' syntax is read too, so their Markdown comes in cleanly (see
+`dialects.py` for what each becomes): mkdocs admonitions (`!!! note`, `??? tip`),
+pandoc/Quarto divs (`::: {.callout-note}`, nested with equal colons),
+`{height=…}` after an image, remark's `.name[…]`.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from generator.model import CodeKind
+from generator.parse.extensions import fenced_div_plugin, remark_class_plugin
 
 # Deeper blocks are left out by markdown-it (the parser warns), deeper inline runs kept as text:
 # either way, our own recursion over the tree is bounded too.
@@ -30,9 +37,13 @@ def markdown_parser(max_nesting: int = MAX_NESTING) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
-    # One container rule for every div name: the name is read from the params,
+    # One div rule for every div name: the name is read from the params,
     # so an unknown name still parses and the linter can point at it.
-    md.use(container_plugin, name="div", validate=lambda params, *_: bool(params.strip()))
+    md.use(fenced_div_plugin)
+    md.use(admon_plugin)
+    # Pandoc's `{width=50%}` after an image sizes it for a web page: read and dropped, not printed.
+    md.use(attrs_plugin, after=("image",))
+    md.use(remark_class_plugin)
     return md
 
 
