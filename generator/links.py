@@ -90,27 +90,43 @@ class LinkIndex:
         ids = [anchor_id(chapter, section.anchor)] if section.anchor else []
         found = list(_block_anchors(chapter, walk_blocks(section.blocks)))
         for kind in (Heading, Callout, CodeBlock):
-            ids += [html_id for block, _, html_id in found if isinstance(block, kind)]
+            ids += [html_id for block, _, html_id in found if isinstance(block, kind) and html_id not in ids]
         return ids
 
 
 def _anchors(chapter: Chapter) -> Iterator[tuple[str, str]]:
-    """Yield every (anchor, HTML id) of a chapter: the chapter, its sections, and the targets inside them."""
+    """Yield every (anchor, HTML id) of a chapter: the chapter, its sections, and the targets inside them.
+
+    Names an author gave a place (`anchors` fields: HTML `<a name>`, `{#id}`) lead where
+    Aula's own anchor for that place leads; a box without an id of its own, to its section.
+    """
     yield chapter.anchor, chapter_id(chapter)
+    for name in chapter.anchors:
+        yield name, chapter_id(chapter)
     for section in chapter.sections:
+        section_id = anchor_id(chapter, section.anchor) if section.anchor else chapter_id(chapter)
         if section.anchor:
-            yield section.anchor, anchor_id(chapter, section.anchor)
-        for _, anchor, html_id in _block_anchors(chapter, walk_blocks(section.blocks)):
+            yield section.anchor, section_id
+        for name in section.anchors:
+            yield name, section_id
+        for _, anchor, html_id in _block_anchors(chapter, walk_blocks(section.blocks), section_id):
             yield anchor, html_id
 
 
-def _block_anchors(chapter: Chapter, blocks: Iterable[Block]) -> Iterator[tuple[Block, str, str]]:
-    """Yield each block that is a link target, with its anchor and HTML id."""
+def _block_anchors(chapter: Chapter, blocks: Iterable[Block], section_id: str = "") -> Iterator[tuple[Block, str, str]]:
+    """Yield each block that is a link target, with its anchor (or a name an author gave it) and HTML id."""
     for block in blocks:
         if isinstance(block, Heading) and block.anchor:
             yield block, block.anchor, anchor_id(chapter, block.anchor)
-        elif isinstance(block, Callout) and block.anchor:
-            yield block, block.anchor, block.anchor  # exercises: anchors unique in the course, ids as written
+            for name in block.anchors:
+                yield block, name, anchor_id(chapter, block.anchor)
+        elif isinstance(block, Callout) and (block.anchor or block.anchors):
+            html_id = block.anchor or section_id  # exercises: anchors unique in the course, ids as written
+            if block.anchor:
+                yield block, block.anchor, html_id
+            for name in block.anchors:
+                if html_id:
+                    yield block, name, html_id
         elif isinstance(block, CodeBlock) and code_id(block):
             yield block, code_id(block), anchor_id(chapter, code_id(block))
 

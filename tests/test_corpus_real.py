@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import render_without_pdf
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -19,8 +20,6 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from generator.config import load_config
 from generator.model import CALLOUT_KINDS, Callout, Chapter, Course, Heading, Paragraph, plain_text, walk_blocks
 from generator.parse import parse_course
-
-from conftest import render_without_pdf
 
 CORPUS = Path(__file__).parent / "corpus" / "real"
 FILES = sorted(p for p in CORPUS.glob("*.md") if p.name != "SOURCES.md")

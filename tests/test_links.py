@@ -103,3 +103,33 @@ def test_the_slide_of_a_section_carries_every_target_in_it(course):
     chapter = course.chapters[0]
     section = next(s for s in chapter.sections if s.title_text == "Instalación")
     assert index.ids_in(chapter, section) == ["c1-instalación", "c1-comprobar", "ejercicio-1-1", "c1-instalar"]
+
+
+def test_names_an_author_gives_a_place_are_targets(tmp_path):
+    """HTML anchors and `{#id}` attributes (Markdown written for GitHub or pandoc) lead where their heading leads."""
+    root = write_course(tmp_path / "course", {
+        "01-uno.md": """\
+            # Uno
+
+            ## <a name="task1.1"></a>Tarea 1.1
+
+            Texto.
+
+            ### Detalles {#detalles-a-mano}
+
+            Más texto.
+
+            - [a la tarea](#task1.1)
+            - [a los detalles](#detalles-a-mano)
+            - [a ninguna parte](#task9)
+            """,
+    })
+    course = parse_course(load_config(root))
+    chapter = course.chapters[0]
+    index = LinkIndex(course)
+    section = next(s for s in chapter.sections if s.title_text.startswith("Tarea"))
+    assert index.resolve(chapter, "#task1.1").html_id == f"c1-{section.anchor}"
+    assert index.resolve(chapter, "#detalles-a-mano") is not None
+    assert [f.message for f in lint_course(course) if f.code == "AU405"] == [
+        "no heading or exercise in the course has the anchor `#task9`"
+    ]

@@ -99,8 +99,7 @@ def _callout(block: Block) -> Iterator[MarkdownHit]:
         hint = f"did you mean `{close[0]}`?" if close else f"known kinds: {', '.join(CALLOUT_KINDS)}"
         yield block, block.location, 1, "AU406", f"unknown fenced div `::: {block.kind}` ({hint})"
     if not block.closed:
-        yield block, block.location, 1, "AU407", f"`::: {block.kind}` is never closed: add a line `:::` after its " \
-                                                 "content (an inner div needs fewer colons than its outer one)"
+        yield block, block.location, 1, "AU407", f"`::: {block.kind}` is never closed: add a line `:::` after its content"
     if block.kind == "exercise" and block.solution is None:
         yield block, block.location, 1, "AU408", f"exercise {block.number} (`{block.title or 'sin título'}`) has no " \
                                                  "`::: solution` after it or inside it"

@@ -219,7 +219,8 @@ class BlockBuilder:
         if not div.kind:
             self.loose_anchors += div.anchors
             return self.blocks(children)
-        closed = bool(node.nester_tokens.closing.markup)  # an auto-closed div has no closing marker
+        # An auto-closed div has no closing marker.
+        closed = node.nester_tokens is not None and bool(node.nester_tokens.closing.markup)
         title, anchors = div.title, div.anchors
         first = children[0] if children else None
         if not title and dialects.is_heading(first):
