@@ -241,3 +241,18 @@ def test_bold_and_code_runs_are_measured_in_their_faces(fonts):
     styled = planner.para((Strong((Text("docker"),)), InlineCode(" run")))
     widths = [sum(fonts.width(s) for s in fit_para(p).spans) for p in (plain, styled)]
     assert widths[1] > widths[0]
+
+
+def test_an_svg_takes_on_a_slide_the_shape_it_is_drawn_in(tmp_path):
+    """One SVG sizer for the pixel limit and the slides: `width`/`height` with units, else the viewBox.
+
+    The slides used to read the viewBox first and drop units, so this drawing (2:1 on paper, as
+    cairosvg and WeasyPrint draw it) was planned as a square.
+    """
+    from generator.render.core.images import ImageSize, image_size
+
+    drawing = tmp_path / "ancho.svg"
+    drawing.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4in" height="2in" viewBox="0 0 100 100"/>\n')
+    assert image_size(drawing) == ImageSize(384.0, 192.0)
+    (tmp_path / "caja.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 30 10"/>\n')
+    assert image_size(tmp_path / "caja.svg") == ImageSize(30.0, 10.0)
