@@ -62,6 +62,38 @@ def handout_jobs(request: Request) -> list[Job]:
     return jobs
 
 
+def worksheet_jobs(request: Request) -> list[Job]:
+    """The exercise worksheet, `<slug>-worksheet.pdf`, and one per chapter with exercises, `worksheets/<chapter>.pdf`."""
+    from generator.render.handout import HandoutOptions, exercises, handout_document
+
+    course = request.course
+    if not any(exercises(chapter) for chapter in course.chapters):
+        return []  # nothing to practise: no worksheet
+    options = HandoutOptions(paper=request.config.paper, created=request.created, book="worksheet")
+    cached = replace(options, cache_dir=request.cache_dir / "handout")
+    files = chapter_files(course, course.chapters)
+    jobs = [Job(f"{course.info.slug}-worksheet.pdf", handout_document(course, request.theme, cached), inputs=files, key=repr(options))]
+    for chapter in course.chapters:
+        if exercises(chapter):
+            one = replace(cached, chapters=(chapter.number,), cover=False)
+            document = handout_document(course, request.theme, one)
+            # The whole course's files: a link into another chapter shows as a link or as text.
+            jobs.append(Job(f"worksheets/{chapter.stem}.pdf", document, inputs=files, key=repr(replace(one, cache_dir=None))))
+    return jobs
+
+
+def answers_jobs(request: Request) -> list[Job]:
+    """The answer key, `<slug>-answers.pdf`: each exercise's solution under its number and title."""
+    from generator.render.handout import HandoutOptions, exercises, handout_document
+
+    course = request.course
+    if not any(exercise.solution for chapter in course.chapters for exercise in exercises(chapter)):
+        return []  # no solutions: no answer key
+    options = HandoutOptions(edition="teacher", paper=request.config.paper, created=request.created, book="answers")
+    document = handout_document(course, request.theme, replace(options, cache_dir=request.cache_dir / "handout"))
+    return [Job(f"{course.info.slug}-answers.pdf", document, inputs=chapter_files(course, course.chapters), key=repr(options))]
+
+
 def cheatsheet_jobs(request: Request) -> list[Job]:
     """The command cheat sheet: `<slug>-cheatsheet.pdf`."""
     from generator.render.cheatsheet import CheatsheetOptions, command_sheet, render_cheatsheet
@@ -97,4 +129,6 @@ FORMATS: dict[str, Callable[[Request], list[Job]]] = {
     "handout": handout_jobs,
     "cheatsheet": cheatsheet_jobs,
     "slides": slides_jobs,
+    "worksheet": worksheet_jobs,
+    "answers": answers_jobs,
 }

@@ -245,6 +245,7 @@ class Callout:
     solution: Callout | None = None
     closed: bool = True  # False when no closing `:::` line was found (the div ran to the end)
     anchors: tuple[str, ...] = ()
+    attributes: Mapping[str, str] = field(default_factory=dict)  # `{key=value}` after the title: `{space=8}`
 
 
 @dataclass(frozen=True, slots=True)

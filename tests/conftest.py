@@ -83,6 +83,15 @@ def _handout_html(course, theme) -> None:
         handout_html(course, theme, HandoutOptions(edition=edition))
 
 
+def _book_html(book: str):
+    def render(course, theme) -> None:
+        from generator.render.handout import HandoutOptions, handout_html
+
+        handout_html(course, theme, HandoutOptions(book=book))
+
+    return render
+
+
 def _cheatsheet_html(course, theme) -> None:
     from generator.render.cheatsheet import CheatsheetOptions, cheatsheet_html
 
@@ -97,7 +106,13 @@ def _slides_pptx(course, theme) -> None:
 
 # Each renderer up to, not including, typesetting a PDF: the slow step that adds nothing when
 # the question is whether odd input crashes the renderer. A new renderer needs an entry here.
-RENDER_WITHOUT_PDF = {"handout": _handout_html, "cheatsheet": _cheatsheet_html, "slides": _slides_pptx}
+RENDER_WITHOUT_PDF = {
+    "handout": _handout_html,
+    "cheatsheet": _cheatsheet_html,
+    "slides": _slides_pptx,
+    "worksheet": _book_html("worksheet"),
+    "answers": _book_html("answers"),
+}
 
 
 def render_without_pdf(course, theme) -> None:

@@ -7,7 +7,7 @@ Other tools' boxes and markers are recognised with `dialects.py` on the way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -232,7 +232,7 @@ class BlockBuilder:
             title = dialects.without_own_name(text, div.name, div.kind)
         elif not title:
             title = div.default_title
-        return (self.callout(div.kind, title, children, self.location(node), closed, anchors),)
+        return (self.callout(div.kind, title, children, self.location(node), closed, anchors, attributes=div.attributes),)
 
     def callout(
         self,
@@ -243,6 +243,7 @@ class BlockBuilder:
         closed: bool = True,
         anchors: tuple[str, ...] = (),
         inner: tuple[Block, ...] = (),
+        attributes: Mapping[str, str] | None = None,
     ) -> Callout:
         number, anchor = 0, ""
         if kind == "exercise":
@@ -256,7 +257,7 @@ class BlockBuilder:
             blocks = tuple(b for b in blocks if b is not solution)
         else:
             solution = None
-        return Callout(kind, blocks, location, title.strip(), number, anchor, solution, closed, anchors)
+        return Callout(kind, blocks, location, title.strip(), number, anchor, solution, closed, anchors, dict(attributes or {}))
 
     def fence(self, node: SyntaxTreeNode) -> CodeBlock:
         info = parse_info_string(node.info)

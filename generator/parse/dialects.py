@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from markdown_it.tree import SyntaxTreeNode
@@ -94,6 +94,7 @@ class Div:
     title: str  # written on the opening line or as `title="…"`
     default_title: str  # shown when neither the line nor a first heading gives one
     anchors: tuple[str, ...] = ()
+    attributes: dict[str, str] = field(default_factory=dict)  # `{key=value}` written after the title
 
 
 def read_div(info: str) -> Div:
@@ -108,7 +109,9 @@ def read_div(info: str) -> Div:
         if name in LAYOUT_DIVS:
             return Div("", name, "", "")
         kind, default = DIVS.get(name, (name, ""))  # an unknown name stays: the linter names it
-        return Div(kind, name, title.strip(), default)
+        title, written = _trailing_attributes(title.strip())
+        anchors = (written.pop("id"),) if written.get("id") else ()
+        return Div(kind, name, title, default, anchors, written)
     # Pandoc attributes: the first class Aula knows names the box; with none it is plain
     # layout (pandoc renders an unknown class as a bare <div>).
     attributes = parse_info_string(text)
@@ -118,6 +121,17 @@ def read_div(info: str) -> Div:
         return Div("", "", "", "", anchors)
     kind, default = DIVS[name]
     return Div(kind, name, attributes.attributes.get("title", "").strip(), default, anchors)
+
+
+def _trailing_attributes(title: str) -> tuple[str, dict[str, str]]:
+    """Split `Título {space=8 #id}` into the title and its attributes (none when the braces are not attributes)."""
+    if not title.endswith("}") or "{" not in title:
+        return title, {}
+    start = title.rfind("{")
+    parsed = parse_info_string(title[start:])
+    if not parsed.attributes and not parsed.classes:
+        return title, {}
+    return title[:start].rstrip(), dict(parsed.attributes)
 
 
 def without_own_name(title: str, *names: str) -> str:

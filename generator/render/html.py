@@ -20,6 +20,7 @@ from generator.model import (
     Callout,
     Chapter,
     CodeBlock,
+    CodeKind,
     Course,
     Emphasis,
     FootnoteRef,
@@ -71,6 +72,42 @@ def solution_id(exercise: Callout) -> str:
 
 def page_ref_id(target: str) -> str:
     return f"ref-{target}"
+
+
+# Room to answer, when `::: exercise {space=N}` does not say: ruled lines for commands and prose,
+# a box for a file to write, sized by the solution (within these bounds).
+ANSWER_LINES = (3, 12)
+ANSWER_BOX_LINES = (6, 30)
+_FILE_KINDS = (CodeKind.DOCKERFILE, CodeKind.COMPOSE, CodeKind.YAML)
+_SHELL_KINDS = (CodeKind.CONSOLE, CodeKind.SCRIPT)
+
+
+def answer_space(exercise: Callout) -> tuple[str, int]:
+    """Return the room a worksheet leaves to answer an exercise: ("lines", n) ruled lines, or ("box", n) lines of code.
+
+    `{space=N}` on the exercise asks for N lines; otherwise the solution tells what the answer is:
+    a file (Dockerfile, compose) gets a box as long as the solution's file, commands a line each
+    and a little more, prose five lines.
+    """
+    asked = exercise.attributes.get("space", "")
+    if asked.isdigit() and int(asked) > 0:
+        return "lines", min(int(asked), 60)
+    code = [b for b in walk_blocks(exercise.solution.blocks) if isinstance(b, CodeBlock)] if exercise.solution else []
+    files = [b for b in code if b.kind in _FILE_KINDS]
+    if files:
+        longest = max(b.text.rstrip("\n").count("\n") + 1 for b in files)
+        return "box", max(ANSWER_BOX_LINES[0], min(longest + 2, ANSWER_BOX_LINES[1]))
+    commands = sum(1 for b in code if b.kind in _SHELL_KINDS for line in b.text.splitlines() if _is_command(line, b.kind))
+    if commands:
+        return "lines", max(ANSWER_LINES[0], min(commands + 2, ANSWER_LINES[1]))
+    return "lines", 5
+
+
+def _is_command(line: str, kind: CodeKind) -> bool:
+    stripped = line.strip()
+    if kind is CodeKind.CONSOLE:
+        return stripped.startswith(("$ ", "# ", "> ")) or stripped == "$"
+    return bool(stripped) and not stripped.startswith("#")
 
 
 def exercises_with_solutions(chapter: Chapter) -> list[Callout]:
@@ -259,6 +296,20 @@ class HtmlFragments:
         return Markup(
             '<aside class="callout callout-solution" id="{}"><p class="callout-label">{}</p>{}{}</aside>'
         ).format(solution_id(exercise), label, self.blocks(chapter, solution.blocks), back)
+
+    def worksheet_exercise(self, chapter: Chapter, exercise: Callout) -> Markup:
+        """Return an exercise as the worksheet prints it: its statement and hints, then room to answer."""
+        kind, size = answer_space(exercise)
+        if kind == "box":
+            room = Markup('<div class="answer-box" style="height: {}em"></div>').format(round(size * 1.35, 2))
+        else:
+            room = Markup("").join(Markup('<div class="answer-line"></div>') for _ in range(size))
+        space = Markup('<div class="answer-space answer-space-{}"><p class="answer-label">{}</p>{}</div>').format(
+            kind, self.labels.get("answer_space", ""), room
+        )
+        return Markup('<aside class="callout callout-exercise" id="{}"><p class="callout-label">{}</p>{}</aside>{}').format(
+            exercise.anchor, self.callout_label(chapter, exercise), self.blocks(chapter, exercise.blocks), space
+        )
 
     def page_ref(self, kind: str, target: str, label: str, page: int | None = None) -> Markup:
         """Return the line that sends the reader to the page of `target` ("Solution on page 12").

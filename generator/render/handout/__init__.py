@@ -1,4 +1,8 @@
-"""The printed handout: the course as a book, in a student and a teacher edition.
+"""The printed books: the handout (student and teacher editions), the exercise worksheet and the answer key.
+
+All three are one machine with three templates (`Book`): `handout.html`,
+`worksheet.html` (the exercises with room to answer) and `answers.html` (the
+solutions only).
 
 Each chapter is laid out on its own, in parallel and cached between builds
 (`generator.render.core.parts`), so editing one chapter lays out that chapter again,
@@ -15,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from markupsafe import Markup
 
 from generator import __version__
 from generator.errors import warn
 from generator.links import anchor_id, chapter_id
-from generator.model import Chapter, Course
+from generator.model import Callout, Chapter, Course, Edition
 from generator.render.core.book import draw_book
 from generator.render.core.parts import Document, Layouts, Part, PartCache, PartSource, choose_document
 from generator.render.core.pdf import PageLayout, PdfTarget, Rect
@@ -29,15 +34,31 @@ from generator.render.html import HtmlFragments, exercises_with_solutions
 from generator.themes import Theme
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
-EDITIONS = ("student", "teacher")
+# Which book: the course handout, the exercise worksheet, the answer key.
+Book = Literal["handout", "worksheet", "answers"]
 
 
 @dataclass(frozen=True, slots=True)
 class HandoutOptions:
-    edition: str = "student"
+    edition: Edition = "student"
     paper: str = "a4"
     created: str = ""  # ISO date for the PDF metadata; empty leaves it out
     cache_dir: Path | None = None  # keeps laid-out chapters between builds; None: no cache
+    book: Book = "handout"
+    chapters: tuple[int, ...] = ()  # the numbers of the chapters to print; () for all
+    cover: bool = True  # a cover and a contents: a book; without, a few pages for one lesson
+
+    @property
+    def template(self) -> str:
+        return f"{self.book}.html"
+
+    @property
+    def name(self) -> str:
+        """Return the book's name in identifiers and cache folders: `handout-student`, `worksheet`, …"""
+        return f"handout-{self.edition}" if self.book == "handout" else self.book
+
+    def printed(self, course: Course) -> tuple[Chapter, ...]:
+        return tuple(c for c in course.chapters if not self.chapters or c.number in self.chapters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +80,23 @@ def handout_html(
     pages: Mapping[str, int] | None = None,
     frames: Sequence[Frame] = (),
 ) -> str:
-    """Return the handout as one HTML document, or one piece of it (see handout.html)."""
+    """Return the book as one HTML document, or one piece of it (see handout.html)."""
     html = html or HtmlFragments(course, dict(theme.messages(course.info.language)), options.edition)
+    printed = options.printed(course)
 
     def page_of(target: str) -> Markup | str:
         return Markup(' data-page="{}"').format(pages.get(target, "")) if pages is not None else ""
 
+    cover_label = html.labels[f"{options.edition}_edition"] if options.book == "handout" else html.labels[options.book]
     return theme.render(
-        "handout.html",
+        options.template,
         document=document,
+        book=options.book,
+        cover=options.cover,
+        cover_label=cover_label,
         info=course.info,
-        chapters=course.chapters,
-        articles=course.chapters if articles is None and document == "book" else articles or (),
+        chapters=printed,
+        articles=printed if articles is None and document == "book" else articles or (),
         frames=frames,
         page_of=page_of,
         edition=options.edition,
@@ -82,18 +108,26 @@ def handout_html(
         chapter_id=chapter_id,
         anchor_id=anchor_id,
         solutions=exercises_with_solutions,
+        exercises=exercises,
     )
 
 
-def handout_stylesheets(theme: Theme) -> list[Path]:
-    return theme.stylesheets("handout.css")
+def exercises(chapter: Chapter) -> list[Callout]:
+    """Return the chapter's exercises, in reading order."""
+    return [block for block in chapter.blocks() if isinstance(block, Callout) and block.kind == "exercise"]
+
+
+def handout_stylesheets(theme: Theme, book: Book = "handout") -> list[Path]:
+    sheets = theme.stylesheets("handout.css")
+    # The worksheet and the answer key look like the handout, with a few rules of their own.
+    return sheets if book == "handout" else [*sheets[:2], theme.find("worksheet.css"), *sheets[2:]]
 
 
 def handout_document(course: Course, theme: Theme, options: HandoutOptions) -> Document:
     """Return how the handout is made: chapter by chapter, or whole for a theme whose template predates parts."""
     return choose_document(
         theme,
-        "handout.html",
+        options.template,
         lambda: handout_layouts(course, theme, options),
         lambda: render_handout_as_one_document(course, theme, options),
     )
@@ -107,31 +141,39 @@ def render_handout(course: Course, theme: Theme, options: HandoutOptions) -> byt
 def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> Layouts:
     """Make the handout PDF from its chapters, laid out by whoever drives this (see `generator.render.core.parts`)."""
     pieces = _Pieces(course, theme, options)
-    cache = PartCache(options.cache_dir / options.edition if options.cache_dir else None)
-    chapters = yield from cache.parts([pieces.chapter(chapter) for chapter in course.chapters])
+    cache = PartCache(_cache_folder(options))
+    chapters = yield from cache.parts([pieces.chapter(chapter) for chapter in options.printed(course)])
     body = sum(len(part.pages) for part in chapters)
     # The page numbers depend on how many pages the cover and the contents take; guess, then check.
-    cover, contents_pages = 1, _contents_pages_guess(pieces, cache, chapters)
+    cover, contents_pages = int(options.cover), _contents_pages_guess(pieces, cache, chapters) if options.cover else 0
     for _attempt in range(4):
         pages = anchor_pages(chapters, first=cover + contents_pages + 1)
-        [contents] = yield from cache.parts([pieces.contents(pages)])
-        if len(contents.pages) != contents_pages:
-            contents_pages = len(contents.pages)
+        contents: list[Part] = (yield from cache.parts([pieces.contents(pages)])) if options.cover else []
+        if sum(len(part.pages) for part in contents) != contents_pages:
+            contents_pages = sum(len(part.pages) for part in contents)
             continue
         [frame] = yield from cache.parts([pieces.frame(chapters, contents_pages, pages)])
         if len(frame.pages) != cover + contents_pages + body:
             cover = len(frame.pages) - contents_pages - body
             continue
         cache.prune()
-        return draw_book([frame], [contents, *chapters])
+        return draw_book([frame], [*contents, *chapters])
     warn(None, "W-handout-pieces", "the cover or the contents change length with the page numbers: laid out as one document")
     return render_handout_as_one_document(course, theme, options)
 
 
 def render_handout_as_one_document(course: Course, theme: Theme, options: HandoutOptions) -> bytes:
     """Return the handout PDF laid out as one document: no cache, the whole book each time."""
-    target = PdfTarget.for_course(course, theme, handout_stylesheets(theme))
-    return target.pdf(handout_html(course, theme, options), f"{course.info.slug}-handout-{options.edition}")
+    target = PdfTarget.for_course(course, theme, handout_stylesheets(theme, options.book))
+    return target.pdf(handout_html(course, theme, options), f"{course.info.slug}-{options.name}")
+
+
+def _cache_folder(options: HandoutOptions) -> Path | None:
+    """Return where a book keeps its laid-out pieces: each book its own folder, as each prunes what it did not use."""
+    if options.cache_dir is None:
+        return None
+    folder = options.cache_dir / (options.edition if options.book == "handout" else options.book)
+    return folder / "-".join(map(str, options.chapters)) if options.chapters else folder
 
 
 def anchor_pages(chapters: Sequence[Part], first: int) -> dict[str, int]:
@@ -165,7 +207,7 @@ class _Pieces:
 
     def __post_init__(self) -> None:
         self.html = HtmlFragments(self.course, dict(self.theme.messages(self.course.info.language)), self.options.edition)
-        self.target = PdfTarget.for_course(self.course, self.theme, handout_stylesheets(self.theme))
+        self.target = PdfTarget.for_course(self.course, self.theme, handout_stylesheets(self.theme, self.options.book))
 
     def chapter(self, chapter: Chapter) -> PartSource:
         return self._source(chapter_id(chapter), "chapter", articles=[chapter])
@@ -174,16 +216,17 @@ class _Pieces:
         return self._source("contents", "contents", pages=pages)
 
     def frame(self, chapters: Sequence[Part], contents_pages: int, pages: Mapping[str, int]) -> PartSource:
-        refs = {name: line for chapter in self.course.chapters for name, line in self.html.page_refs(chapter, pages).items()}
+        printed = self.options.printed(self.course)
+        refs = {name: line for chapter in printed for name, line in self.html.page_refs(chapter, pages).items()}
         frames = [Frame(kind="toc") for _ in range(contents_pages)]
-        for chapter, part in zip(self.course.chapters, chapters, strict=True):
+        for chapter, part in zip(printed, chapters, strict=True):
             for number, layout in enumerate(part.pages):
                 frames.append(Frame(chapter=chapter.title_text if number == 0 else "", stamps=_stamps(layout, refs)))
         return self._source("frame", "frame", frames=frames)
 
     def _source(self, name: str, document: str, **pieces: object) -> PartSource:
         html = handout_html(self.course, self.theme, self.options, document, self.html, **pieces)  # type: ignore[arg-type]
-        return PartSource(html, f"{self.course.info.slug}-handout-{self.options.edition}-{name}", self.target)
+        return PartSource(html, f"{self.course.info.slug}-{self.options.name}-{name}", self.target)
 
 
 def _stamps(layout: PageLayout, refs: Mapping[str, Markup]) -> Markup:

@@ -1,0 +1,83 @@
+"""The exercise worksheet and the answer key: what each prints, read back from the PDFs."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLE, pdf_texts, run_aula, write_course
+
+from generator.config import load_config
+from generator.model import Callout
+from generator.parse import parse_course
+from generator.render.html import answer_space
+
+pytestmark = pytest.mark.slow  # whole WeasyPrint builds
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("worksheet")
+    result = run_aula("build", SAMPLE, "-o", out, "--format", "worksheet,answers", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_worksheet_has_every_exercise_with_its_hint_and_no_solution(built):
+    text = "\n".join(pdf_texts(built / "curso-de-muestra-worksheet.pdf"))
+    assert "HOJA DE EJERCICIOS" in text.upper()
+    assert "Ejercicio 2.1: Tu primer contenedor" in text and "Ejercicio 2.2: Con pista" in text
+    assert "Mira la opción" in text  # the hint
+    assert "docker run -d --name web nginx:1.27" not in text  # no solution
+    assert "el error más común es olvidar" not in text  # no teacher note
+    assert text.upper().count("TU RESPUESTA") == 2
+
+
+def test_one_worksheet_per_chapter_with_exercises(built):
+    assert sorted(p.name for p in (built / "worksheets").iterdir()) == ["02-practica.pdf"]
+    pages = pdf_texts(built / "worksheets" / "02-practica.pdf")
+    assert "Ejercicio 2.1" in pages[0] and "HOJA DE EJERCICIOS" not in pages[0].upper()  # no cover: one lesson
+    assert pages[-1].rstrip().endswith(f"{len(pages)} / {len(pages)}")
+
+
+def test_the_answer_key_has_each_solution_under_its_number_and_title(built):
+    text = "\n".join(pdf_texts(built / "curso-de-muestra-answers.pdf"))
+    assert "SOLUCIONARIO" in text.upper()
+    assert "Solución 2.1: Tu primer contenedor" in text and "docker run -d --name web nginx:1.27" in text
+    assert "Solución 2.2: Con pista" in text and "docker run -d -p 8080:80 nginx:1.27" in text
+    assert "Arranca un contenedor de nginx:1.27" not in text  # the statement is the worksheet's
+
+
+def test_room_to_answer_is_asked_or_sized_by_the_solution(tmp_path):
+    course = write_course(tmp_path / "c", {"01-uno.md": """\
+        # Uno
+
+        ::: exercise Con espacio {space=8}
+        Explica algo.
+        :::
+
+        ::: exercise Un Dockerfile
+        Escribe uno.
+
+        ::: solution
+        ```dockerfile
+        FROM alpine:3.24
+        RUN apk add --no-cache curl
+        CMD ["curl", "--version"]
+        ```
+        :::
+        :::
+
+        ::: exercise Dos órdenes
+        Haz dos cosas.
+
+        ::: solution
+        ```console
+        $ docker pull alpine:3.24
+        $ docker run --rm alpine:3.24 true
+        ```
+        :::
+        :::
+        """})
+    chapter = parse_course(load_config(course)).chapters[0]
+    exercises = [b for b in chapter.blocks() if isinstance(b, Callout) and b.kind == "exercise"]
+    assert exercises[0].title == "Con espacio"
+    assert [answer_space(e) for e in exercises] == [("lines", 8), ("box", 6), ("lines", 4)]
