@@ -64,11 +64,9 @@ def render_jobs(jobs: Sequence[Job], workers: int, progress: Progress | None = N
         progress("", 0, len(jobs))
     if not any(isinstance(job.document, InParts) for job in jobs):
         workers = min(workers, len(jobs))  # all workers are forked at the first task: no more than there are
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for index, job in enumerate(jobs):
-            done(index, job.document.make())
-    else:
-        _Scheduler(jobs, workers, done).run()
+    if "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1  # the jobs reach the workers by fork; without it, this process does everything
+    _Scheduler(jobs, workers, done).run()
     return {job.relative_path: made[job.relative_path] for job in jobs}
 
 
@@ -83,6 +81,9 @@ class _Assembly:
 
 class _Scheduler:
     """Runs tasks in this process and `workers - 1` forked workers, calling `done(job, bytes)` as each job ends.
+
+    A part asked for by several documents at once (a worksheet chapter, whole and alone)
+    is laid out once and handed to each.
 
     Tasks are queued in the order of the jobs (the handouts first: their
     chapters lead to their contents and frame, one after the other), and the
@@ -100,27 +101,36 @@ class _Scheduler:
         self.waiting: collections.deque[Task] = collections.deque()
         self.running: dict[Future, Task] = {}
         self.assemblies: dict[int, _Assembly] = {}
+        self.sharing: dict[PartSource, list[tuple[int, int]]] = {}  # a part being laid out: who else waits for it
 
     def run(self) -> None:
+        if self.workers <= 1:
+            self.work(None)
+            return
         context = multiprocessing.get_context("fork")
         # The jobs hold closures over the parsed course: a forked worker inherits them, nothing is pickled.
         with ProcessPoolExecutor(self.workers - 1, context, initializer=_adopt, initargs=(self.jobs,)) as pool:
-            for index, job in enumerate(self.jobs):  # the workers start as soon as there is a task
-                if isinstance(job.document, InParts):
-                    self.assemblies[index] = _Assembly(job.document.layouts())
-                    self.advance(index)
-                else:
-                    self.waiting.append(Task(index))
-                self.submit(pool)
-            while self.waiting or self.running:
-                if self.waiting:
-                    task = self.waiting.popleft()
-                    self.finished(task, _run(self.jobs, task))
-                    _give_back_memory()
-                self.collect(block=not self.waiting)
-                self.submit(pool)
+            self.work(pool)
 
-    def submit(self, pool: ProcessPoolExecutor) -> None:
+    def work(self, pool: ProcessPoolExecutor | None) -> None:
+        for index, job in enumerate(self.jobs):  # the workers start as soon as there is a task
+            if isinstance(job.document, InParts):
+                self.assemblies[index] = _Assembly(job.document.layouts())
+                self.advance(index)
+            else:
+                self.waiting.append(Task(index))
+            self.submit(pool)
+        while self.waiting or self.running:
+            if self.waiting:
+                task = self.waiting.popleft()
+                self.finished(task, _run(self.jobs, task))
+                _give_back_memory()
+            self.collect(block=not self.waiting)
+            self.submit(pool)
+
+    def submit(self, pool: ProcessPoolExecutor | None) -> None:
+        if pool is None:
+            return
         # Two tasks a worker: it starts its next one while this process is busy with its own.
         while self.waiting and len(self.running) < 2 * (self.workers - 1):
             task = self.waiting.popleft()
@@ -137,11 +147,12 @@ class _Scheduler:
         if task.part is None:
             self.done(task.job, result)  # type: ignore[arg-type]
             return
-        assembly = self.assemblies[task.job]
-        assembly.parts[task.slot] = result  # type: ignore[assignment]
-        assembly.missing -= 1
-        if not assembly.missing:
-            self.advance(task.job, assembly.parts)  # type: ignore[arg-type]
+        for job, slot in [(task.job, task.slot), *self.sharing.pop(task.part, [])]:
+            assembly = self.assemblies[job]
+            assembly.parts[slot] = result  # type: ignore[assignment]
+            assembly.missing -= 1
+            if not assembly.missing:
+                self.advance(job, assembly.parts)  # type: ignore[arg-type]
 
     def advance(self, index: int, laid_out: list[Part] | None = None) -> None:
         """Send job `index` its parts and queue those it asks for next; or, when it asks for none, it is done."""
@@ -155,7 +166,13 @@ class _Scheduler:
             self.done(index, end.value)
             return
         assembly.parts, assembly.missing = [None] * len(sources), len(sources)
-        tasks = [Task(index, slot, source) for slot, source in enumerate(sources)]
+        tasks = []
+        for slot, source in enumerate(sources):
+            if source in self.sharing:  # already asked for by another document: wait for it
+                self.sharing[source].append((index, slot))
+            else:
+                self.sharing[source] = []
+                tasks.append(Task(index, slot, source))
         if laid_out is None:
             self.waiting.extend(tasks)
         else:
