@@ -35,6 +35,7 @@ class BuildOptions:
     theme: str = ""  # overrides `theme:` in course.yml; relative to the working folder
     stop_on_lint_errors: bool = True
     jobs: int = 0  # processes rendering at once, the build's own included; 0 means one per CPU
+    slides_per_page: int = 3  # on a slide handout
     force: bool = False  # render every output, cached or not
 
 
@@ -55,7 +56,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     config, theme = load_settings(options)
     hashes = FileHashes()
     # SOURCE_DATE_EPOCH changes the documents without changing a file: it is part of the settings.
-    settings = hashes.of_all(theme.files()) + repr((__version__, options.formats, options.editions, config, document_date(config)))
+    asked = (options.formats, options.editions, options.slides_per_page)
+    settings = hashes.of_all(theme.files()) + repr((__version__, asked, config, document_date(config)))
     fingerprint = hashes.of_all(folder_files(config.root, skip=options.output_dir.resolve())) + settings
     cache = BuildCache.load(options.output_dir)
     if not options.force and cache.all_fresh(fingerprint, cache.outputs):
@@ -65,7 +67,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     course = parse_course(config)
     with captured() as findings:
         lint_counts = lint(config, course, options.stop_on_lint_errors)
-    request = Request(config, course, theme, options.editions, document_date(config), options.output_dir / CACHE_DIR)
+    request = Request(
+        config, course, theme, options.editions, document_date(config), options.output_dir / CACHE_DIR, options.slides_per_page
+    )
     jobs = [job for name in options.formats for job in FORMATS[name](request)]
     keys = {job.relative_path: sha256_bytes((hashes.of_all(job.inputs) + job.key + settings).encode()) for job in jobs}
     stale = [job for job in jobs if options.force or not cache.is_fresh(job.relative_path, keys[job.relative_path])]

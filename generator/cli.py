@@ -88,6 +88,8 @@ def build_options(function):
         click.option("-j", "--jobs", default=0, type=click.IntRange(min=0),
                      help="Processes rendering at once, this one included (default: one per CPU)."),
         click.option("--force", is_flag=True, help="Render every output, even those the cache says are up to date."),
+        click.option("--slides-per-page", type=click.Choice(["1", "2", "3", "4", "6"]), default="3", show_default=True,
+                     help="Slides on each sheet of the slide handout."),
         click.option("-q", "--quiet", is_flag=True, help="No progress display: one line per file written."),
     ]
     for decorator in reversed(decorators):
@@ -95,7 +97,7 @@ def build_options(function):
     return function
 
 
-def _options(course_dir, output_dir, formats, edition, paper, theme, no_lint, jobs, force):
+def _options(course_dir, output_dir, formats, edition, paper, theme, no_lint, jobs, force, slides_per_page):
     from generator.build import BuildOptions
     from generator.formats import FORMATS
 
@@ -109,6 +111,7 @@ def _options(course_dir, output_dir, formats, edition, paper, theme, no_lint, jo
         stop_on_lint_errors=not no_lint,
         jobs=jobs,
         force=force,
+        slides_per_page=int(slides_per_page),
     )
 
 

@@ -30,6 +30,7 @@ class Request:
     editions: tuple[Edition, ...]
     created: str  # the date stamped into documents (`config.document_date`)
     cache_dir: Path  # where laid-out parts are kept between builds
+    slides_per_page: int = 3  # on a slide handout
 
 
 def chapter_files(course: Course, chapters: Iterable[Chapter]) -> tuple[Path, ...]:
@@ -125,10 +126,27 @@ def slides_jobs(request: Request) -> list[Job]:
     return jobs
 
 
+def slides_handout_jobs(request: Request) -> list[Job]:
+    """The slide handout: the PDF deck's slides, N to a sheet, beside lines for notes or (teacher) the speaker notes."""
+    from generator.render.slides import SlideDecks
+
+    course = request.course
+    decks = SlideDecks(course, request.theme, created=request.created, cache_dir=request.cache_dir / "slides")
+    files, per_page = chapter_files(course, course.chapters), request.slides_per_page
+    jobs = []
+    for edition in request.editions:
+        suffix = "" if edition == "student" else f"-{edition}"
+        document = decks.handout(edition, request.config.paper, per_page)
+        key = repr((course.info, edition, request.config.paper, per_page))
+        jobs.append(Job(f"{course.info.slug}-slides-handout{suffix}.pdf", document, inputs=files, key=key))
+    return jobs
+
+
 FORMATS: dict[str, Callable[[Request], list[Job]]] = {
     "handout": handout_jobs,
     "cheatsheet": cheatsheet_jobs,
     "slides": slides_jobs,
     "worksheet": worksheet_jobs,
     "answers": answers_jobs,
+    "slides-handout": slides_handout_jobs,
 }

@@ -92,6 +92,14 @@ def _book_html(book: str):
     return render
 
 
+def _slides_handout_html(course, theme) -> None:
+    from generator.render.slides import SlideDecks
+    from generator.render.slides.handout import handout_html
+
+    for edition in ("student", "teacher"):
+        handout_html(SlideDecks(course, theme).planner.deck(), course, theme, edition, "a4", 3, "")
+
+
 def _cheatsheet_html(course, theme) -> None:
     from generator.render.cheatsheet import CheatsheetOptions, cheatsheet_html
 
@@ -112,6 +120,7 @@ RENDER_WITHOUT_PDF = {
     "slides": _slides_pptx,
     "worksheet": _book_html("worksheet"),
     "answers": _book_html("answers"),
+    "slides-handout": _slides_handout_html,
 }
 
 

@@ -260,7 +260,7 @@ def test_odd_input_builds_every_output(odd_build):
     assert_no_traceback(result)
     assert "AU900" not in result.output  # no lint rule crashed on the way
     written = [line for line in result.output.splitlines() if line.startswith("wrote ")]
-    for renderer in FORMATS:  # every renderer wrote something
+    for renderer in set(FORMATS) - {"answers"}:  # every renderer wrote something (no solution here: no answer key)
         assert any(f"-{renderer}" in line for line in written), (renderer, written)
 
 

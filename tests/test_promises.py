@@ -60,7 +60,9 @@ def test_the_date_stamped_in_every_document(course, tmp_path, epoch, stamp):
     assert result.exit_code == 0, result.output
     pdfs = sorted(p for p in out.rglob("*.pdf") if ".aula-cache" not in p.parts)
     # No exercises in this course: no worksheet and no answer key.
-    assert {p.name for p in pdfs} == {"curso-corto-handout.pdf", "curso-corto-cheatsheet.pdf", "curso-corto-slides.pdf"}
+    assert {p.name for p in pdfs} == {
+        "curso-corto-handout.pdf", "curso-corto-cheatsheet.pdf", "curso-corto-slides.pdf", "curso-corto-slides-handout.pdf",
+    }
     for pdf in pdfs:
         created = PdfReader(pdf).metadata.get("/CreationDate", "")
         assert created.startswith("D:" + stamp.replace("-", "")), (pdf.name, created)

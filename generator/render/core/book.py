@@ -54,10 +54,20 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
 
 def _draw_under(writer, host, page, draw) -> None:
     """Draw `page` (of another PDF) on `host` (of `writer`), under the host's own content, with `draw`."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+    from pypdf.generic import ArrayObject, NameObject
 
     if [round(float(n), 2) for n in host.mediabox] != [round(float(n), 2) for n in page.mediabox]:
         raise AulaError("a page and its frame page differ in size")
+    _add_forms(host, {_FORM: _page_as_form(writer, page)})
+    own = host.raw_get("/Contents")
+    own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
+    host[NameObject("/Contents")] = ArrayObject([draw, *own])
+
+
+def _page_as_form(writer, page):
+    """Return a page of another PDF as a form XObject of `writer`: its ink, fonts and images, untouched."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+
     contents = page["/Contents"].get_object()
     if isinstance(contents, ArrayObject):
         joined = DecodedStreamObject()
@@ -75,15 +85,62 @@ def _draw_under(writer, host, page, draw) -> None:
     )
     if "/Group" in page:
         form[NameObject("/Group")] = page["/Group"].get_object().clone(writer)
+    return getattr(form, "indirect_reference", None) or writer._add_object(form)
+
+
+def _add_forms(host, forms: dict) -> None:
+    """Give `host` the form XObjects `forms` (name: reference) in a resource dictionary of its own."""
+    from pypdf.generic import DictionaryObject, NameObject
+
     # The frame's pages share one resource dictionary: give this page its own.
     resources = DictionaryObject(host["/Resources"].get_object())
     xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-    xobjects[NameObject(_FORM)] = form.indirect_reference or writer._add_object(form)
+    for name, form in forms.items():
+        xobjects[NameObject(name)] = form
     resources[NameObject("/XObject")] = xobjects
     host[NameObject("/Resources")] = resources
-    own = host.raw_get("/Contents")
-    own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
-    host[NameObject("/Contents")] = ArrayObject([draw, *own])
+
+
+# A box on a page, in PDF points from the bottom-left corner: (left, bottom, width, height).
+Box = tuple[float, float, float, float]
+
+
+def place_pages(base: Part, source: bytes, placements: Sequence[Sequence[tuple[int, Box]]]) -> bytes:
+    """Return `base`'s pages with pages of `source` drawn on them, each scaled into its box, framed by a thin rule.
+
+    `placements[i]` lists, for page i of `base`, which page of `source` goes into which box.
+    Nothing is laid out again: each source page becomes a form XObject, drawn once or more.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(base.pdf)), keep_initial_header=True)
+    pages = PdfReader(io.BytesIO(source)).pages
+    if len(placements) != len(writer.pages):
+        raise AulaError(f"{len(placements)} pages of placements for a base of {len(writer.pages)} pages")
+    forms: dict[int, object] = {}
+    for host, placed in zip(writer.pages, placements, strict=True):
+        names, drawing = {}, []
+        for index, (left, bottom, width, height) in placed:
+            if index not in forms:
+                forms[index] = _page_as_form(writer, pages[index])
+            box = pages[index].mediabox
+            name = f"/AulaSlide{index}"
+            names[name] = forms[index]
+            scale_x, scale_y = width / float(box.width), height / float(box.height)
+            drawing.append(f"q {scale_x:.5f} 0 0 {scale_y:.5f} {left:.3f} {bottom:.3f} cm {name} Do Q")
+            drawing.append(f"q 0.45 G 0.5 w {left:.3f} {bottom:.3f} {width:.3f} {height:.3f} re S Q")
+        _add_forms(host, names)
+        # WeasyPrint leaves its page upside down (a `cm` never restored): draw after a `Q` that ends it.
+        opening, closing = DecodedStreamObject(), DecodedStreamObject()
+        opening.set_data(b"q\n")
+        closing.set_data(b"Q\n" + "\n".join(drawing).encode() + b"\n")
+        own = host.raw_get("/Contents")
+        own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
+        host[NameObject("/Contents")] = ArrayObject([writer._add_object(opening), *own, writer._add_object(closing)])
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def _add_navigation(writer, pages: list, layouts: list[list[PageLayout]]) -> None:

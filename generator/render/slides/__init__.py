@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.model import Chapter, Course
-from generator.render.core.parts import Document, choose_document
+from generator.model import Chapter, Course, Edition
+from generator.render.core.parts import Document, InParts, Layouts, choose_document
 from generator.render.slides.fit import fonts_in
 from generator.render.slides.planner import SlidePlanner
 from generator.render.slides.template import template_metrics
@@ -45,6 +45,25 @@ class SlideDecks:
 
         title = f"{self.course.info.title} — {chapter.title_text}"
         return render_pptx(self.planner.deck([chapter], cover=False), self.theme, self.created, title)
+
+    def handout(self, edition: Edition, paper: str, per_page: int) -> Document:
+        """Return how the slide handout is made: from the PDF deck's own parts, `per_page` slides to a sheet."""
+        from generator.render.slides.handout import slides_handout_layouts
+
+        deck = self.course_pdf()
+
+        def deck_pdf() -> Layouts:
+            if isinstance(deck, InParts):
+                return (yield from deck.layouts())
+            return deck.make()
+
+        # A folder an edition: each prunes the pieces it did not use.
+        cache = self.cache_dir.parent / f"slides-handout-{edition}" if self.cache_dir else None
+        return InParts(
+            lambda: slides_handout_layouts(
+                self.planner.deck(), self.course, self.theme, deck_pdf(), edition, paper, per_page, self.created, cache
+            )
+        )
 
     def course_pdf(self) -> Document:
         """Return how the PDF deck is made: chapter by chapter, or whole for a theme whose template predates parts."""
