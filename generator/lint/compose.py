@@ -15,9 +15,11 @@ import difflib
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+from generator.docker.ports import PortError, clash, parse_port
 from generator.lint.findings import Hit
 
 SCHEMA = Path(__file__).parent / "data" / "compose-spec.json"
@@ -28,10 +30,6 @@ _INT = re.compile(r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
 _SECRET_KEY = re.compile(r"(?i)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY)")
 _HARMLESS_VALUE = re.compile(r"^(?:yes|no|true|false|1|0|on|off|)$", re.IGNORECASE)
-_PORT = re.compile(
-    r"^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*::[0-9a-fA-F:]*|localhost):)??"
-    r"(?:(?P<host>\d+(?:-\d+)?)?:)?(?P<container>\d+(?:-\d+)?)(?:/(?P<protocol>\w+))?$"
-)
 _RESOURCES = {"networks": "AU205", "volumes": "AU206", "secrets": "AU207", "configs": "AU208"}
 
 KeyPath = tuple  # a path into the document: mapping keys and list indexes
@@ -249,7 +247,7 @@ def _semantic_hits(data: dict, document: _Document) -> Iterator[Hit]:
     services = data.get("services")
     if not isinstance(services, dict):
         return
-    published: dict[tuple, tuple[str, int]] = {}
+    published: dict[tuple[int, str], list[tuple[str, str, int]]] = {}  # (port, protocol): (address, service, line)
     for name, service in services.items():
         if not isinstance(service, dict):
             continue
@@ -332,47 +330,47 @@ def _references(service: dict, key: str, base: KeyPath) -> Iterator[tuple[str, K
 
 
 def _port_hits(ports, name: str, base: KeyPath, published: dict, hit, document: _Document) -> Iterator[Hit]:
+    """AU211 for a mapping Docker refuses; AU210 for a host port another mapping of the file already takes."""
     if not isinstance(ports, list):
         return
     for index, item in enumerate(ports):
         path = (*base, "ports", index)
-        host_ip, host, protocol = "", None, "tcp"
-        if isinstance(item, str):
-            if "$" in item:
+        if isinstance(item, dict):  # the long syntax: the schema checks its fields
+            fields = ["" if item.get(key) is None else str(item[key]) for key in ("host_ip", "published", "target", "protocol")]
+            if "$" in "".join(fields):
                 continue
-            match = _PORT.match(item)
-            if not match or not _valid_port_numbers(match):
+            host_ip, host, target, protocol = fields
+            try:
+                mapping = parse_port(f"{host}:{target}/{protocol}")
+            except PortError:
+                continue
+            mapping = replace(mapping, host_ip=host_ip)
+        elif isinstance(item, str) and "$" not in item:
+            try:
+                mapping = parse_port(item)
+            except PortError as error:
                 yield hit(path, "AU211", f"`{item}` is not a port mapping such as `8080:80`, `127.0.0.1:8080:80` "
-                                         "or `53:53/udp`")
+                                         f"or `53:53/udp`: {error}")
                 continue
-            host_ip, host, protocol = match["ip"] or "", match["host"], (match["protocol"] or "tcp").lower()
-        elif isinstance(item, dict):
-            host = item.get("published")
-            host = str(host) if isinstance(host, (int, str)) and "$" not in str(host) else None
-            host_ip, protocol = str(item.get("host_ip", "")), str(item.get("protocol", "tcp")).lower()
-        if not host or not re.fullmatch(r"\d+(?:-\d+)?", host):
+        else:
             continue
-        low, _, high = host.partition("-")
-        for port in range(int(low), int(high or low) + 1):
-            key = (host_ip or "0.0.0.0", port, protocol)
-            if key in published:
-                other, line = published[key]
-                yield hit(path, "AU210", f"host port {port}/{protocol} is already published by service `{other}` "
-                                         f"(line {line}): two containers cannot listen on it")
+        line = document.at(path)[0]
+        for port in mapping.fixed_host_ports:
+            takers = published.setdefault((port, mapping.protocol), [])
+            other = next((taken for taken in takers if _clash(taken[0], mapping.host_ip)), None)
+            if other is not None:
+                where = f" on {other[0] or 'every address'}" if other[0] != mapping.host_ip else ""
+                yield hit(path, "AU210", f"host port {port}/{mapping.protocol} is already published{where} by "
+                                         f"service `{other[1]}` (line {other[2]}): two containers cannot listen on it")
                 break
-            published[key] = (name, document.at(path)[0])
+            takers.append((mapping.host_ip, name, line))
 
 
-def _valid_port_numbers(match) -> bool:
-    for group in ("host", "container"):
-        value = match[group]
-        if value is None:
-            continue
-        numbers = [int(n) for n in value.split("-")]
-        if any(n > 65535 for n in numbers) or len(numbers) == 2 and numbers[0] > numbers[1]:
-            return False
-    protocol = (match["protocol"] or "tcp").lower()
-    return protocol in ("tcp", "udp", "sctp")
+def _clash(ip_a: str, ip_b: str) -> bool:
+    try:
+        return clash(ip_a, ip_b)
+    except ValueError:  # not an address: interpolated, or a name Docker would refuse anyway
+        return ip_a == ip_b
 
 
 def _environment_hits(environment, path: KeyPath, hit) -> Iterator[Hit]:
