@@ -16,12 +16,21 @@ from collections.abc import Callable, Mapping
 
 from generator.docker.cli import docker_cli
 from generator.docker.commands import DockerCommand, Option, read_shell
+from generator.docker.ports import PortError, parse_publish
 from generator.docker.shell import Word
 from generator.lint.findings import Hit
 
 _SECRET_ENV = re.compile(r"^[\w.-]*(?:PASS(?:WORD|WD)?|PWD|SECRET|TOKEN|API_?KEY)[\w.-]*=(?P<value>.*)$", re.IGNORECASE)
 _DOCKERFILE_NAME = re.compile(r"^(?:.*/)?(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.[Dd]ockerfile$")
 _GENERIC_PROGRAM_FLAGS = {"--help", "-h", "--version", "-v", "-V"}
+_PUBLISHING = frozenset((("container", "run"), ("container", "create")))
+# Programs that wait for input: `-dit` keeps them running in the background, to attach to later.
+_WAITING_PROGRAMS = frozenset("sh bash ash dash zsh ksh fish busybox python python3 node irb php".split())
+# Official images whose default command is one of those.
+_WAITING_IMAGES = frozenset(
+    "ubuntu debian alpine busybox fedora centos rockylinux almalinux oraclelinux amazonlinux archlinux "
+    "opensuse/leap opensuse/tumbleweed photon clearlinux python node ruby php bash pypy".split()
+)
 
 _HitAt = Callable[[Word, str, str], Hit]
 
@@ -67,6 +76,10 @@ def _check_command(command: DockerCommand) -> list[Hit]:
         return hits
     hits.extend(_check_after_target(command, hit))
     hits.extend(_check_count(command, hit))
+    if command.canonical in _PUBLISHING:
+        hits.extend(_check_publish(command, hit))
+    if command.canonical == ("container", "run"):
+        hits.extend(_check_detached_terminal(command, hit))
     return hits
 
 
@@ -116,6 +129,35 @@ def _check_after_target(command: DockerCommand, hit: _HitAt) -> list[Hit]:
     what = "container" if command.path[-1] == "exec" else "image"
     return [hit(word, "AU305", f"`{word.text}` comes after the {what} `{target.text}`, so it is passed to the "
                                f"container's command, not to `{command.name}`: move it before `{target.text}`")]
+
+
+def _check_publish(command: DockerCommand, hit: _HitAt) -> list[Hit]:
+    """Return a hit for each `-p` value Docker refuses."""
+    hits = []
+    for option in command.options_named("-p", "--publish"):
+        if option.value is None or "$" in option.value:
+            continue
+        try:
+            parse_publish(option.value)
+        except PortError as error:
+            hits.append(hit(option.value_word or option.word, "AU311", f"`-p {option.value}` is not a port mapping "
+                                                                       f"such as `8080:80` or `127.0.0.1:8080:80`: {error}"))
+    return hits
+
+
+def _check_detached_terminal(command: DockerCommand, hit: _HitAt) -> list[Hit]:
+    """Return a hit when `-d` comes with `-t` or `-i` and the container runs no shell or interpreter to wait in."""
+    detach = command.options_named("-d", "--detach")
+    terminal = command.options_named("-t", "--tty", "-i", "--interactive")
+    if not detach or not terminal or command.image is None:
+        return []
+    program = command.inner[0].text.rsplit("/", 1)[-1] if command.inner else ""
+    image = re.sub(r"^(?:docker\.io/)?(?:library/)?", "", command.image).split("@")[0].rsplit(":", 1)[0]
+    if program in _WAITING_PROGRAMS or (not program and image in _WAITING_IMAGES):
+        return []
+    flags = " ".join(dict.fromkeys(option.flag for option in (*detach, *terminal)))
+    return [hit(terminal[0].word, "AU312", f"`{flags}`: a terminal for a container in the background, which no one "
+                                          "types into; `-it` is for a shell or program you attach to, otherwise drop it")]
 
 
 def _check_count(command: DockerCommand, hit: _HitAt) -> list[Hit]:
