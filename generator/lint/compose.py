@@ -273,6 +273,9 @@ def _semantic_hits(data: dict, document: _Document) -> Iterator[Hit]:
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
                 yield hit(path, "AU209", f"`depends_on` names `{dependency}`, which is not a service{hint}")
         yield from _port_hits(service.get("ports"), name, base, published, hit, document)
+        restart = service.get("restart")
+        if isinstance(restart, str) and "$" not in restart:
+            yield from _restart_hits(restart, (*base, "restart"), hit)
         yield from _environment_hits(service.get("environment"), (*base, "environment"), hit)
         if "links" in service:
             yield hit((*base, "links"), "AU216", "`links` is legacy: services on the same network reach each other "
@@ -371,6 +374,23 @@ def _clash(ip_a: str, ip_b: str) -> bool:
         return clash(ip_a, ip_b)
     except ValueError:  # not an address: interpolated, or a name Docker would refuse anyway
         return ip_a == ip_b
+
+
+def _restart_hits(restart: str, path: KeyPath, hit) -> Iterator[Hit]:
+    """AU217: a restart policy Docker does not know, or a retry count that goes with another policy than on-failure."""
+    policy, colon, count = restart.partition(":")
+    # Compose also maps `none` and `any`, the names of `deploy.restart_policy`, to `no` and `always`.
+    if policy not in ("no", "always", "on-failure", "unless-stopped", "none", "any"):
+        close = difflib.get_close_matches(policy, ["no", "always", "on-failure", "unless-stopped"], n=1, cutoff=0.6)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        yield hit(path, "AU217", f"`restart: {restart}` is no restart policy{hint}: Docker knows `no`, `always`, "
+                                 "`on-failure[:N]` and `unless-stopped`")
+    elif colon and policy != "on-failure":
+        yield hit(path, "AU217", f"`restart: {restart}`: a retry count only goes with `on-failure` (`on-failure:{count}`); "
+                                 f"Docker refuses it with `{policy}`")
+    elif colon and not count.isdigit():
+        yield hit(path, "AU217", f"`restart: {restart}`: the retry count after `on-failure:` is a whole number "
+                                 "such as `on-failure:3`")
 
 
 def _environment_hits(environment, path: KeyPath, hit) -> Iterator[Hit]:

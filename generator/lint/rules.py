@@ -97,6 +97,7 @@ _CATALOGUE = (
     _R("AU214", "warning", "compose", "Image without a tag (means `latest`)"),
     _R("AU215", "warning", "compose", "Image tagged `latest`"),
     _R("AU216", "warning", "compose", "`links` is a legacy feature: services on one network reach each other by name"),
+    _R("AU217", "error", "compose", "Unknown restart policy, or a retry count with a policy other than on-failure"),
     # --- docker commands ----------------------------------------------------------
     _R("AU300", "error", "command", "Shell line cannot be parsed"),
     _R("AU301", "error", "command", "Unknown docker command"),
