@@ -151,6 +151,15 @@ def _known_keys(schema: dict, depth: int = 0) -> set[str]:
     return keys
 
 
+@cache
+def _build_only_keys() -> frozenset[str]:
+    """Return the keys of a service's `build:` mapping that a service itself does not have (`context`, `dockerfile`…)."""
+    service = _schema()["$defs"]["service"]
+    build = _schema()["$defs"].get("workload_spec", {}).get("properties", {}).get("build", {})
+    mapping: dict = next((form for form in build.get("oneOf", []) if form.get("type") == "object"), {})
+    return frozenset(set(mapping.get("properties", {})) - _known_keys(service))
+
+
 def check_compose(text: str) -> list[Hit]:
     """Return the problems of a Compose file."""
     import yaml
@@ -158,10 +167,7 @@ def check_compose(text: str) -> list[Hit]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return [Hit(line, column, "AU201", f"YAML syntax error: {problem}")]
+        return [_syntax_hit(error, text)]
     if node is None:
         return []
     document = _Document()
@@ -175,6 +181,58 @@ def check_compose(text: str) -> list[Hit]:
     hits.extend(_schema_hits(data, document))
     hits.extend(_semantic_hits(data, document))
     return hits
+
+
+def _syntax_hit(error, text: str) -> Hit:
+    """Return AU201 where the mistake is: where YAML stopped, or where the quote or bracket it never closed opened."""
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None) or ""
+    problem_mark, context_mark = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    hint = next((hint for key, hint in _SYNTAX_HINTS if key in context or key in problem), "")
+    unclosed = any(key in context for key in ("quoted scalar", "flow sequence", "flow mapping", "simple key"))
+    marks = [m for m in (context_mark if unclosed else None, problem_mark, context_mark) if m is not None]
+    if not marks:
+        return Hit(1, 1, "AU201", f"YAML syntax error: {problem}")
+    mark = marks[0]
+    line = min(mark.line + 1, max(text.count("\n"), 1))
+    detail = problem
+    if mark is context_mark and problem_mark is not None and problem_mark.line != context_mark.line:
+        stopped = "at the end" if problem_mark.line >= text.count("\n") else f"on line {problem_mark.line + 1}"
+        detail = f"{problem}, {stopped}"
+    opened = _quote_left_open(text, mark.line) if not unclosed else None
+    if opened is not None:
+        hint = f"the quote opened on line {opened} runs on to here: close it on its line"
+    message = f"{hint} ({detail})" if hint else detail
+    return Hit(line, mark.column + 1 if line == mark.line + 1 else 1, "AU201", f"YAML syntax error: {message}")
+
+
+def _quote_left_open(text: str, before: int) -> int | None:
+    """Return the first line (1-based) before line index `before` whose quote runs on past its end, if any."""
+    for number, line in enumerate(text.split("\n")[:before], 1):
+        quote = ""
+        for index, char in enumerate(line):
+            if not quote and char == "#" and (index == 0 or line[index - 1] in " \t"):
+                break
+            if not quote and char in "\"'" and (index == 0 or line[index - 1] in " \t:-[{,"):
+                quote = char
+            elif quote == char and not (char == '"' and line[index - 1] == "\\"):
+                quote = ""
+        if quote:
+            return number
+    return None
+
+
+_SYNTAX_HINTS = (
+    ("quoted scalar", "the quote opened here is never closed"),
+    ("flow sequence", "the `[` opened here is never closed"),
+    ("flow mapping", "the `{` opened here is never closed"),
+    ("simple key", "this line is neither `key: value` nor `- item` (a `-` needs a space after it)"),
+    ("'\\t'", "a tab: YAML indents with spaces only"),
+    ("expected <block end>", "the indentation of this line matches no level above it"),
+    ("mapping values are not allowed here", "a `: ` inside a value: quote the value, or add the missing "
+                                            "space after a `:` above"),
+    ("undefined alias", "an alias `*name` needs an anchor `&name` before it"),
+)
 
 
 # --- the schema ------------------------------------------------------------------------
@@ -207,18 +265,50 @@ def _explain(error) -> Iterator[tuple[KeyPath, str]]:
         for key in unexpected:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
+            near = difflib.get_close_matches(key, known, n=1, cutoff=0.85)  # `network` is rather `networks`
+            if len(path) == 2 and path[0] == "services" and key in _build_only_keys() and not near:
+                hint = f": it belongs under `build:` (`build: {{{key}: …}}`)"
             place = f" in `{where}`" if where else " at the top level"
             yield (*path, key), f"unknown key `{key}`{place}{hint}"
         return
     if error.validator in ("oneOf", "anyOf") and error.context:
-        best = min(error.context, key=lambda e: (len(e.absolute_path) * -1, e.validator != "type"))
-        if best.validator in ("additionalProperties", "unevaluatedProperties"):
+        # The branch that got furthest into the value names the offending item, at its own line.
+        best = max(_leaves(error), key=lambda e: (len(e.absolute_path), e.validator in ("type", "enum", "const")))
+        if best.validator in ("additionalProperties", "unevaluatedProperties") or len(best.absolute_path) > len(path):
             yield from _explain(best)
+            return
+        kinds = sorted({_KINDS.get(kind, kind) for e in error.context if e.validator == "type"
+                        and tuple(e.absolute_path) == path for kind in _listed(e.validator_value)})
+        if kinds:
+            yield path, f"`{where or 'document'}`: {_short(error.instance)} is none of the forms allowed here " \
+                        f"({', '.join(kinds)})"
             return
     message = error.message
     if len(message) > 160:
         message = message[:157] + "…"
     yield path, f"`{where or 'document'}`: {message}"
+
+
+_KINDS = {"string": "a string", "object": "a mapping", "array": "a list", "integer": "an integer",
+          "number": "a number", "boolean": "true or false", "null": "nothing"}
+
+
+def _leaves(error) -> Iterator:
+    """Yield the errors of every branch of a `oneOf`/`anyOf`, nested ones included."""
+    for child in error.context or ():
+        if child.context:
+            yield from _leaves(child)
+        else:
+            yield child
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return f"`{text}`" if len(text) <= 40 else f"`{text[:37]}…`"
 
 
 def _interpolated(error) -> bool:
@@ -252,7 +342,8 @@ def _semantic_hits(data: dict, document: _Document) -> Iterator[Hit]:
         if not isinstance(service, dict):
             continue
         base = ("services", name)
-        if "image" not in service and "build" not in service and "extends" not in service:
+        # a `context:` astray under the service is reported by the schema, with where it belongs
+        if not {"image", "build", "extends"} & set(service) and not _build_only_keys() & set(service):
             yield hit(base, "AU204", f"service `{name}` has neither `image` nor `build`: Compose cannot create it")
         image = service.get("image")
         if isinstance(image, str) and "$" not in image:
