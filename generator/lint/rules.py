@@ -80,6 +80,7 @@ _CATALOGUE = (
     _R("AU103", "error", "dockerfile", "Unknown flag for the instruction"),
     _R("AU104", "error", "dockerfile", "Exec form is not a valid JSON array of strings (use double quotes)"),
     _R("AU105", "error", "dockerfile", "Here-document is never closed"),
+    _R("AU106", "error", "dockerfile", "COPY --from names a later stage, no stage at all, or misspells an earlier one"),
     # --- Compose ----------------------------------------------------------------
     _R("AU201", "error", "compose", "YAML syntax error"),
     _R("AU202", "error", "compose", "Duplicate key"),
