@@ -23,6 +23,7 @@ from generator.lint.findings import Hit
 _SECRET_ENV = re.compile(r"^[\w.-]*(?:PASS(?:WORD|WD)?|PWD|SECRET|TOKEN|API_?KEY)[\w.-]*=(?P<value>.*)$", re.IGNORECASE)
 _DOCKERFILE_NAME = re.compile(r"^(?:.*/)?(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.[Dd]ockerfile$")
 _GENERIC_PROGRAM_FLAGS = {"--help", "-h", "--version", "-v", "-V"}
+_PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9-]*$")  # `docker model`, `docker mcp`: how CLI plugins are named
 _PUBLISHING = frozenset((("container", "run"), ("container", "create")))
 # Programs that wait for input: `-dit` keeps them running in the background, to attach to later.
 _WAITING_PROGRAMS = frozenset("sh bash ash dash zsh ksh fish busybox python python3 node irb php".split())
@@ -70,8 +71,21 @@ def _check_command(command: DockerCommand) -> list[Hit]:
         siblings = docker_cli().names_under(unknown.parent)
         where = f"{_name(unknown.parent)} "
         for name in unknown.names:
-            hits.append(hit(unknown.word, "AU301", f"unknown command `{where}{name}`{_suggest(name, siblings)}"))
+            suggestion = _suggest(name, siblings)
+            # a misspelt command is an error; a name too short to tell (`mcp`, `cp`) is taken for a plugin's
+            if not unknown.parent and _PLUGIN_NAME.match(name) and (not suggestion or len(name) <= 3):
+                also = f" (unless it is a typo: {suggestion.removeprefix(' (')}" if suggestion else ""
+                hits.append(hit(unknown.word, "AU309", f"`docker {name}` is no docker command, nor one of the plugins "
+                                                       "Aula knows (compose, buildx, scout, init, debug): a CLI plugin, "
+                                                       f"not checked{also}"))
+            else:
+                hits.append(hit(unknown.word, "AU301", f"unknown command `{where}{name}`{suggestion}"))
         return hits
+    spec = command.spec
+    if spec is not None and spec.retired:
+        word = next(w for w in command.words[1:] if w.text == command.path[-1])
+        return hits + [hit(word, "AU310", f"`{command.name}` was retired in {spec.retired_since}: use "
+                                          f"`{spec.retired}`")]
     if not command.is_command or command.synopsis:
         return hits
     hits.extend(_check_after_target(command, hit))
@@ -163,7 +177,7 @@ def _check_detached_terminal(command: DockerCommand, hit: _HitAt) -> list[Hit]:
 def _check_count(command: DockerCommand, hit: _HitAt) -> list[Hit]:
     """Return a hit when the command has too few or too many positional arguments."""
     spec = command.spec
-    if spec is None:
+    if spec is None or spec.open_flags:  # unknown flags may take values: the arguments cannot be told apart
         return []
     low, high = spec.arguments
     positionals = command.arguments

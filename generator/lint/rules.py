@@ -109,6 +109,8 @@ _CATALOGUE = (
     _R("AU306", "warning", "command", "`docker-compose` (Compose v1) is retired: use `docker compose`"),
     _R("AU307", "warning", "command", "`--link` is a legacy feature: use a user-defined network"),
     _R("AU308", "warning", "command", "Password on the command line: it ends up in the shell history and `ps`"),
+    _R("AU309", "info", "command", "Unknown command that looks like a CLI plugin: not checked"),
+    _R("AU310", "warning", "command", "Retired command: use its replacement"),
     _R("AU311", "error", "command", "Port mapping that Docker refuses in `-p`"),
     _R("AU312", "info", "command", "`-d` with `-it`: a terminal for a container in the background"),
     # --- Markdown -------------------------------------------------------------------
