@@ -335,15 +335,27 @@ SCOUT: dict[str, dict] = {
     )},
 }
 
-# Accepted but left out of the reference: buildx's commands/build.go (legacy `docker build` flags
-# it ignores or maps), bake.go, create.go and policy/eval.go (MarkHidden), install.go and uninstall.go.
-BUILDX_HIDDEN_FLAGS = {
-    "build": "--compress -c|--cpu-shares=int --cpu-period=int --cpu-quota=int --cpuset-cpus=string --cpuset-mems=string "
-             "--force-rm --isolation=string -m|--memory=bytes --memory-swap=bytes --print=string --rm "
-             "--security-opt=stringSlice --squash",
-    "bake": "--list-targets --list-variables",
-    "create": "--config=string",
-    "policy eval": "--filename=string",
+# Accepted but left out of the references. Buildx: commands/build.go (the legacy `docker build`
+# flags it ignores or maps), bake.go, create.go and policy/eval.go (MarkHidden). Compose: the old
+# spellings its flag normalizers still take, in cmd/compose/run.go, exec.go, create.go, up.go,
+# publish.go and down.go (SetNormalizeFunc).
+HIDDEN_FLAGS = {
+    "buildx": {
+        "build": "--compress -c|--cpu-shares=int --cpu-period=int --cpu-quota=int --cpuset-cpus=string --cpuset-mems=string "
+                 "--force-rm --isolation=string -m|--memory=bytes --memory-swap=bytes --print=string --rm "
+                 "--security-opt=stringSlice --squash",
+        "bake": "--list-targets --list-variables",
+        "create": "--config=string",
+        "policy eval": "--filename=string",
+    },
+    "compose": {
+        "run": "--labels=stringArray --no-TTY --volumes=stringArray",
+        "exec": "--no-TTY",
+        "create": "--y",
+        "up": "--y",
+        "publish": "--y",
+        "down": "--volume",
+    },
 }
 BUILDX["install"] = {"args": [0, 0], "flags": "-D|--debug"}
 BUILDX["uninstall"] = {"args": [0, 0], "flags": "-D|--debug"}
@@ -387,7 +399,7 @@ def plugin_commands() -> dict[str, dict]:
             path = f"{plugin} {key}".strip()
             record = dict(entry)
             flags = record.pop("flags", "")
-            hidden = BUILDX_HIDDEN_FLAGS.get(key, "") if plugin == "buildx" else ""
+            hidden = HIDDEN_FLAGS.get(plugin, {}).get(key, "")
             record["flags"] = flag_table(f"{flags} {hidden}" if flags is not None else None)
             if record.get("group"):
                 children = sorted({k[len(key):].split()[0] for k in table if k.startswith(key) and k != key
