@@ -18,8 +18,8 @@ its name only. Sources, at the commits read:
 
 - Compose: docker/compose@f72979427042 `docs/reference/docker_compose*.yaml`
   (`usage`, `options`, `inherited_options`, hidden ones included; the subcommands
-  listed under `cname`, so the stale `alpha dry-run|scale|watch` files are left
-  out), `args` from `cmd/compose/*.go` (`Args:`).
+  listed under `cname`, plus the hidden `alpha` group, whose stale `dry-run`,
+  `scale` and `watch` files are left out), `args` from `cmd/compose/*.go` (`Args:`).
 - Buildx: docker/buildx@461836ba0fcb `docs/reference/buildx*.md` (usage block,
   options table), `args` and the hidden flags and commands from `commands/*.go`.
 - Scout: docker/scout-cli@c7ac4ce317ea, every `docs/docker_scout*.yaml` (the

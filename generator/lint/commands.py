@@ -166,7 +166,8 @@ def _check_detached_terminal(command: DockerCommand, hit: _HitAt) -> list[Hit]:
     if not detach or not terminal or command.image is None:
         return []
     program = command.inner[0].text.rsplit("/", 1)[-1] if command.inner else ""
-    image = re.sub(r"^(?:docker\.io/)?(?:library/)?", "", command.image).split("@")[0].rsplit(":", 1)[0]
+    image = re.sub(r"^(?:docker\.io/)?(?:library/)?", "", command.image.split("@")[0])
+    image = re.sub(r":[\w.-]+$", "", image)  # the tag, not a registry's port
     if program in _WAITING_PROGRAMS or (not program and image in _WAITING_IMAGES):
         return []
     flags = " ".join(dict.fromkeys(option.flag for option in (*detach, *terminal)))
