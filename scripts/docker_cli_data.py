@@ -9,11 +9,12 @@ It walks `docker --help` and every `docker <command> --help`, and records for
 each command its flags (and whether each takes a value) and how many
 positional arguments its `Usage:` line allows, and, when docker calls the
 command by another name first (`docker run` is `docker container run`), that
-canonical name. Three things the help does not
-show are added by hand below, each from Docker's CLI reference: flags that are
-accepted but hidden, the BuildKit (`docker buildx build`) flags that `docker
-build` takes when buildx is installed, and the Compose v2 `docker compose`
-commands. The client version is recorded in the file.
+canonical name. What the help of a bare client does not show is added by
+hand, each from its vendor's CLI reference: flags that are accepted but hidden
+(below), and, from `docker_cli_plugins.py`, the CLI plugins (Compose, Buildx,
+whose build flags `docker build` takes too, Scout, `init`, `debug`) and the
+retired commands (`docker scan`…). The client version and every source are
+recorded in the file.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+from docker_cli_plugins import SOURCES as PLUGIN_SOURCES
+from docker_cli_plugins import plugin_commands
 
 OUTPUT = Path(__file__).resolve().parent.parent / "generator" / "docker" / "data" / "docker-cli.json"
 
@@ -39,164 +43,10 @@ HIDDEN_FLAGS: dict[str, dict[str, str]] = {
     "network connect": {"--link": "list"},
 }
 
-# `docker build` is `docker buildx build` when buildx is installed (the default
-# with Docker Desktop and the docker-ce packages). Flags from the buildx build reference.
-BUILDX_BUILD_FLAGS = {
-    "--allow": "list",
-    "--annotation": "stringArray",
-    "--attest": "stringArray",
-    "--build-context": "stringArray",
-    "--builder": "string",
-    "--cache-to": "stringArray",
-    "--call": "string",
-    "--check": "",
-    "--load": "",
-    "--metadata-file": "string",
-    "--no-cache-filter": "stringArray",
-    "-o": "stringArray",
-    "--output": "stringArray",
-    "--progress": "string",
-    "--provenance": "string",
-    "--push": "",
-    "--sbom": "string",
-    "--secret": "stringArray",
-    "--shm-size": "bytes",
-    "--ssh": "stringArray",
-    "--debug": "",
-}
+# `docker build` is `docker buildx build` when buildx is installed (the default with Docker
+# Desktop and the docker-ce packages): it takes buildx's flags as well as its own.
+BUILDX_BUILD_FLAGS = plugin_commands()["buildx build"]["flags"]
 
-BUILDX_COMMANDS: dict[str, dict] = {
-    "buildx": {"group": True},
-    "buildx build": {"args": [1, 1], "flags": "build"},  # same flags as `docker build`
-    "buildx bake": {"args": [0, None], "flags": {"-f": "stringArray", "--file": "stringArray", "--load": "", "--push": "",
-                                                 "--no-cache": "", "--pull": "", "--print": "", "--progress": "string",
-                                                 "--set": "stringArray", "--builder": "string", "--call": "string",
-                                                 "--check": "", "--list": "string", "--metadata-file": "string",
-                                                 "--provenance": "string", "--sbom": "string", "--allow": "stringArray"}},
-    "buildx create": {"args": [0, 1], "flags": {"--name": "string", "--driver": "string", "--driver-opt": "stringArray",
-                                                "--use": "", "--bootstrap": "", "--platform": "stringArray",
-                                                "--append": "", "--leave": "", "--node": "string",
-                                                "--buildkitd-flags": "string", "--buildkitd-config": "string",
-                                                "--config": "string"}},
-    "buildx use": {"args": [1, 1], "flags": {"--default": "", "--global": ""}},
-    "buildx ls": {"args": [0, 0], "flags": {"--format": "string", "--no-trunc": ""}},
-    "buildx inspect": {"args": [0, 1], "flags": {"--bootstrap": ""}},
-    "buildx rm": {"args": [0, None], "flags": {"--all-inactive": "", "-f": "", "--force": "", "--keep-daemon": "",
-                                               "--keep-state": ""}},
-    "buildx stop": {"args": [0, 1], "flags": {}},
-    "buildx prune": {"args": [0, 0], "flags": {"-a": "", "--all": "", "-f": "", "--force": "", "--filter": "filter",
-                                               "--verbose": ""}},
-    "buildx du": {"args": [0, 0], "flags": {"--filter": "filter", "--verbose": ""}},
-    "buildx version": {"args": [0, 0], "flags": {}},
-    "buildx imagetools": {"group": True},
-    "buildx imagetools create": {"args": [0, None], "flags": {"-t": "stringArray", "--tag": "stringArray",
-                                                              "-f": "stringArray", "--file": "stringArray",
-                                                              "--append": "", "--dry-run": "",
-                                                              "--annotation": "stringArray"}},
-    "buildx imagetools inspect": {"args": [1, 1], "flags": {"--format": "string", "--raw": ""}},
-}
-
-# Docker Compose v2 (`docker compose …`), from the Compose CLI reference.
-COMPOSE_GLOBAL_FLAGS = {
-    "--all-resources": "",
-    "--ansi": "string",
-    "--compatibility": "",
-    "--dry-run": "",
-    "--env-file": "stringArray",
-    "-f": "stringArray",
-    "--file": "stringArray",
-    "--parallel": "int",
-    "--profile": "stringArray",
-    "--progress": "string",
-    "--project-directory": "string",
-    "-p": "string",
-    "--project-name": "string",
-}
-
-_SERVICES = [0, None]
-COMPOSE_COMMANDS: dict[str, dict] = {
-    "attach": {"args": [1, 1], "flags": {"--detach-keys": "string", "--index": "int", "--no-stdin": "", "--sig-proxy": ""}},
-    "build": {"args": _SERVICES, "flags": {"--build-arg": "stringArray", "--builder": "string", "--check": "",
-                                           "-m": "bytes", "--memory": "bytes", "--no-cache": "", "--pull": "",
-                                           "--push": "", "-q": "", "--quiet": "", "--ssh": "string",
-                                           "--with-dependencies": "", "--print": "", "--provenance": "string",
-                                           "--sbom": "string"}},
-    "commit": {"args": [1, 2], "flags": {"-a": "string", "--author": "string", "-c": "list", "--change": "list",
-                                         "--index": "int", "-m": "string", "--message": "string", "-p": "",
-                                         "--pause": ""}},
-    "config": {"args": _SERVICES, "flags": {"--environment": "", "--format": "string", "--hash": "string",
-                                            "--images": "", "--no-consistency": "", "--no-interpolate": "",
-                                            "--no-normalize": "", "--no-path-resolution": "", "-o": "string",
-                                            "--output": "string", "--profiles": "", "-q": "", "--quiet": "",
-                                            "--resolve-image-digests": "", "--services": "", "--variables": "",
-                                            "--volumes": "", "--networks": "", "--models": ""}},
-    "cp": {"args": [2, 2], "flags": {"-a": "", "--archive": "", "--all": "", "-L": "", "--follow-link": "",
-                                     "--index": "int"}},
-    "create": {"args": _SERVICES, "flags": {"--build": "", "--force-recreate": "", "--no-build": "",
-                                            "--no-recreate": "", "--pull": "string", "--quiet-pull": "",
-                                            "--remove-orphans": "", "--scale": "stringArray", "-y": "", "--yes": ""}},
-    "down": {"args": _SERVICES, "flags": {"--remove-orphans": "", "--rmi": "string", "-t": "int", "--timeout": "int",
-                                          "-v": "", "--volumes": ""}},
-    "events": {"args": _SERVICES, "flags": {"--json": "", "--since": "string", "--until": "string"}},
-    "exec": {"args": [2, None], "stop_at_first_arg": True,
-             "flags": {"-d": "", "--detach": "", "-e": "stringArray", "--env": "stringArray", "--index": "int",
-                       "-T": "", "--no-TTY": "", "--privileged": "", "-u": "string", "--user": "string",
-                       "-w": "string", "--workdir": "string", "-i": "", "--interactive": "", "-t": "", "--tty": ""}},
-    "export": {"args": [1, 1], "flags": {"--index": "int", "-o": "string", "--output": "string"}},
-    "images": {"args": _SERVICES, "flags": {"--format": "string", "-q": "", "--quiet": ""}},
-    "kill": {"args": _SERVICES, "flags": {"--remove-orphans": "", "-s": "string", "--signal": "string"}},
-    "logs": {"args": _SERVICES, "flags": {"-f": "", "--follow": "", "--index": "int", "--no-color": "",
-                                          "--no-log-prefix": "", "--since": "string", "-n": "string",
-                                          "--tail": "string", "-t": "", "--timestamps": "", "--until": "string"}},
-    "ls": {"args": [0, 0], "flags": {"-a": "", "--all": "", "--filter": "filter", "--format": "string", "-q": "",
-                                     "--quiet": ""}},
-    "pause": {"args": _SERVICES, "flags": {}},
-    "port": {"args": [2, 2], "flags": {"--index": "int", "--protocol": "string"}},
-    "ps": {"args": _SERVICES, "flags": {"-a": "", "--all": "", "--filter": "string", "--format": "string",
-                                        "--no-trunc": "", "--orphans": "", "-q": "", "--quiet": "", "--services": "",
-                                        "--status": "stringArray"}},
-    "publish": {"args": [1, 1], "flags": {"--oci-version": "string", "--resolve-image-digests": "",
-                                          "--with-env": "", "-y": "", "--yes": ""}},
-    "pull": {"args": _SERVICES, "flags": {"--ignore-buildable": "", "--ignore-pull-failures": "",
-                                          "--include-deps": "", "--policy": "string", "-q": "", "--quiet": ""}},
-    "push": {"args": _SERVICES, "flags": {"--ignore-push-failures": "", "--include-deps": "", "-q": "",
-                                          "--quiet": ""}},
-    "restart": {"args": _SERVICES, "flags": {"--no-deps": "", "-t": "int", "--timeout": "int"}},
-    "rm": {"args": _SERVICES, "flags": {"-f": "", "--force": "", "-s": "", "--stop": "", "-v": "", "--volumes": ""}},
-    "run": {"args": [1, None], "stop_at_first_arg": True,
-            "flags": {"--build": "", "--cap-add": "list", "--cap-drop": "list", "-d": "", "--detach": "",
-                      "--entrypoint": "string", "-e": "stringArray", "--env": "stringArray",
-                      "--env-from-file": "stringArray", "-i": "", "--interactive": "", "-l": "stringArray",
-                      "--label": "stringArray", "--name": "string", "-T": "", "--no-TTY": "", "--no-deps": "",
-                      "-p": "stringArray", "--publish": "stringArray", "--pull": "string", "--quiet": "",
-                      "--quiet-build": "", "--quiet-pull": "", "--remove-orphans": "", "--rm": "", "-P": "",
-                      "--service-ports": "", "--use-aliases": "", "-u": "string", "--user": "string",
-                      "-v": "stringArray", "--volume": "stringArray", "-w": "string", "--workdir": "string",
-                      "-t": "", "--tty": ""}},
-    "scale": {"args": [1, None], "flags": {"--no-deps": ""}},
-    "start": {"args": _SERVICES, "flags": {"--wait": "", "--wait-timeout": "int"}},
-    "stats": {"args": [0, 1], "flags": {"-a": "", "--all": "", "--format": "string", "--no-stream": "",
-                                        "--no-trunc": ""}},
-    "stop": {"args": _SERVICES, "flags": {"-t": "int", "--timeout": "int"}},
-    "top": {"args": _SERVICES, "flags": {}},
-    "unpause": {"args": _SERVICES, "flags": {}},
-    "up": {"args": _SERVICES, "flags": {"--abort-on-container-exit": "", "--abort-on-container-failure": "",
-                                        "--always-recreate-deps": "", "--attach": "stringArray",
-                                        "--attach-dependencies": "", "--build": "", "-d": "", "--detach": "",
-                                        "--exit-code-from": "string", "--force-recreate": "", "--menu": "",
-                                        "--no-attach": "stringArray", "--no-build": "", "--no-color": "",
-                                        "--no-deps": "", "--no-log-prefix": "", "--no-recreate": "",
-                                        "--no-start": "", "--pull": "string", "--quiet-build": "",
-                                        "--quiet-pull": "", "--remove-orphans": "", "-V": "",
-                                        "--renew-anon-volumes": "", "--scale": "stringArray", "-t": "int",
-                                        "--timeout": "int", "--timestamps": "", "--wait": "",
-                                        "--wait-timeout": "int", "-w": "", "--watch": "", "-y": "", "--yes": ""}},
-    "version": {"args": [0, 0], "flags": {"-f": "string", "--format": "string", "--short": ""}},
-    "volumes": {"args": _SERVICES, "flags": {"--format": "string", "-q": "", "--quiet": ""}},
-    "wait": {"args": [1, None], "flags": {"--down-project": ""}},
-    "watch": {"args": _SERVICES, "flags": {"--no-up": "", "--prune": "", "--quiet": ""}},
-}
-COMPOSE_ALIASES = {"convert": "config"}
 
 _FLAG_LINE = re.compile(r"^\s{2,}(?:(-[A-Za-z0-9]), )?(--[\w-]+)(?: ([a-zA-Z][\w.-]*))?(?:\s{2,}|$)")
 _COMMAND_LINE = re.compile(r"^\s{2}([a-z][\w-]*)\s{2,}\S")
@@ -328,29 +178,17 @@ def build_data() -> dict:
         canonical(name)["stop_at_first_arg"] = True
     for name, flags in HIDDEN_FLAGS.items():
         canonical(name)["flags"].update(flags)
-    canonical_build = canonical("build")
-    canonical_build["flags"].update(BUILDX_BUILD_FLAGS)
-    for name, entry in BUILDX_COMMANDS.items():
-        entry = dict(entry)
-        if entry.get("flags") == "build":
-            entry["flags"] = canonical_build["flags"]
+    canonical("build")["flags"].update(BUILDX_BUILD_FLAGS)
+    for name, entry in plugin_commands().items():
+        if "usage" in entry and "args" not in entry and not entry.get("group"):
+            entry["args"] = arg_range(f"Usage: {entry['usage']}", tuple(name.split()))
+        elif entry.get("runnable") and "args" not in entry:
+            entry["args"] = arg_range(f"Usage: {entry['usage']}", tuple(name.split()))
         commands[name] = entry
-    commands["buildx"] = {"group": True, "subcommands": sorted(n.split()[1] for n in BUILDX_COMMANDS if n.count(" ") == 1)}
-    commands["buildx imagetools"] = {"group": True, "subcommands": ["create", "inspect"]}
-    commands["compose"] = {"group": True, "subcommands": sorted([*COMPOSE_COMMANDS, *COMPOSE_ALIASES]),
-                           "flags": COMPOSE_GLOBAL_FLAGS}
-    for name, entry in COMPOSE_COMMANDS.items():
-        commands[f"compose {name}"] = entry
-    for alias, target in COMPOSE_ALIASES.items():
-        commands[f"compose {alias}"] = {"alias_of": f"compose {target}"}
     return {
         "comment": "Generated by scripts/docker_cli_data.py from `docker <command> --help`; do not edit by hand.",
         "client": version,
-        "sources": [
-            f"{version}: `docker --help` and `docker <command> --help`",
-            "buildx build flags and `docker buildx` commands: Docker buildx CLI reference (by hand)",
-            "`docker compose` commands: Docker Compose v2 CLI reference (by hand)",
-        ],
+        "sources": [f"{version}: `docker --help` and `docker <command> --help`", *PLUGIN_SOURCES],
         "global_flags": parse_flags(top, "Global Options:"),
         "commands": dict(sorted(commands.items())),
     }

@@ -321,3 +321,34 @@ def test_cli_data_view():
     assert "ls" in cli.names_under(("network",)) and "run" in cli.names_under(())
     assert cli.command(("compose",)).group and cli.command(("compose",)).takes_value("-f")
     assert cli.command(("nope",)) is None and "IMAGE" in cli.usage_words()
+
+
+def test_a_group_that_runs_by_itself_takes_arguments_or_a_subcommand():
+    record = one("docker buildx history inspect --format json abc123")
+    assert record.is_command and record.path == ("buildx", "history", "inspect") and texts(record.arguments) == ("abc123",)
+    assert record.option_values("--format") == ("json",)
+    attachment = one("docker buildx history inspect attachment abc123 sha256:0f")
+    assert attachment.path == ("buildx", "history", "inspect", "attachment") and len(attachment.arguments) == 2
+    assert one("docker scout policy").is_command and not one("docker buildx history").is_command
+
+
+def test_retired_commands_name_their_replacement():
+    scan = one("docker scan --accept-license nginx:1.27")
+    assert scan.is_command and scan.spec is not None and scan.spec.retired == "docker scout cves"
+    assert all(option.known for option in scan.options)  # its flags are not checked
+
+
+def test_a_command_whose_flags_the_data_lacks_takes_any(monkeypatch):
+    from generator.docker import commands
+    from generator.docker.cli import DockerCLI, cli_data
+
+    data = dict(cli_data())
+    data["commands"] = {**data["commands"], "model": {"group": True}, "model run": {"usage": "docker model run MODEL",
+                                                                                    "args": [1, 1], "flags": None}}
+    monkeypatch.setattr(commands, "docker_cli", lambda: DockerCLI(data))
+    command = one("docker model run --detach --port 8080 ai/smollm2 hola")
+    assert command.is_command and command.spec is not None and command.spec.open_flags
+    assert all(option.known for option in command.options)
+    from generator.lint.commands import check_commands
+
+    assert check_commands("$ docker model run --detach --port 8080 ai/smollm2 hola\n", console=True) == []

@@ -362,3 +362,28 @@ def test_hadolint_findings_are_merged_through_a_fake_binary(tmp_path: Path, monk
     (course / "01.md").write_text(f"# Uno\n\n```dockerfile\n{text}```\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["lint", "--hadolint", str(course)])
     assert "01.md:6:1: warning DL3013 Pin versions in pip (hadolint)" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('services:\n  web:\n    image: "nginx:1.27\n    ports: []\n', "the quote opened here is never closed"),
+        ('services:\n  web:\n    image: "nginx:1.27\n    ports:\n      - "80:80"\n', "the quote opened on line 3"),
+        ("services:\n  web:\n    command: [nginx, -g\n  db:\n    image: x\n", "the `[` opened here is never closed"),
+        ("services:\n  web:\n\timage: nginx:1.27\n", "YAML indents with spaces only"),
+        ("services:\n  web:\n    image: nginx:1.27\n   ports: []\n", "matches no level above it"),
+    ],
+)
+def test_yaml_syntax_errors_say_what_to_fix(text: str, says: str) -> None:
+    from generator.lint.compose import check_compose
+
+    (hit,) = check_compose(text)
+    assert hit.code == "AU201" and says in hit.message, hit.message
+
+
+def test_build_options_under_the_service_say_where_they_belong() -> None:
+    from generator.lint.compose import check_compose
+
+    hits = check_compose("services:\n  web:\n    context: ./web\n    dockerfile: Dockerfile.dev\n    ports: ['80:80']\n")
+    assert [(h.line, h.code) for h in hits] == [(3, "AU203"), (4, "AU203")]
+    assert all("belongs under `build:`" in h.message for h in hits)

@@ -2,6 +2,7 @@
 
 `shell` splits shell text into commands and words, `cli` reads the docker CLI
 data (commands, flags, arguments) and `commands` finds the command lines of a
-block and parses each `docker …` into a `DockerCommand`. Nothing here imports
-from `lint/` or `render/`.
+block and parses each `docker …` into a `DockerCommand`; `ports` reads port
+mappings as Docker does, for `docker run -p` and Compose's `ports:` alike.
+Nothing here imports from `lint/` or `render/`.
 """

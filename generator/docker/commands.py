@@ -127,8 +127,8 @@ class DockerCommand:
 
     @property
     def is_command(self) -> bool:
-        """Return whether the path names a command (not a group, not nothing)."""
-        return self.spec is not None and not self.spec.group and self.unknown is None
+        """Return whether the path names a command (not a group, unless it runs by itself; not nothing)."""
+        return self.spec is not None and self.spec.runs and self.unknown is None
 
     @property
     def target(self) -> Word | None:
@@ -463,9 +463,11 @@ class _Reader:
         """Read the command words (and a group's flags); return whether they name a command."""
         while self.index < len(self.words):
             word = self.words[self.index]
+            parent = (*prefix, *self.path)
+            if self.spec is not None and self.spec.runnable and self.path and not self.cli.is_command((*parent, word.text)):
+                return True  # `docker buildx history inspect REF`: the group runs, with its arguments
             if word.expands or word.text.startswith("-"):
                 return False
-            parent = (*prefix, *self.path)
             if not self.cli.is_command((*parent, word.text)):
                 names = [word.text]
                 if "/" in word.text and not _ANGLE_PLACEHOLDER.search(word.text):  # `stop/start`: alternatives
@@ -480,7 +482,7 @@ class _Reader:
                 return spec is not None
             if spec.flags:
                 self.read_flags(spec.flags, (*prefix, *self.path), self.options)
-        return False
+        return self.spec is not None and self.spec.runnable and bool(self.path)
 
     def read_flags(self, flags: Mapping[str, str], scope: tuple[str, ...], into: list[Option]) -> None:
         """Read the flags before a command word; a `--` ends them."""
@@ -502,7 +504,10 @@ class _Reader:
                 self.arguments.extend(self.words[self.index + 1 :])
                 return
             if _is_flag(word):
-                self.options.extend(self.read_flag(spec.flags, scope))
+                options = self.read_flag(spec.flags, scope)
+                if spec.open_flags:  # flags the data does not know are taken on trust
+                    options = [replace(option, known=True) for option in options]
+                self.options.extend(options)
             else:
                 self.arguments.append(word)
                 self.index += 1

@@ -16,12 +16,22 @@ from collections.abc import Callable, Mapping
 
 from generator.docker.cli import docker_cli
 from generator.docker.commands import DockerCommand, Option, read_shell
+from generator.docker.ports import PortError, parse_publish
 from generator.docker.shell import Word
 from generator.lint.findings import Hit
 
 _SECRET_ENV = re.compile(r"^[\w.-]*(?:PASS(?:WORD|WD)?|PWD|SECRET|TOKEN|API_?KEY)[\w.-]*=(?P<value>.*)$", re.IGNORECASE)
 _DOCKERFILE_NAME = re.compile(r"^(?:.*/)?(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.[Dd]ockerfile$")
 _GENERIC_PROGRAM_FLAGS = {"--help", "-h", "--version", "-v", "-V"}
+_PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9-]*$")  # `docker model`, `docker mcp`: how CLI plugins are named
+_PUBLISHING = frozenset((("container", "run"), ("container", "create")))
+# Programs that wait for input: `-dit` keeps them running in the background, to attach to later.
+_WAITING_PROGRAMS = frozenset("sh bash ash dash zsh ksh fish busybox python python3 node irb php".split())
+# Official images whose default command is one of those.
+_WAITING_IMAGES = frozenset(
+    "ubuntu debian alpine busybox fedora centos rockylinux almalinux oraclelinux amazonlinux archlinux "
+    "opensuse/leap opensuse/tumbleweed photon clearlinux python node ruby php bash pypy".split()
+)
 
 _HitAt = Callable[[Word, str, str], Hit]
 
@@ -61,12 +71,29 @@ def _check_command(command: DockerCommand) -> list[Hit]:
         siblings = docker_cli().names_under(unknown.parent)
         where = f"{_name(unknown.parent)} "
         for name in unknown.names:
-            hits.append(hit(unknown.word, "AU301", f"unknown command `{where}{name}`{_suggest(name, siblings)}"))
+            suggestion = _suggest(name, siblings)
+            # a misspelt command is an error; a name too short to tell (`mcp`, `cp`) is taken for a plugin's
+            if not unknown.parent and _PLUGIN_NAME.match(name) and (not suggestion or len(name) <= 3):
+                also = f" (unless it is a typo: {suggestion.removeprefix(' (')}" if suggestion else ""
+                hits.append(hit(unknown.word, "AU309", f"`docker {name}` is no docker command, nor one of the plugins "
+                                                       "Aula knows (compose, buildx, scout, init, debug): a CLI plugin, "
+                                                       f"not checked{also}"))
+            else:
+                hits.append(hit(unknown.word, "AU301", f"unknown command `{where}{name}`{suggestion}"))
         return hits
+    spec = command.spec
+    if spec is not None and spec.retired:
+        word = next(w for w in command.words[1:] if w.text == command.path[-1])
+        return hits + [hit(word, "AU310", f"`{command.name}` was retired in {spec.retired_since}: use "
+                                          f"`{spec.retired}`")]
     if not command.is_command or command.synopsis:
         return hits
     hits.extend(_check_after_target(command, hit))
     hits.extend(_check_count(command, hit))
+    if command.canonical in _PUBLISHING:
+        hits.extend(_check_publish(command, hit))
+    if command.canonical == ("container", "run"):
+        hits.extend(_check_detached_terminal(command, hit))
     return hits
 
 
@@ -118,10 +145,40 @@ def _check_after_target(command: DockerCommand, hit: _HitAt) -> list[Hit]:
                                f"container's command, not to `{command.name}`: move it before `{target.text}`")]
 
 
+def _check_publish(command: DockerCommand, hit: _HitAt) -> list[Hit]:
+    """Return a hit for each `-p` value Docker refuses."""
+    hits = []
+    for option in command.options_named("-p", "--publish"):
+        if option.value is None or "$" in option.value:
+            continue
+        try:
+            parse_publish(option.value)
+        except PortError as error:
+            hits.append(hit(option.value_word or option.word, "AU311", f"`-p {option.value}` is not a port mapping "
+                                                                       f"such as `8080:80` or `127.0.0.1:8080:80`: {error}"))
+    return hits
+
+
+def _check_detached_terminal(command: DockerCommand, hit: _HitAt) -> list[Hit]:
+    """Return a hit when `-d` comes with `-t` or `-i` and the container runs no shell or interpreter to wait in."""
+    detach = command.options_named("-d", "--detach")
+    terminal = command.options_named("-t", "--tty", "-i", "--interactive")
+    if not detach or not terminal or command.image is None:
+        return []
+    program = command.inner[0].text.rsplit("/", 1)[-1] if command.inner else ""
+    image = re.sub(r"^(?:docker\.io/)?(?:library/)?", "", command.image.split("@")[0])
+    image = re.sub(r":[\w.-]+$", "", image)  # the tag, not a registry's port
+    if program in _WAITING_PROGRAMS or (not program and image in _WAITING_IMAGES):
+        return []
+    flags = " ".join(dict.fromkeys(option.flag for option in (*detach, *terminal)))
+    return [hit(terminal[0].word, "AU312", f"`{flags}`: a terminal for a container in the background, which no one "
+                                          "types into; `-it` is for a shell or program you attach to, otherwise drop it")]
+
+
 def _check_count(command: DockerCommand, hit: _HitAt) -> list[Hit]:
     """Return a hit when the command has too few or too many positional arguments."""
     spec = command.spec
-    if spec is None:
+    if spec is None or spec.open_flags:  # unknown flags may take values: the arguments cannot be told apart
         return []
     low, high = spec.arguments
     positionals = command.arguments

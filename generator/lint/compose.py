@@ -15,9 +15,11 @@ import difflib
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+from generator.docker.ports import PortError, clash, parse_port
 from generator.lint.findings import Hit
 
 SCHEMA = Path(__file__).parent / "data" / "compose-spec.json"
@@ -28,10 +30,6 @@ _INT = re.compile(r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
 _SECRET_KEY = re.compile(r"(?i)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY)")
 _HARMLESS_VALUE = re.compile(r"^(?:yes|no|true|false|1|0|on|off|)$", re.IGNORECASE)
-_PORT = re.compile(
-    r"^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*::[0-9a-fA-F:]*|localhost):)??"
-    r"(?:(?P<host>\d+(?:-\d+)?)?:)?(?P<container>\d+(?:-\d+)?)(?:/(?P<protocol>\w+))?$"
-)
 _RESOURCES = {"networks": "AU205", "volumes": "AU206", "secrets": "AU207", "configs": "AU208"}
 
 KeyPath = tuple  # a path into the document: mapping keys and list indexes
@@ -153,6 +151,15 @@ def _known_keys(schema: dict, depth: int = 0) -> set[str]:
     return keys
 
 
+@cache
+def _build_only_keys() -> frozenset[str]:
+    """Return the keys of a service's `build:` mapping that a service itself does not have (`context`, `dockerfile`…)."""
+    service = _schema()["$defs"]["service"]
+    build = _schema()["$defs"].get("workload_spec", {}).get("properties", {}).get("build", {})
+    mapping: dict = next((form for form in build.get("oneOf", []) if form.get("type") == "object"), {})
+    return frozenset(set(mapping.get("properties", {})) - _known_keys(service))
+
+
 def check_compose(text: str) -> list[Hit]:
     """Return the problems of a Compose file."""
     import yaml
@@ -160,10 +167,7 @@ def check_compose(text: str) -> list[Hit]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return [Hit(line, column, "AU201", f"YAML syntax error: {problem}")]
+        return [_syntax_hit(error, text)]
     if node is None:
         return []
     document = _Document()
@@ -177,6 +181,58 @@ def check_compose(text: str) -> list[Hit]:
     hits.extend(_schema_hits(data, document))
     hits.extend(_semantic_hits(data, document))
     return hits
+
+
+def _syntax_hit(error, text: str) -> Hit:
+    """Return AU201 where the mistake is: where YAML stopped, or where the quote or bracket it never closed opened."""
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None) or ""
+    problem_mark, context_mark = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    hint = next((hint for key, hint in _SYNTAX_HINTS if key in context or key in problem), "")
+    unclosed = any(key in context for key in ("quoted scalar", "flow sequence", "flow mapping", "simple key"))
+    marks = [m for m in (context_mark if unclosed else None, problem_mark, context_mark) if m is not None]
+    if not marks:
+        return Hit(1, 1, "AU201", f"YAML syntax error: {problem}")
+    mark = marks[0]
+    line = min(mark.line + 1, max(text.count("\n"), 1))
+    detail = problem
+    if mark is context_mark and problem_mark is not None and problem_mark.line != context_mark.line:
+        stopped = "at the end" if problem_mark.line >= text.count("\n") else f"on line {problem_mark.line + 1}"
+        detail = f"{problem}, {stopped}"
+    opened = _quote_left_open(text, mark.line) if not unclosed else None
+    if opened is not None:
+        hint = f"the quote opened on line {opened} runs on to here: close it on its line"
+    message = f"{hint} ({detail})" if hint else detail
+    return Hit(line, mark.column + 1 if line == mark.line + 1 else 1, "AU201", f"YAML syntax error: {message}")
+
+
+def _quote_left_open(text: str, before: int) -> int | None:
+    """Return the first line (1-based) before line index `before` whose quote runs on past its end, if any."""
+    for number, line in enumerate(text.split("\n")[:before], 1):
+        quote = ""
+        for index, char in enumerate(line):
+            if not quote and char == "#" and (index == 0 or line[index - 1] in " \t"):
+                break
+            if not quote and char in "\"'" and (index == 0 or line[index - 1] in " \t:-[{,"):
+                quote = char
+            elif quote == char and not (char == '"' and line[index - 1] == "\\"):
+                quote = ""
+        if quote:
+            return number
+    return None
+
+
+_SYNTAX_HINTS = (
+    ("quoted scalar", "the quote opened here is never closed"),
+    ("flow sequence", "the `[` opened here is never closed"),
+    ("flow mapping", "the `{` opened here is never closed"),
+    ("simple key", "this line is neither `key: value` nor `- item` (a `-` needs a space after it)"),
+    ("'\\t'", "a tab: YAML indents with spaces only"),
+    ("expected <block end>", "the indentation of this line matches no level above it"),
+    ("mapping values are not allowed here", "a `: ` inside a value: quote the value, or add the missing "
+                                            "space after a `:` above"),
+    ("undefined alias", "an alias `*name` needs an anchor `&name` before it"),
+)
 
 
 # --- the schema ------------------------------------------------------------------------
@@ -209,18 +265,50 @@ def _explain(error) -> Iterator[tuple[KeyPath, str]]:
         for key in unexpected:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
+            near = difflib.get_close_matches(key, known, n=1, cutoff=0.85)  # `network` is rather `networks`
+            if len(path) == 2 and path[0] == "services" and key in _build_only_keys() and not near:
+                hint = f": it belongs under `build:` (`build: {{{key}: …}}`)"
             place = f" in `{where}`" if where else " at the top level"
             yield (*path, key), f"unknown key `{key}`{place}{hint}"
         return
     if error.validator in ("oneOf", "anyOf") and error.context:
-        best = min(error.context, key=lambda e: (len(e.absolute_path) * -1, e.validator != "type"))
-        if best.validator in ("additionalProperties", "unevaluatedProperties"):
+        # The branch that got furthest into the value names the offending item, at its own line.
+        best = max(_leaves(error), key=lambda e: (len(e.absolute_path), e.validator in ("type", "enum", "const")))
+        if best.validator in ("additionalProperties", "unevaluatedProperties") or len(best.absolute_path) > len(path):
             yield from _explain(best)
+            return
+        kinds = sorted({_KINDS.get(kind, kind) for e in error.context if e.validator == "type"
+                        and tuple(e.absolute_path) == path for kind in _listed(e.validator_value)})
+        if kinds:
+            yield path, f"`{where or 'document'}`: {_short(error.instance)} is none of the forms allowed here " \
+                        f"({', '.join(kinds)})"
             return
     message = error.message
     if len(message) > 160:
         message = message[:157] + "…"
     yield path, f"`{where or 'document'}`: {message}"
+
+
+_KINDS = {"string": "a string", "object": "a mapping", "array": "a list", "integer": "an integer",
+          "number": "a number", "boolean": "true or false", "null": "nothing"}
+
+
+def _leaves(error) -> Iterator:
+    """Yield the errors of every branch of a `oneOf`/`anyOf`, nested ones included."""
+    for child in error.context or ():
+        if child.context:
+            yield from _leaves(child)
+        else:
+            yield child
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return f"`{text}`" if len(text) <= 40 else f"`{text[:37]}…`"
 
 
 def _interpolated(error) -> bool:
@@ -249,12 +337,13 @@ def _semantic_hits(data: dict, document: _Document) -> Iterator[Hit]:
     services = data.get("services")
     if not isinstance(services, dict):
         return
-    published: dict[tuple, tuple[str, int]] = {}
+    published: dict[tuple[int, str], list[tuple[str, str, int]]] = {}  # (port, protocol): (address, service, line)
     for name, service in services.items():
         if not isinstance(service, dict):
             continue
         base = ("services", name)
-        if "image" not in service and "build" not in service and "extends" not in service:
+        # a `context:` astray under the service is reported by the schema, with where it belongs
+        if not {"image", "build", "extends"} & set(service) and not _build_only_keys() & set(service):
             yield hit(base, "AU204", f"service `{name}` has neither `image` nor `build`: Compose cannot create it")
         image = service.get("image")
         if isinstance(image, str) and "$" not in image:
@@ -275,6 +364,9 @@ def _semantic_hits(data: dict, document: _Document) -> Iterator[Hit]:
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
                 yield hit(path, "AU209", f"`depends_on` names `{dependency}`, which is not a service{hint}")
         yield from _port_hits(service.get("ports"), name, base, published, hit, document)
+        restart = service.get("restart")
+        if isinstance(restart, str) and "$" not in restart:
+            yield from _restart_hits(restart, (*base, "restart"), hit)
         yield from _environment_hits(service.get("environment"), (*base, "environment"), hit)
         if "links" in service:
             yield hit((*base, "links"), "AU216", "`links` is legacy: services on the same network reach each other "
@@ -332,47 +424,64 @@ def _references(service: dict, key: str, base: KeyPath) -> Iterator[tuple[str, K
 
 
 def _port_hits(ports, name: str, base: KeyPath, published: dict, hit, document: _Document) -> Iterator[Hit]:
+    """AU211 for a mapping Docker refuses; AU210 for a host port another mapping of the file already takes."""
     if not isinstance(ports, list):
         return
     for index, item in enumerate(ports):
         path = (*base, "ports", index)
-        host_ip, host, protocol = "", None, "tcp"
-        if isinstance(item, str):
-            if "$" in item:
+        if isinstance(item, dict):  # the long syntax: the schema checks its fields
+            fields = ["" if item.get(key) is None else str(item[key]) for key in ("host_ip", "published", "target", "protocol")]
+            if "$" in "".join(fields):
                 continue
-            match = _PORT.match(item)
-            if not match or not _valid_port_numbers(match):
+            host_ip, host, target, protocol = fields
+            try:
+                mapping = parse_port(f"{host}:{target}/{protocol}")
+            except PortError:
+                continue
+            mapping = replace(mapping, host_ip=host_ip)
+        elif isinstance(item, str) and "$" not in item:
+            try:
+                mapping = parse_port(item)
+            except PortError as error:
                 yield hit(path, "AU211", f"`{item}` is not a port mapping such as `8080:80`, `127.0.0.1:8080:80` "
-                                         "or `53:53/udp`")
+                                         f"or `53:53/udp`: {error}")
                 continue
-            host_ip, host, protocol = match["ip"] or "", match["host"], (match["protocol"] or "tcp").lower()
-        elif isinstance(item, dict):
-            host = item.get("published")
-            host = str(host) if isinstance(host, (int, str)) and "$" not in str(host) else None
-            host_ip, protocol = str(item.get("host_ip", "")), str(item.get("protocol", "tcp")).lower()
-        if not host or not re.fullmatch(r"\d+(?:-\d+)?", host):
+        else:
             continue
-        low, _, high = host.partition("-")
-        for port in range(int(low), int(high or low) + 1):
-            key = (host_ip or "0.0.0.0", port, protocol)
-            if key in published:
-                other, line = published[key]
-                yield hit(path, "AU210", f"host port {port}/{protocol} is already published by service `{other}` "
-                                         f"(line {line}): two containers cannot listen on it")
+        line = document.at(path)[0]
+        for port in mapping.fixed_host_ports:
+            takers = published.setdefault((port, mapping.protocol), [])
+            other = next((taken for taken in takers if _clash(taken[0], mapping.host_ip)), None)
+            if other is not None:
+                where = f" on {other[0] or 'every address'}" if other[0] != mapping.host_ip else ""
+                yield hit(path, "AU210", f"host port {port}/{mapping.protocol} is already published{where} by "
+                                         f"service `{other[1]}` (line {other[2]}): two containers cannot listen on it")
                 break
-            published[key] = (name, document.at(path)[0])
+            takers.append((mapping.host_ip, name, line))
 
 
-def _valid_port_numbers(match) -> bool:
-    for group in ("host", "container"):
-        value = match[group]
-        if value is None:
-            continue
-        numbers = [int(n) for n in value.split("-")]
-        if any(n > 65535 for n in numbers) or len(numbers) == 2 and numbers[0] > numbers[1]:
-            return False
-    protocol = (match["protocol"] or "tcp").lower()
-    return protocol in ("tcp", "udp", "sctp")
+def _clash(ip_a: str, ip_b: str) -> bool:
+    try:
+        return clash(ip_a, ip_b)
+    except ValueError:  # not an address: interpolated, or a name Docker would refuse anyway
+        return ip_a == ip_b
+
+
+def _restart_hits(restart: str, path: KeyPath, hit) -> Iterator[Hit]:
+    """AU217: a restart policy Docker does not know, or a retry count that goes with another policy than on-failure."""
+    policy, colon, count = restart.partition(":")
+    # Compose also maps `none` and `any`, the names of `deploy.restart_policy`, to `no` and `always`.
+    if policy not in ("no", "always", "on-failure", "unless-stopped", "none", "any"):
+        close = difflib.get_close_matches(policy, ["no", "always", "on-failure", "unless-stopped"], n=1, cutoff=0.6)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        yield hit(path, "AU217", f"`restart: {restart}` is no restart policy{hint}: Docker knows `no`, `always`, "
+                                 "`on-failure[:N]` and `unless-stopped`")
+    elif colon and policy != "on-failure":
+        yield hit(path, "AU217", f"`restart: {restart}`: a retry count only goes with `on-failure` (`on-failure:{count}`); "
+                                 f"Docker refuses it with `{policy}`")
+    elif colon and not count.isdigit():
+        yield hit(path, "AU217", f"`restart: {restart}`: the retry count after `on-failure:` is a whole number "
+                                 "such as `on-failure:3`")
 
 
 def _environment_hits(environment, path: KeyPath, hit) -> Iterator[Hit]:

@@ -458,7 +458,7 @@ class _Checker:
                 self.add(ins, ins.args_offset, "WorkdirRelativePath", f"WORKDIR `{path}` is relative to a folder set "
                                                                       "elsewhere: use an absolute path")
         elif ins.name == "COPY":
-            self.copy_from(ins, [s.name for s in stages], stage.index, stage.name)
+            self.copy_from(ins, stage.index)
         elif ins.name == "USER":
             stage.last_user = ins
         stage.previous = ins
@@ -514,24 +514,31 @@ class _Checker:
                          "commands: set `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN")
                 return
 
-    def copy_from(self, ins: Instruction, stages: list[str], index: int, current: str) -> None:
+    def copy_from(self, ins: Instruction, index: int) -> None:
         flag = ins.flag("from")
         if flag is None or not flag.value or "$" in flag.value:
             return
         value = flag.value
-        if value.isdigit():
-            if int(value) == index:
-                self.add(ins, flag.offset, "DL3023", f"COPY --from={value} refers to the stage it is in")
-            elif int(value) > index:
-                self.add(ins, flag.offset, "DL3022", f"COPY --from={value}: there is no earlier stage {value}")
-            return
-        if value.lower() == current and current:
+        names = [(i.args.split()[2].lower() if len(i.args.split()) == 3 else "", i.line)
+                 for i in self.dockerfile.instructions if i.name == "FROM"]
+        number = int(value) if value.isdigit() else next((n for n, (name, _) in enumerate(names) if name == value.lower()), None)
+        if number == index:
             self.add(ins, flag.offset, "DL3023", f"COPY --from={value} refers to the stage it is in")
-        elif value.lower() not in stages[:index] and "/" not in value and ":" not in value:
-            close = difflib.get_close_matches(value.lower(), [s for s in stages[:index] if s], n=1, cutoff=0.6)
+        elif number is not None and number > index:  # BuildKit: "it needs to be defined before current stage"
+            where = (f"that stage comes after this one (line {names[number][1]}), and COPY takes files only from an "
+                     f"earlier stage" if number < len(names) else f"the stages are numbered 0 to {len(names) - 1}")
+            self.add(ins, flag.offset, "AU106", f"COPY --from={value}: {where}")
+        elif number is None and not re.search(r"[/:@]", value):
+            earlier = [name for name, _ in names[:index] if name]
+            typo = difflib.get_close_matches(value.lower(), earlier, n=1, cutoff=0.8)
+            close = typo or difflib.get_close_matches(value.lower(), earlier, n=1, cutoff=0.6)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
-            self.add(ins, flag.offset, "DL3022", f"COPY --from={value}: no earlier stage is named `{value}`, so "
-                                                 f"Docker will pull an image of that name{hint}")
+            if typo:
+                self.add(ins, flag.offset, "AU106", f"COPY --from={value}: no stage is named `{value}`{hint}, so "
+                                                    f"BuildKit would pull an image `{value}` and fail")
+            else:
+                self.add(ins, flag.offset, "DL3022", f"COPY --from={value}: no earlier stage is named `{value}`, so "
+                                                     f"Docker will pull an image of that name{hint}")
 
 
 # --- helpers -------------------------------------------------------------------------

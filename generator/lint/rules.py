@@ -80,6 +80,7 @@ _CATALOGUE = (
     _R("AU103", "error", "dockerfile", "Unknown flag for the instruction"),
     _R("AU104", "error", "dockerfile", "Exec form is not a valid JSON array of strings (use double quotes)"),
     _R("AU105", "error", "dockerfile", "Here-document is never closed"),
+    _R("AU106", "error", "dockerfile", "COPY --from names a later stage, no stage at all, or misspells an earlier one"),
     # --- Compose ----------------------------------------------------------------
     _R("AU201", "error", "compose", "YAML syntax error"),
     _R("AU202", "error", "compose", "Duplicate key"),
@@ -97,6 +98,7 @@ _CATALOGUE = (
     _R("AU214", "warning", "compose", "Image without a tag (means `latest`)"),
     _R("AU215", "warning", "compose", "Image tagged `latest`"),
     _R("AU216", "warning", "compose", "`links` is a legacy feature: services on one network reach each other by name"),
+    _R("AU217", "error", "compose", "Unknown restart policy, or a retry count with a policy other than on-failure"),
     # --- docker commands ----------------------------------------------------------
     _R("AU300", "error", "command", "Shell line cannot be parsed"),
     _R("AU301", "error", "command", "Unknown docker command"),
@@ -107,6 +109,10 @@ _CATALOGUE = (
     _R("AU306", "warning", "command", "`docker-compose` (Compose v1) is retired: use `docker compose`"),
     _R("AU307", "warning", "command", "`--link` is a legacy feature: use a user-defined network"),
     _R("AU308", "warning", "command", "Password on the command line: it ends up in the shell history and `ps`"),
+    _R("AU309", "info", "command", "Unknown command that looks like a CLI plugin: not checked"),
+    _R("AU310", "warning", "command", "Retired command: use its replacement"),
+    _R("AU311", "error", "command", "Port mapping that Docker refuses in `-p`"),
+    _R("AU312", "info", "command", "`-d` with `-it`: a terminal for a container in the background"),
     # --- Markdown -------------------------------------------------------------------
     _R("AU401", "error", "markdown", "Local image not found"),
     _R("AU402", "warning", "markdown", "Remote image: not fetched in an offline build"),
