@@ -27,7 +27,7 @@ from generator.docker.shell import ShellParse, SimpleCommand, Word, parse_shell
 
 PROGRAMS = ("docker", "docker-compose")
 
-_PROMPT = re.compile(r"^(\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?)?[$#%]\s)")
+PROMPT = re.compile(r"^(\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?)?[$#%]\s)")
 _COMMAND_START = re.compile(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_]\w*=\S*\s+)*(?:docker|docker-compose)(?:\s|$)")
 _ANGLE_PLACEHOLDER = re.compile(r"(?<![<\w])<[^\s<>|&;=]+>")  # `<nombre>`, not `<<EOF` or `2>`
 _PLACEHOLDER = re.compile(r"\[[^\]\s][^\]]*\]|\.\.\.|…|(?<![<\w])<[^\s<>|&;=]+>")
@@ -264,7 +264,7 @@ def _units(text: str, console: bool) -> Iterator[ShellUnit]:
     if not console:
         yield ShellUnit(text, 1, tuple(0 for _ in lines))
         return
-    prompted = [_PROMPT.match(line) for line in lines]
+    prompted = [PROMPT.match(line) for line in lines]
     has_prompts = any(prompted)
     index = 0
     while index < len(lines):

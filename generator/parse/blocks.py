@@ -42,8 +42,9 @@ from generator.model import (
 )
 from generator.parse import dialects
 from generator.parse.anchors import AnchorRegistry, unicode_slug
+from generator.parse.code import code_kind
 from generator.parse.dialects import Anchors, Group, Item, Trimmed
-from generator.parse.markdown import code_kind, parse_info_string
+from generator.parse.markdown import parse_info_string
 
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 
