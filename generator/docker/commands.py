@@ -29,8 +29,9 @@ PROGRAMS = ("docker", "docker-compose")
 
 PROMPT = re.compile(r"^(\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?)?[$#%]\s)")
 _COMMAND_START = re.compile(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_]\w*=\S*\s+)*(?:docker|docker-compose)(?:\s|$)")
-_ANGLE_PLACEHOLDER = re.compile(r"(?<![<\w])<[^\s<>|&;=]+>")  # `<nombre>`, not `<<EOF` or `2>`
-_PLACEHOLDER = re.compile(r"\[[^\]\s][^\]]*\]|\.\.\.|…|(?<![<\w])<[^\s<>|&;=]+>")
+# `<nombre>`, `<CONTAINER ID>`; not `<<EOF`, `2>` or `< in.txt > out.txt`
+ANGLE_PLACEHOLDER = re.compile(r"(?<![<\w])<[^\s<>|&;=]+(?: [^\s<>|&;=]+)*>")
+_PLACEHOLDER = re.compile(r"\[[^\]\s][^\]]*\]|\.\.\.|…|" + ANGLE_PLACEHOLDER.pattern)
 _BRACKETED = re.compile(r"^\[[^\]]*\](?:\.\.\.)?$")
 _WRAPPERS = frozenset(("sudo", "time", "nohup", "exec", "command", "env", "winpty"))
 _WRAPPER_OPTIONS_WITH_VALUE = frozenset(("-u", "-g", "-C", "-h", "-p", "-U"))
@@ -319,8 +320,8 @@ def _script_lines(unit: ShellUnit, parsed: ShellParse, found: tuple[DockerComman
 
 def _blank_placeholders(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Return `text` with each `<placeholder>` blanked out (it would read as redirections), offsets kept."""
-    spans = [match.span() for match in _ANGLE_PLACEHOLDER.finditer(text)]
-    return _ANGLE_PLACEHOLDER.sub(lambda match: "_" * len(match.group()), text), spans
+    spans = [match.span() for match in ANGLE_PLACEHOLDER.finditer(text)]
+    return ANGLE_PLACEHOLDER.sub(lambda match: "_" * len(match.group()), text), spans
 
 
 def _restore(word: Word, source: str, blanked: str, spans: list[tuple[int, int]]) -> Word:
@@ -468,7 +469,7 @@ class _Reader:
             parent = (*prefix, *self.path)
             if not self.cli.is_command((*parent, word.text)):
                 names = [word.text]
-                if "/" in word.text and not _ANGLE_PLACEHOLDER.search(word.text):  # `stop/start`: alternatives
+                if "/" in word.text and not ANGLE_PLACEHOLDER.search(word.text):  # `stop/start`: alternatives
                     names = [name for name in word.text.split("/") if not self.cli.is_command((*parent, name))]
                 if names:
                     self.unknown = UnknownCommand(word, parent, tuple(names))
