@@ -13,7 +13,9 @@ is run or expanded.
 
 A command with placeholders (`<nombre>`, `[opciones]`, `...`, docker's own
 `IMAGE`) or in a `{.synopsis}` block is a synopsis: its bracketed words and
-`...` stand for words that are not there, and are not read.
+`...` stand for words that are not there, and are not read. So is an option
+form, a command given options but none of the arguments it needs
+(`docker run -u 1000:1000`): it shows how to write an option.
 """
 
 from __future__ import annotations
@@ -379,7 +381,7 @@ def _docker_commands(
                 separator=reader.separator,
                 unknown=reader.unknown,
                 unparsed=reader.unparsed,
-                synopsis=loose,
+                synopsis=loose or _option_form(reader),
                 wrappers=wrappers,
                 assignments=simple.assignments,
                 in_pipeline=simple.in_pipeline,
@@ -387,6 +389,21 @@ def _docker_commands(
             )
         )
     return _attach_substitutions(found)
+
+
+def _option_form(reader: _Reader) -> bool:
+    """Return whether a command shows how to write an option, not a command to run.
+
+    `docker run -u "$(id -u):$(id -g)"` after "to keep your uid, use:": options,
+    each with its value, and none of the arguments the command needs (`docker run`
+    alone, or `docker run --rm --name`, is a mistake).
+    """
+    spec = reader.spec
+    return (
+        spec is not None and not spec.group and reader.unknown is None
+        and bool(reader.options) and not reader.arguments and spec.arguments[0] > 0
+        and not any(option.missing_value for option in reader.options)
+    )
 
 
 def _attach_substitutions(found: list[DockerCommand]) -> tuple[DockerCommand, ...]:
