@@ -232,14 +232,24 @@ class ShellBlock:
 def read_shell(text: str, console: bool, synopsis: bool = False) -> ShellBlock:
     """Return the command lines and docker commands of a shell session (`console`) or a script.
 
-    `synopsis` (a `{.synopsis}` block) makes every command a synopsis.
+    `synopsis` (a `{.synopsis}` block) makes every command a synopsis. A script
+    the lexer cannot read whole (output or prose shown in a ```` ```sh ```` block,
+    an unterminated quote) is read again line by line, so that one bad line
+    hides none of the commands after it.
     """
     lines: list[CommandLine] = []
     commands: list[DockerCommand] = []
     errors: list[ShellError] = []
-    for unit in _units(text, console):
+    pending = list(_units(text, console))
+    while pending:
+        unit = pending.pop(0)
         blanked, placeholders = _blank_placeholders(unit.text)
         parsed = parse_shell(blanked)
+        if parsed.error and not console:
+            split = list(_line_units(unit))
+            if len(split) > 1:
+                pending[:0] = split
+                continue
         if parsed.error:
             errors.append(ShellError(*unit.position(parsed.error_offset), parsed.error))
         found = _docker_commands(unit, parsed, blanked, placeholders, synopsis)
@@ -289,6 +299,19 @@ def _units(text: str, console: bool) -> Iterator[ShellUnit]:
             prefixes.append(0)
         index += 1
         yield ShellUnit("\n".join(parts), start + 1, tuple(prefixes))
+
+
+def _line_units(unit: ShellUnit) -> Iterator[ShellUnit]:
+    """Yield each line of a script unit (with the lines it continues onto) as a unit of its own."""
+    physical = unit.text.split("\n")
+    index = 0
+    while index < len(physical):
+        start = index
+        while _continues(physical[index]) and index + 1 < len(physical):
+            index += 1
+        index += 1
+        if any(line.strip() for line in physical[start:index]):
+            yield ShellUnit("\n".join(physical[start:index]), unit.first_line + start, unit.prefixes[start:index])
 
 
 def _continues(line: str) -> bool:
