@@ -31,6 +31,7 @@ from generator.model import Block, Chapter, CodeBlock, CodeKind, Course, HtmlBlo
 __all__ = ["Finding", "lint_course", "lint_block", "LINTED_KINDS"]
 
 LINTED_KINDS = (CodeKind.DOCKERFILE, CodeKind.COMPOSE, CodeKind.CONSOLE, CodeKind.SCRIPT)
+_FENCE_LINE = re.compile(r"^\s*(?:`{3,}|~{3,})")
 _IGNORE_COMMENT = re.compile(r"<!--\s*aula:\s*ignore\s+([\w\s,-]+?)\s*-->", re.IGNORECASE)
 
 
@@ -82,7 +83,7 @@ def lint_block(
     if block.kind not in LINTED_KINDS:
         return findings
     try:
-        hits = check_code(block.text, block.kind, block.has_class("synopsis"), fragment, named=bool(block.title))
+        hits = check_code(_shown_as_code(block), block.kind, block.has_class("synopsis"), fragment, named=bool(block.title))
         if hadolint and block.kind is CodeKind.DOCKERFILE:
             from generator.lint.hadolint import hadolint_hits
 
@@ -132,6 +133,16 @@ def _merge(ours: list[Hit], theirs: Iterable[Hit]) -> list[Hit]:
     """Add hadolint's hits that do not repeat one of ours on the same line."""
     seen = {(h.line, code) for h in ours for code in (h.code, *RULES[h.code].aliases) if h.code in RULES}
     return ours + [h for h in theirs if (h.line, h.code) not in seen]
+
+
+def _shown_as_code(block: CodeBlock) -> str:
+    """Return the code of a block; of a fence never closed (AU410), only what comes before a line that looks like
+    its intended end (```` ``` ```` under ```` ```` ````), since the rest is the chapter's prose."""
+    if block.closed:
+        return block.text
+    lines = block.text.split("\n")
+    end = next((i for i, line in enumerate(lines) if _FENCE_LINE.match(line)), len(lines))
+    return "\n".join(lines[:end])
 
 
 def earlier_versions(chapter: Chapter) -> list[CodeBlock]:
