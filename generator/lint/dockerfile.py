@@ -383,7 +383,8 @@ class _Checker:
         if _subcommand(words) != "install":
             return
         texts = {w.text for w in words}
-        if not texts & _APT_YES:
+        clustered = any(re.fullmatch(r"-[a-zA-Z]*y[a-zA-Z]*", t) for t in texts)  # `-yq`, `-qy`, `-yqq`
+        if not texts & _APT_YES and not clustered:
             self.add(ins, offset(words[0]), "DL3014", "`apt-get install` without `-y` stops to ask for confirmation "
                                                       "and the build fails")
         if "--no-install-recommends" not in texts and not any("Install-Recommends=false" in t for t in texts):
