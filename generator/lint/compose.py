@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from generator.lint.conventions import ELISION_LINE
 from generator.lint.findings import Hit
 
 SCHEMA = Path(__file__).parent / "data" / "compose-spec.json"
@@ -41,7 +42,6 @@ _PORT = re.compile(
     r"(?:(?P<host>\d+(?:-\d+)?)?:)?(?P<container>\d+(?:-\d+)?)(?:/(?P<protocol>\w+))?$"
 )
 _RESOURCES = {"networks": "AU205", "volumes": "AU206", "secrets": "AU207", "configs": "AU208"}
-_ELISION_LINE = re.compile(r"^[ \t]*(?:#[ \t]*)?(?:\.\.\.|…)[ \t]*$", re.MULTILINE)
 # What a fragment may leave out: a service's image, the definitions it refers to, the services it depends on.
 _OMISSIONS = frozenset({"AU204", "AU205", "AU206", "AU207", "AU208", "AU209"})
 
@@ -172,7 +172,7 @@ def check_compose(text: str, fragment: bool = False, named: bool = True) -> list
     """
     import yaml
 
-    shown = _ELISION_LINE.sub("", text)  # `...` alone would end the YAML document
+    shown = ELISION_LINE.sub("", text)  # `...` alone would end the YAML document
     fragment = fragment or shown != text
     try:
         node = yaml.compose(shown, Loader=yaml.SafeLoader)

@@ -2,16 +2,10 @@
 
 A block with fewer than two instructions or without FROM is a fragment (an
 illustration such as `FROM imagen:etiqueta`): it gets the rules that look at
-one instruction, not those about the whole file (stages, tags, the last USER).
-So is a block with elided text (`...` or `…` standing for what is not shown)
-and one its caller says shows part of a file. A `{.synopsis}` block only has
-its instruction names checked.
-
-Teaching conventions are not instructions: a line with `...`/`…` that is no
-instruction (`CMD, EXPOSE ...`), and the more indented lines right after an
-elided one (`RUN ...` then `    && curl …`), stand for text not shown; an
-instruction with a `<placeholder>` (`COPY <code>`, `FROM <baseimage>`) has its
-name and flags checked, not its arguments.
+one instruction, not those about the whole file (stages, tags, the last USER);
+so is a block with elided text, or one its caller says is part of a file. A
+`{.synopsis}` block only has its instruction names checked. Elided lines and
+`<placeholder>` arguments are teaching conventions (`conventions.py`).
 """
 
 from __future__ import annotations
@@ -21,8 +15,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from generator.docker.commands import ANGLE_PLACEHOLDER
 from generator.docker.shell import SimpleCommand, Word, parse_shell
+from generator.lint.conventions import ELISION, elided_lines, has_placeholder
 from generator.lint.dockerfile_syntax import INSTRUCTIONS, Dockerfile, Instruction, parse_dockerfile
 from generator.lint.findings import Hit
 
@@ -47,7 +41,6 @@ _PUBLIC_NAME = re.compile(r"(?i)(?:_|^)public(?:_|$)")
 _ARCHIVE = re.compile(r"\.(?:tar|tar\.\w+|tgz|tbz2?|txz|tzst|gz|bz2|xz|zst)$", re.IGNORECASE)
 _APT_YES = {"-y", "--yes", "--assume-yes", "-qq", "-q=2", "--quiet=2"}
 _PLATFORM_VARIABLES = {"$TARGETPLATFORM", "${TARGETPLATFORM}"}
-_ELISION = re.compile(r"(?<!\S)(?:\.\.\.|…)(?!\S)")  # a word of its own: not `Loading...` or `http://.../`
 
 
 def check_dockerfile(text: str, synopsis: bool = False, fragment: bool = False) -> list[Hit]:
@@ -109,9 +102,9 @@ class _Checker:
         self.dockerfile = dockerfile
         self.synopsis = synopsis
         instructions = dockerfile.instructions
-        self.elided = _elided(instructions)
-        self.placeholders = {id(i) for i in instructions if _has_placeholder(i)}
-        self.fragment = fragment or is_fragment(dockerfile) or any(_ELISION.search(i.text) for i in instructions)
+        self.elided = elided_lines(instructions)
+        self.placeholders = {id(i) for i in instructions if has_placeholder(i.text[i.args_offset :])}
+        self.fragment = fragment or is_fragment(dockerfile) or any(ELISION.search(i.text) for i in instructions)
         self.hits: list[Hit] = []
 
     def add(self, instruction: Instruction, offset: int | tuple[int, int] | None, code: str, message: str) -> None:
@@ -383,8 +376,7 @@ class _Checker:
         if _subcommand(words) != "install":
             return
         texts = {w.text for w in words}
-        clustered = any(re.fullmatch(r"-[a-zA-Z]*y[a-zA-Z]*", t) for t in texts)  # `-yq`, `-qy`, `-yqq`
-        if not texts & _APT_YES and not clustered:
+        if not texts & _APT_YES and not any(re.fullmatch(r"-[a-zA-Z]*y[a-zA-Z]*", t) for t in texts):  # `-yq`, `-qy`
             self.add(ins, offset(words[0]), "DL3014", "`apt-get install` without `-y` stops to ask for confirmation "
                                                       "and the build fails")
         if "--no-install-recommends" not in texts and not any("Install-Recommends=false" in t for t in texts):
@@ -485,14 +477,12 @@ class _Checker:
                 self.add(ins, None, code, f"several {name} instructions in one stage: only the last one takes effect")
 
     def from_image(self, ins: Instruction, image: str, stages: list[str], global_args: set[str]) -> None:
-        if id(ins) in self.placeholders:
-            return
         for match in _VARIABLE.finditer(ins.text):
             variable = match.group(1) or match.group(2)
             if variable not in global_args and variable not in _PREDEFINED_ARGS:
                 self.add(ins, match.start(), "UndefinedArgInFrom", f"FROM uses `${variable}`, but no `ARG {variable}` "
                                                                    "comes before the first FROM")
-        if not image or "$" in image or image.lower() == "scratch" or image.lower() in stages or "@" in image:
+        if not image or "$" in image or image.lower() in ("scratch", *stages) or "@" in image or id(ins) in self.placeholders:
             return
         name_part = image.rsplit("/", 1)[-1]
         if ":" not in name_part:
@@ -553,34 +543,6 @@ class _Checker:
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def _elided(instructions: tuple[Instruction, ...]) -> set[int]:
-    """Return the ids of the lines that are no instruction and stand for text not shown.
-
-    A line with an elision mark (`...`, `CMD, EXPOSE ...`), and the lines more
-    indented than an elided or elision-marked line right after it (`RUN ...`
-    then `    && curl …`: the elided part ended with a `\\`).
-    """
-    found: set[int] = set()
-    indent: int | None = None  # of the last line with an elision mark, while lines continue it
-    for ins in instructions:
-        marked = _ELISION.search(ins.text) is not None
-        if ins.name not in INSTRUCTIONS and (marked or (indent is not None and ins.keyword_offset > indent)):
-            found.add(id(ins))
-            indent = ins.keyword_offset if marked else indent
-        else:
-            indent = ins.keyword_offset if marked else None
-    return found
-
-
-def _has_placeholder(ins: Instruction) -> bool:
-    """Return whether the arguments hold a `<placeholder>` (not a quoted `"<html>"`, an `<ana@example.org>`)."""
-    args = ins.text[ins.args_offset :]
-    return any(
-        (match.start() == 0 or args[match.start() - 1] not in "\"'") and not re.search(r"@|://", match.group())
-        for match in ANGLE_PLACEHOLDER.finditer(args)
-    )
 
 
 def _looks_like_json(args: str) -> bool:
