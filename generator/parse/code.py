@@ -49,8 +49,7 @@ _COMPOSE_TITLE = re.compile(r"(?:^|/)(?:docker-)?compose[\w.-]*\.ya?ml$", re.IGN
 _SHEBANG = re.compile(r"^#!\s*/\S*/(?:env\s+)?(?:ba|da|z|k)?sh\b")
 _DOCKER_LINE = re.compile(r"^\s*(?:sudo\s+)?docker(?:-compose)?(?:\s|$)")
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
-# Top-level keys of a Compose file, and keys that say the YAML is something else.
-_COMPOSE_KEYS = frozenset({"version", "name", "include", "services", "networks", "volumes", "secrets", "configs"})
+# Top-level keys that say the YAML is something else than a Compose file.
 _FOREIGN_KEYS = frozenset({
     "apiVersion", "kind", "metadata", "spec", "data",  # Kubernetes
     "on", "jobs", "runs-on", "steps",  # GitHub Actions
@@ -112,16 +111,22 @@ def sniff_code_kind(text: str) -> CodeKind:
 
 
 def is_dockerfile(lines: list[str]) -> bool:
-    """Return whether non-blank `lines` read as a Dockerfile whatever the label says: the first instruction (comments
-    aside) is an upper-case `FROM` or `ARG`, which no shell command or prose starts with."""
+    """Return whether non-blank `lines` read as a Dockerfile whatever their label says.
+
+    The first instruction (comments aside) is an upper-case `FROM` or `ARG`
+    with an argument, which no shell command or prose starts with.
+    """
     starts = _instruction_lines(lines)
     return bool(starts) and starts[0].split()[0] in ("FROM", "ARG") and len(starts[0].split()) > 1
 
 
 def is_compose(lines: list[str]) -> bool:
-    """Return whether YAML `lines` are a Compose file: a top-level `services:` mapping and only Compose's top-level keys
-    besides (`x-` extensions too). Kubernetes, GitHub Actions, GitLab CI (whose `services:` is a list) and Ansible
-    files are YAML, not Compose."""
+    """Return whether non-blank YAML `lines` are a Compose file.
+
+    A top-level `services:` that is a mapping (or has nothing under it yet),
+    and no top-level key of Kubernetes, a CI pipeline or Ansible: GitLab CI's
+    `services:` is a list, GitHub Actions' sits inside a job.
+    """
     keys: list[str] = []
     services_at = -1
     for index, line in enumerate(lines):
@@ -132,11 +137,8 @@ def is_compose(lines: list[str]) -> bool:
                 services_at = index
     if services_at < 0 or any(key in _FOREIGN_KEYS for key in keys):
         return False
-    if any(key not in _COMPOSE_KEYS and not key.startswith("x-") for key in keys):
-        return False
     following = next((line for line in lines[services_at + 1 :] if not line.lstrip().startswith("#")), "")
-    # `services:` and nothing under it is the first step of a file being written
-    return not following or not following[0].isspace() or not following.lstrip().startswith("- ")
+    return not following[:1].isspace() or not following.lstrip().startswith("- ")
 
 
 def _instruction_lines(lines: list[str]) -> list[str]:
