@@ -182,7 +182,8 @@ class CodeBlock:
     what the block holds. `classes` come from `{.name}` attributes (e.g.
     `synopsis`, `bad-example`, `no-cheatsheet`), `attributes` from `key="value"`
     pairs (e.g. `title`, `ignore`, `cheatsheet`). The location is the line of
-    the first line of code.
+    the first line of code. `closed` is False for a fence with no closing line,
+    which ran to the end of its list item, quote or chapter.
     """
 
     text: str
@@ -193,6 +194,7 @@ class CodeBlock:
     classes: tuple[str, ...] = ()
     attributes: Mapping[str, str] = field(default_factory=dict)
     indented: bool = False
+    closed: bool = True
 
     def has_class(self, name: str) -> bool:
         return name in self.classes

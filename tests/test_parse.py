@@ -24,7 +24,10 @@ from generator.model import (
     walk_blocks,
 )
 from generator.parse import parse_course
-from generator.parse.markdown import parse_info_string, sniff_code_kind
+from generator.parse.code import DOCKERFILE_INSTRUCTIONS, sniff_code_kind
+from generator.parse.markdown import parse_info_string
+
+FIXTURES = SAMPLE.parent
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +152,35 @@ def test_info_strings(info, language, classes, attributes):
 )
 def test_sniffing_untagged_blocks(text, kind):
     assert sniff_code_kind(text) is kind
+
+
+def code_kind_cases() -> list[tuple[str, str, str]]:
+    """Return (title, Markdown, kind) of each case of `fixtures/code-kinds.txt`."""
+    lines = (FIXTURES / "code-kinds.txt").read_text(encoding="utf-8").split("\n")
+    cases, index = [], lines.index("") + 1  # after the header paragraph
+    while index < len(lines):
+        if not lines[index].strip():
+            index += 1
+            continue
+        title, index = lines[index], index + 2
+        end = lines.index(".", index)
+        cases.append((title, "\n".join(lines[index:end]), lines[end + 1]))
+        index = end + 3
+    return cases
+
+
+@pytest.mark.parametrize("title, markdown, kind", code_kind_cases(), ids=lambda value: value if " " in value else "")
+def test_code_kind_from_label_and_lines(title, markdown, kind, make_course):
+    """The parser decides a block's kind once; see docs/authoring.md, "What a code block is"."""
+    root = make_course({"01-a.md": f"# Capítulo\n\n{markdown}\n"})
+    (block,) = blocks_of(parse_course(load_config(root)).chapters[0], CodeBlock)
+    assert block.kind.value == kind
+
+
+def test_the_parser_and_the_linter_know_the_same_dockerfile_instructions():
+    from generator.lint.dockerfile_syntax import INSTRUCTIONS
+
+    assert DOCKERFILE_INSTRUCTIONS == INSTRUCTIONS
 
 
 def test_course_without_course_yml_takes_title_from_first_chapter(make_course):

@@ -13,7 +13,9 @@ is run or expanded.
 
 A command with placeholders (`<nombre>`, `[opciones]`, `...`, docker's own
 `IMAGE`) or in a `{.synopsis}` block is a synopsis: its bracketed words and
-`...` stand for words that are not there, and are not read.
+`...` stand for words that are not there, and are not read. So is an option
+form, a command given options but none of the arguments it needs
+(`docker run -u 1000:1000`): it shows how to write an option.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from generator.docker.shell import ShellParse, SimpleCommand, Word, parse_shell
 
 PROGRAMS = ("docker", "docker-compose")
 
-_PROMPT = re.compile(r"^(\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?)?[$#%]\s)")
+PROMPT = re.compile(r"^(\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?)?[$#%]\s)")
 _COMMAND_START = re.compile(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_]\w*=\S*\s+)*(?:docker|docker-compose)(?:\s|$)")
-_ANGLE_PLACEHOLDER = re.compile(r"(?<![<\w])<[^\s<>|&;=]+>")  # `<nombre>`, not `<<EOF` or `2>`
-_PLACEHOLDER = re.compile(r"\[[^\]\s][^\]]*\]|\.\.\.|…|(?<![<\w])<[^\s<>|&;=]+>")
+# `<nombre>`, `<CONTAINER ID>`; not `<<EOF`, `2>` or `< in.txt > out.txt`
+ANGLE_PLACEHOLDER = re.compile(r"(?<![<\w])<[^\s<>|&;=]+(?: [^\s<>|&;=]+)*>")
+_PLACEHOLDER = re.compile(r"\[[^\]\s][^\]]*\]|\.\.\.|…|" + ANGLE_PLACEHOLDER.pattern)
 _BRACKETED = re.compile(r"^\[[^\]]*\](?:\.\.\.)?$")
 _WRAPPERS = frozenset(("sudo", "time", "nohup", "exec", "command", "env", "winpty"))
 _WRAPPER_OPTIONS_WITH_VALUE = frozenset(("-u", "-g", "-C", "-h", "-p", "-U"))
@@ -229,14 +232,24 @@ class ShellBlock:
 def read_shell(text: str, console: bool, synopsis: bool = False) -> ShellBlock:
     """Return the command lines and docker commands of a shell session (`console`) or a script.
 
-    `synopsis` (a `{.synopsis}` block) makes every command a synopsis.
+    `synopsis` (a `{.synopsis}` block) makes every command a synopsis. A script
+    the lexer cannot read whole (output or prose shown in a ```` ```sh ```` block,
+    an unterminated quote) is read again line by line, so that one bad line
+    hides none of the commands after it.
     """
     lines: list[CommandLine] = []
     commands: list[DockerCommand] = []
     errors: list[ShellError] = []
-    for unit in _units(text, console):
+    pending = list(_units(text, console))
+    while pending:
+        unit = pending.pop(0)
         blanked, placeholders = _blank_placeholders(unit.text)
         parsed = parse_shell(blanked)
+        if parsed.error and not console:
+            split = list(_line_units(unit))
+            if len(split) > 1:
+                pending[:0] = split
+                continue
         if parsed.error:
             errors.append(ShellError(*unit.position(parsed.error_offset), parsed.error))
         found = _docker_commands(unit, parsed, blanked, placeholders, synopsis)
@@ -264,7 +277,7 @@ def _units(text: str, console: bool) -> Iterator[ShellUnit]:
     if not console:
         yield ShellUnit(text, 1, tuple(0 for _ in lines))
         return
-    prompted = [_PROMPT.match(line) for line in lines]
+    prompted = [PROMPT.match(line) for line in lines]
     has_prompts = any(prompted)
     index = 0
     while index < len(lines):
@@ -286,6 +299,19 @@ def _units(text: str, console: bool) -> Iterator[ShellUnit]:
             prefixes.append(0)
         index += 1
         yield ShellUnit("\n".join(parts), start + 1, tuple(prefixes))
+
+
+def _line_units(unit: ShellUnit) -> Iterator[ShellUnit]:
+    """Yield each line of a script unit (with the lines it continues onto) as a unit of its own."""
+    physical = unit.text.split("\n")
+    index = 0
+    while index < len(physical):
+        start = index
+        while _continues(physical[index]) and index + 1 < len(physical):
+            index += 1
+        index += 1
+        if any(line.strip() for line in physical[start:index]):
+            yield ShellUnit("\n".join(physical[start:index]), unit.first_line + start, unit.prefixes[start:index])
 
 
 def _continues(line: str) -> bool:
@@ -319,8 +345,8 @@ def _script_lines(unit: ShellUnit, parsed: ShellParse, found: tuple[DockerComman
 
 def _blank_placeholders(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Return `text` with each `<placeholder>` blanked out (it would read as redirections), offsets kept."""
-    spans = [match.span() for match in _ANGLE_PLACEHOLDER.finditer(text)]
-    return _ANGLE_PLACEHOLDER.sub(lambda match: "_" * len(match.group()), text), spans
+    spans = [match.span() for match in ANGLE_PLACEHOLDER.finditer(text)]
+    return ANGLE_PLACEHOLDER.sub(lambda match: "_" * len(match.group()), text), spans
 
 
 def _restore(word: Word, source: str, blanked: str, spans: list[tuple[int, int]]) -> Word:
@@ -378,7 +404,7 @@ def _docker_commands(
                 separator=reader.separator,
                 unknown=reader.unknown,
                 unparsed=reader.unparsed,
-                synopsis=loose,
+                synopsis=loose or _option_form(reader),
                 wrappers=wrappers,
                 assignments=simple.assignments,
                 in_pipeline=simple.in_pipeline,
@@ -386,6 +412,21 @@ def _docker_commands(
             )
         )
     return _attach_substitutions(found)
+
+
+def _option_form(reader: _Reader) -> bool:
+    """Return whether a command shows how to write an option, not a command to run.
+
+    `docker run -u "$(id -u):$(id -g)"` after "to keep your uid, use:": options,
+    each with its value, and none of the arguments the command needs (`docker run`
+    alone, or `docker run --rm --name`, is a mistake).
+    """
+    spec = reader.spec
+    return (
+        spec is not None and not spec.group and reader.unknown is None
+        and bool(reader.options) and not reader.arguments and spec.arguments[0] > 0
+        and not any(option.missing_value for option in reader.options)
+    )
 
 
 def _attach_substitutions(found: list[DockerCommand]) -> tuple[DockerCommand, ...]:
@@ -470,7 +511,7 @@ class _Reader:
                 return False
             if not self.cli.is_command((*parent, word.text)):
                 names = [word.text]
-                if "/" in word.text and not _ANGLE_PLACEHOLDER.search(word.text):  # `stop/start`: alternatives
+                if "/" in word.text and not ANGLE_PLACEHOLDER.search(word.text):  # `stop/start`: alternatives
                     names = [name for name in word.text.split("/") if not self.cli.is_command((*parent, name))]
                 if names:
                     self.unknown = UnknownCommand(word, parent, tuple(names))

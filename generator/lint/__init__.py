@@ -8,6 +8,11 @@ before a block, `lint: {ignore: […]}` in course.yml) and the bad-example rule:
 a `{.bad-example}` block's findings are only `info`, and one with no finding
 at all is itself reported.
 
+A file shown growing over several blocks (the same `title=`, each version
+holding the lines of the one before) is checked whole in its last version
+only; the earlier ones are fragments, checked for what they show (a wrong
+instruction or key) but not for what they do not show yet.
+
 Nothing here is imported before it is needed: a course without a compose file
 never loads the JSON-schema validator.
 """
@@ -26,6 +31,7 @@ from generator.model import Block, Chapter, CodeBlock, CodeKind, Course, HtmlBlo
 __all__ = ["Finding", "lint_course", "lint_block", "LINTED_KINDS"]
 
 LINTED_KINDS = (CodeKind.DOCKERFILE, CodeKind.COMPOSE, CodeKind.CONSOLE, CodeKind.SCRIPT)
+_FENCE_LINE = re.compile(r"^\s*(?:`{3,}|~{3,})")
 _IGNORE_COMMENT = re.compile(r"<!--\s*aula:\s*ignore\s+([\w\s,-]+?)\s*-->", re.IGNORECASE)
 
 
@@ -43,10 +49,11 @@ def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = F
             config = Location(course.root / CONFIG_NAME, 1)
             findings.append(Finding(config, 0, "warning", "AU902", f"`lint.ignore` names `{code}`, which is no rule"))
     comments = {id(block): codes for chapter in course.chapters for block, codes in _comment_ignores(chapter)}
+    earlier = {id(block) for chapter in course.chapters for block in earlier_versions(chapter)}
     for _chapter, block in course.blocks():
         if isinstance(block, CodeBlock):
             extra = comments.get(id(block), frozenset())
-            findings.extend(lint_block(block, ignored | extra, sources, hadolint=hadolint))
+            findings.extend(lint_block(block, ignored | extra, sources, hadolint=hadolint, fragment=id(block) in earlier))
     from generator.lint.markdown import check_markdown
 
     for about, location, column, code, message in check_markdown(course, sources):
@@ -57,9 +64,16 @@ def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = F
 
 
 def lint_block(
-    block: CodeBlock, ignore: frozenset[str] = frozenset(), sources: SourceLines | None = None, hadolint: bool = False
+    block: CodeBlock,
+    ignore: frozenset[str] = frozenset(),
+    sources: SourceLines | None = None,
+    hadolint: bool = False,
+    fragment: bool = False,
 ) -> list[Finding]:
-    """Return the findings of one code block, at Markdown lines (silencing and bad-example rules applied)."""
+    """Return the findings of one code block, at Markdown lines (silencing and bad-example rules applied).
+
+    `fragment` says the block shows part of a file (see `earlier_versions`).
+    """
     sources = sources or SourceLines()
     codes = ignore | _attribute_ignores(block)
     findings: list[Finding] = []
@@ -69,7 +83,7 @@ def lint_block(
     if block.kind not in LINTED_KINDS:
         return findings
     try:
-        hits = check_code(block.text, block.kind, block.has_class("synopsis"))
+        hits = check_code(_shown_as_code(block), block.kind, block.has_class("synopsis"), fragment, named=bool(block.title))
         if hadolint and block.kind is CodeKind.DOCKERFILE:
             from generator.lint.hadolint import hadolint_hits
 
@@ -94,16 +108,20 @@ def lint_block(
     return findings
 
 
-def check_code(text: str, kind: CodeKind, synopsis: bool = False) -> list[Hit]:
-    """Return the hits of one piece of code of a linted kind, at lines of `text`."""
+def check_code(text: str, kind: CodeKind, synopsis: bool = False, fragment: bool = False, named: bool = True) -> list[Hit]:
+    """Return the hits of one piece of code of a linted kind, at lines of `text`.
+
+    `fragment`: the code is part of a file; `named`: it has a file name (a Compose block
+    without one, whose services say nothing of what to run, illustrates some keys).
+    """
     if kind is CodeKind.DOCKERFILE:
         from generator.lint.dockerfile import check_dockerfile
 
-        return check_dockerfile(text, synopsis)
+        return check_dockerfile(text, synopsis, fragment)
     if kind is CodeKind.COMPOSE:
         from generator.lint.compose import check_compose
 
-        return check_compose(text)
+        return check_compose(text, fragment, named)
     if kind in (CodeKind.CONSOLE, CodeKind.SCRIPT):
         from generator.lint.commands import check_commands
 
@@ -115,6 +133,41 @@ def _merge(ours: list[Hit], theirs: Iterable[Hit]) -> list[Hit]:
     """Add hadolint's hits that do not repeat one of ours on the same line."""
     seen = {(h.line, code) for h in ours for code in (h.code, *RULES[h.code].aliases) if h.code in RULES}
     return ours + [h for h in theirs if (h.line, h.code) not in seen]
+
+
+def _shown_as_code(block: CodeBlock) -> str:
+    """Return the code of a block; of a fence never closed (AU410), only what comes before a line that looks like
+    its intended end (```` ``` ```` under ```` ```` ````), since the rest is the chapter's prose."""
+    if block.closed:
+        return block.text
+    lines = block.text.split("\n")
+    end = next((i for i, line in enumerate(lines) if _FENCE_LINE.match(line)), len(lines))
+    return "\n".join(lines[:end])
+
+
+def earlier_versions(chapter: Chapter) -> list[CodeBlock]:
+    """Return the blocks of a chapter that a later block of the same title and kind shows again, grown.
+
+    The later block holds every line of the earlier one (blank lines, comments
+    and elisions aside): the same file being written step by step. Blocks that
+    only share a usual name (`Dockerfile`, `compose.yaml`) are separate files.
+    """
+    named = [b for b in chapter.blocks() if isinstance(b, CodeBlock) and b.title and b.kind in LINTED_KINDS]
+    lines = {id(block): _significant_lines(block.text) for block in named}
+    return [
+        block
+        for index, block in enumerate(named)
+        if lines[id(block)]
+        and any(
+            later.title == block.title and later.kind is block.kind and lines[id(block)] <= lines[id(later)]
+            for later in named[index + 1 :]
+        )
+    ]
+
+
+def _significant_lines(text: str) -> frozenset[str]:
+    stripped = (line.strip() for line in text.splitlines())
+    return frozenset(line for line in stripped if line and not line.startswith("#") and line not in ("...", "…"))
 
 
 def _attribute_ignores(block: CodeBlock) -> frozenset[str]:

@@ -32,17 +32,37 @@ _WAITING_IMAGES = frozenset(
     "ubuntu debian alpine busybox fedora centos rockylinux almalinux oraclelinux amazonlinux archlinux "
     "opensuse/leap opensuse/tumbleweed photon clearlinux python node ruby php bash pypy".split()
 )
+_DOCKER_WORD = re.compile(r"(?:^|[\s;&|(`])docker(?:-compose)?(?=\s|$)")
 
 _HitAt = Callable[[Word, str, str], Hit]
 
 
 def check_commands(text: str, console: bool, synopsis: bool = False) -> list[Hit]:
-    """Return the problems of the docker commands in a shell session (`console`) or a script."""
+    """Return the problems of the docker commands in a shell session (`console`) or a script.
+
+    A line the shell could not read is reported when a docker command is on it: the
+    rest (output shown in a script block, a quote in prose) is not Aula's to judge.
+    """
     block = read_shell(text, console, synopsis)
-    hits = [Hit(error.line, error.column, "AU300", f"cannot parse the shell line: {error.message}") for error in block.errors]
+    lines = text.split("\n")
+    hits = [
+        Hit(error.line, error.column, "AU300", f"cannot parse the shell line: {error.message}")
+        for error in block.errors
+        if _DOCKER_WORD.search(_logical_line(lines, error.line))
+    ]
     for command in block.commands:
         hits.extend(_check_command(command))
     return hits
+
+
+def _logical_line(lines: list[str], number: int) -> str:
+    """Return the 1-based line `number` with the lines it continues and is continued onto (`\\`)."""
+    first = last = number - 1
+    while first > 0 and lines[first - 1].rstrip().endswith("\\"):
+        first -= 1
+    while last + 1 < len(lines) and lines[last].rstrip().endswith("\\"):
+        last += 1
+    return "\n".join(lines[first : last + 1])
 
 
 def _check_command(command: DockerCommand) -> list[Hit]:

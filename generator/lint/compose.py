@@ -7,6 +7,14 @@ does (so `80:80` stays a string), anchors and `<<` merge keys are resolved,
 and `x-` extensions and `${VAR:-default}` interpolation are valid, never
 flagged. The schema is the Compose Specification's own, vendored in
 `data/compose-spec.json` (see `data/README.md`).
+
+A fragment (part of a file, as courses show them) is checked for what it
+shows, not for what it leaves out: a wrong key is still wrong, a missing
+`image` or an undefined volume is not reported. A block is a fragment when it
+has elided text (a `...`/`…` line, a `# ...` comment, a service or `services:`
+left empty), when its caller says so (an earlier version of a file shown again
+later), or when it names no file and no service in it has `image`, `build` or
+`extends` (it shows some keys of a service, such as `volumes:`).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from generator.docker.ports import PortError, clash, parse_port
+from generator.lint.conventions import ELISION_LINE
 from generator.lint.findings import Hit
 
 SCHEMA = Path(__file__).parent / "data" / "compose-spec.json"
@@ -31,6 +40,8 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _SECRET_KEY = re.compile(r"(?i)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY)")
 _HARMLESS_VALUE = re.compile(r"^(?:yes|no|true|false|1|0|on|off|)$", re.IGNORECASE)
 _RESOURCES = {"networks": "AU205", "volumes": "AU206", "secrets": "AU207", "configs": "AU208"}
+# What a fragment may leave out: a service's image, the definitions it refers to, the services it depends on.
+_OMISSIONS = frozenset({"AU204", "AU205", "AU206", "AU207", "AU208", "AU209"})
 
 KeyPath = tuple  # a path into the document: mapping keys and list indexes
 
@@ -160,12 +171,18 @@ def _build_only_keys() -> frozenset[str]:
     return frozenset(set(mapping.get("properties", {})) - _known_keys(service))
 
 
-def check_compose(text: str) -> list[Hit]:
-    """Return the problems of a Compose file."""
+def check_compose(text: str, fragment: bool = False, named: bool = True) -> list[Hit]:
+    """Return the problems of a Compose file, or of a fragment of one.
+
+    `fragment` says the block shows part of a file; `named` that it has a file
+    name (a block with none may be an illustration of some keys).
+    """
     import yaml
 
+    shown = ELISION_LINE.sub("", text)  # `...` alone would end the YAML document
+    fragment = fragment or shown != text
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(shown, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         return [_syntax_hit(error, text)]
     if node is None:
@@ -178,8 +195,10 @@ def check_compose(text: str) -> list[Hit]:
     hits = list(document.hits)
     if not isinstance(data, dict):
         return hits + [Hit(1, 1, "AU203", "a Compose file is a mapping with a `services:` key")]
+    data, elided = _without_elided_services(data)
+    fragment = fragment or elided or (not named and not _creates_a_container(data))
     hits.extend(_schema_hits(data, document))
-    hits.extend(_semantic_hits(data, document))
+    hits.extend(hit for hit in _semantic_hits(data, document) if not (fragment and hit.code in _OMISSIONS))
     return hits
 
 
@@ -233,6 +252,25 @@ _SYNTAX_HINTS = (
                                             "space after a `:` above"),
     ("undefined alias", "an alias `*name` needs an anchor `&name` before it"),
 )
+
+
+def _without_elided_services(data: dict) -> tuple[dict, bool]:
+    """Return the document with an empty `services:` or service (`app:` over a comment) as `{}`, and whether there was one."""
+    services = data.get("services", {})
+    if services is None:
+        return {**data, "services": {}}, True
+    if isinstance(services, dict) and None in services.values():
+        return {**data, "services": {name: {} if value is None else value for name, value in services.items()}}, True
+    return data, False
+
+
+def _creates_a_container(data: dict) -> bool:
+    """Return whether some service says what to run (`image`, `build`, `extends`)."""
+    services = data.get("services")
+    return isinstance(services, dict) and any(
+        isinstance(service, dict) and ("image" in service or "build" in service or "extends" in service)
+        for service in services.values()
+    )
 
 
 # --- the schema ------------------------------------------------------------------------

@@ -2,20 +2,24 @@
 
 A block with fewer than two instructions or without FROM is a fragment (an
 illustration such as `FROM imagen:etiqueta`): it gets the rules that look at
-one instruction, not those about the whole file (stages, tags, the last USER).
-A `{.synopsis}` block only has its instruction names checked.
+one instruction, not those about the whole file (stages, tags, the last USER);
+so is a block with elided text, or one its caller says is part of a file. A
+`{.synopsis}` block only has its instruction names checked. Elided lines and
+`<placeholder>` arguments are teaching conventions (`conventions.py`).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from generator.docker.shell import SimpleCommand, Word, parse_shell
+from generator.docker.shell import Word, parse_shell
+from generator.lint.conventions import ELISION, elided_lines, has_placeholder
 from generator.lint.dockerfile_syntax import INSTRUCTIONS, Dockerfile, Instruction, parse_dockerfile
 from generator.lint.findings import Hit
+from generator.lint.run_commands import is_apt, packages_of, run_commands, subcommand
 
 _FLAGS = {
     "FROM": {"platform"},
@@ -40,10 +44,10 @@ _APT_YES = {"-y", "--yes", "--assume-yes", "-qq", "-q=2", "--quiet=2"}
 _PLATFORM_VARIABLES = {"$TARGETPLATFORM", "${TARGETPLATFORM}"}
 
 
-def check_dockerfile(text: str, synopsis: bool = False) -> list[Hit]:
-    """Return the problems of a Dockerfile (or of a fragment of one)."""
+def check_dockerfile(text: str, synopsis: bool = False, fragment: bool = False) -> list[Hit]:
+    """Return the problems of a Dockerfile (or of a fragment of one: `fragment` says it shows part of a file)."""
     dockerfile = parse_dockerfile(text)
-    checker = _Checker(dockerfile, synopsis)
+    checker = _Checker(dockerfile, synopsis, fragment)
     checker.run()
     skipped = _skipped_checks(dockerfile.directives.get("check", ""))
     hits = []
@@ -95,10 +99,13 @@ class _Stage:
 
 
 class _Checker:
-    def __init__(self, dockerfile: Dockerfile, synopsis: bool):
+    def __init__(self, dockerfile: Dockerfile, synopsis: bool, fragment: bool = False):
         self.dockerfile = dockerfile
         self.synopsis = synopsis
-        self.fragment = is_fragment(dockerfile)
+        instructions = dockerfile.instructions
+        self.elided = elided_lines(instructions)
+        self.placeholders = {id(i) for i in instructions if has_placeholder(i.text[i.args_offset :])}
+        self.fragment = fragment or is_fragment(dockerfile) or any(ELISION.search(i.text) for i in instructions)
         self.hits: list[Hit] = []
 
     def add(self, instruction: Instruction, offset: int | tuple[int, int] | None, code: str, message: str) -> None:
@@ -118,7 +125,7 @@ class _Checker:
             return
         for instruction in self.dockerfile.instructions:
             target = instruction.wrapped or instruction
-            if target.name in INSTRUCTIONS:
+            if target.name in INSTRUCTIONS and id(instruction) not in self.placeholders:
                 self.instruction(target)
             if instruction.name == "ONBUILD":
                 self.onbuild(instruction)
@@ -129,6 +136,8 @@ class _Checker:
     # --- one instruction -------------------------------------------------------
 
     def known(self, instruction: Instruction) -> None:
+        if id(instruction) in self.elided:
+            return
         for target in filter(None, (instruction, instruction.wrapped)):
             if target.name not in INSTRUCTIONS:
                 close = difflib.get_close_matches(target.name, sorted(INSTRUCTIONS), n=1, cutoff=0.6)
@@ -323,7 +332,7 @@ class _Checker:
     def shell_rules(self, ins: Instruction) -> None:
         apt_reported = False
         self.apt_lists(ins)
-        for command, offset in _run_commands(ins):
+        for command, offset in run_commands(ins):
             words = list(command.words)
             if words and words[0].text == "sudo":
                 self.add(ins, offset(words[0]), "DL3004", "do not use sudo: RUN already runs as root (switch users "
@@ -341,17 +350,17 @@ class _Checker:
                                                           "`apt` (meant for people)")
             elif program == "apt-get":
                 self.apt_get(ins, words, offset)
-            elif program == "apk" and _subcommand(words) == "add":
+            elif program == "apk" and subcommand(words) == "add":
                 self.apk_add(ins, words, offset)
-            elif program in ("pip", "pip3") and _subcommand(words) == "install":
+            elif program in ("pip", "pip3") and subcommand(words) == "install":
                 if not any(w.text == "--no-cache-dir" for w in words):
                     self.add(ins, offset(words[0]), "DL3042", "`pip install` keeps its download cache in the image: "
                                                               "add `--no-cache-dir`")
 
     def apt_lists(self, ins: Instruction) -> None:
         """DL3009: a RUN that fetches apt lists should delete them (unless they live in a cache mount)."""
-        commands = list(_run_commands(ins))
-        fetching = next(((c, offset) for c, offset in commands if _is_apt(c, ("update",))), None)
+        commands = list(run_commands(ins))
+        fetching = next(((c, offset) for c, offset in commands if is_apt(c, ("update",))), None)
         if fetching is None:
             return
         cached = any("/var/lib/apt" in (flag.value or "") for flag in ins.flags if flag.name == "mount")
@@ -365,15 +374,15 @@ class _Checker:
                                                               "`&& rm -rf /var/lib/apt/lists/*`")
 
     def apt_get(self, ins: Instruction, words: list[Word], offset) -> None:
-        if _subcommand(words) != "install":
+        if subcommand(words) != "install":
             return
         texts = {w.text for w in words}
-        if not texts & _APT_YES:
+        if not texts & _APT_YES and not any(re.fullmatch(r"-[a-zA-Z]*y[a-zA-Z]*", t) for t in texts):  # `-yq`, `-qy`
             self.add(ins, offset(words[0]), "DL3014", "`apt-get install` without `-y` stops to ask for confirmation "
                                                       "and the build fails")
         if "--no-install-recommends" not in texts and not any("Install-Recommends=false" in t for t in texts):
             self.add(ins, offset(words[0]), "DL3015", "add `--no-install-recommends` to avoid unneeded packages")
-        for word in _packages(words):
+        for word in packages_of(words):
             if "=" not in word.text and "$" not in word.text and not word.text.endswith(".deb"):
                 self.add(ins, offset(word), "DL3008", f"pin the version of `{word.text}`: "
                                                       f"`apt-get install {word.text}=<version>`")
@@ -381,7 +390,7 @@ class _Checker:
     def apk_add(self, ins: Instruction, words: list[Word], offset) -> None:
         if not any(w.text == "--no-cache" for w in words):
             self.add(ins, offset(words[0]), "DL3019", "use `apk add --no-cache` so no package index stays in the image")
-        for word in _packages(words, with_value={"--virtual", "-t", "--repository", "-X"}):
+        for word in packages_of(words, with_value={"--virtual", "-t", "--repository", "-X"}):
             if "=" not in word.text and "$" not in word.text:
                 self.add(ins, offset(word), "DL3018", f"pin the version of `{word.text}`: `apk add {word.text}=<version>`")
 
@@ -474,7 +483,7 @@ class _Checker:
             if variable not in global_args and variable not in _PREDEFINED_ARGS:
                 self.add(ins, match.start(), "UndefinedArgInFrom", f"FROM uses `${variable}`, but no `ARG {variable}` "
                                                                    "comes before the first FROM")
-        if not image or "$" in image or image.lower() == "scratch" or image.lower() in stages or "@" in image:
+        if not image or "$" in image or image.lower() in ("scratch", *stages) or "@" in image or id(ins) in self.placeholders:
             return
         name_part = image.rsplit("/", 1)[-1]
         if ":" not in name_part:
@@ -506,7 +515,7 @@ class _Checker:
             self.add(ins, match.start(), "UndefinedVar", message)
 
     def pipefail(self, ins: Instruction) -> None:
-        for command, locate in _run_commands(ins):
+        for command, locate in run_commands(ins):
             if command.in_pipeline and command.words:
                 if "pipefail" in ins.args:
                     return
@@ -573,47 +582,3 @@ def _quote(value: str) -> str:
     if " " in value and not (value.startswith('"') and value.endswith('"')):
         return f'"{value}"'
     return value
-
-
-def _is_apt(command: SimpleCommand, subcommands: tuple[str, ...]) -> bool:
-    words = [w for w in command.words if w.text != "sudo"]
-    return bool(words) and words[0].text.rsplit("/", 1)[-1] in ("apt-get", "apt") and _subcommand(words) in subcommands
-
-
-def _subcommand(words: list[Word]) -> str:
-    return next((w.text for w in words[1:] if not w.text.startswith("-")), "")
-
-
-def _packages(words: list[Word], with_value: frozenset[str] | set[str] = frozenset()) -> Iterator[Word]:
-    seen_subcommand = False
-    skip = False
-    for word in words[1:]:
-        if skip:
-            skip = False
-            continue
-        if word.text.startswith("-"):
-            skip = word.text in with_value or word.text in ("-o", "-t", "--target-release")
-            continue
-        if not seen_subcommand:
-            seen_subcommand = True
-            continue
-        yield word
-
-
-def _run_commands(ins: Instruction) -> Iterator[tuple[SimpleCommand, Callable[[Word], tuple[int, int]]]]:
-    """Yield the shell commands of a RUN (its line and here-documents) with a word-to-(line, column) function."""
-    if ins.json is not None:
-        words = tuple(Word(text, 0, 0) for text in ins.json)
-        yield SimpleCommand(words), lambda word: ins.position(ins.args_offset)
-        return
-    script = ins.text[ins.args_offset :]
-    for command in parse_shell(script).commands:
-        yield command, lambda word: ins.position(ins.args_offset + word.start)
-    for heredoc in ins.heredocs:
-
-        def in_body(word: Word, line: int = heredoc.line, body: str = heredoc.body) -> tuple[int, int]:
-            return line + body.count("\n", 0, word.start), word.start - body.rfind("\n", 0, word.start)
-
-        for command in parse_shell(heredoc.body).commands:
-            yield command, in_body
-

@@ -1,4 +1,4 @@
-"""Check the Markdown of a course: images, links and anchors, fenced divs, exercises, heading levels."""
+"""Check the Markdown of a course: images, links and anchors, fenced divs, code fences, exercises, heading levels."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from generator.model import (
     Block,
     Callout,
     Chapter,
+    CodeBlock,
     Course,
     Emphasis,
     Heading,
@@ -47,6 +48,11 @@ def check_markdown(course: Course, sources: Sources) -> Iterator[MarkdownHit]:
         yield from _headings(chapter)
         for block in chapter.blocks():
             yield from _callout(block)
+            if isinstance(block, CodeBlock) and not block.closed and not block.indented:
+                fence = Location(block.location.path, block.location.line - 1)
+                yield block, fence, 1, "AU410", "this code fence is never closed: everything after it, to the end of " \
+                    "its list item, quote or chapter, is shown as code; close it with a line of as many backticks " \
+                    "(or tildes) as open it"
             if isinstance(block, Image):
                 location, column = _start(block.location, block.src, sources)
                 yield from _image(chapter, block, block.src, block.alt, location, column)

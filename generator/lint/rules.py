@@ -123,6 +123,7 @@ _CATALOGUE = (
     _R("AU407", "error", "markdown", "Fenced div is never closed"),
     _R("AU408", "warning", "markdown", "Exercise without a solution"),
     _R("AU409", "warning", "markdown", "Heading level skipped"),
+    _R("AU410", "error", "markdown", "Code fence is never closed"),
     # --- the linter itself -------------------------------------------------------
     _R("AU900", "error", "lint", "The linter failed on this block (a bug in Aula: please report it)"),
     _R("AU901", "warning", "lint", "A bad example that shows no finding"),

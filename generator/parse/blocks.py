@@ -42,8 +42,9 @@ from generator.model import (
 )
 from generator.parse import dialects
 from generator.parse.anchors import AnchorRegistry, unicode_slug
+from generator.parse.code import code_kind
 from generator.parse.dialects import Anchors, Group, Item, Trimmed
-from generator.parse.markdown import code_kind, parse_info_string
+from generator.parse.markdown import parse_info_string
 
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 
@@ -270,6 +271,7 @@ class BlockBuilder:
             title=title,
             classes=info.classes,
             attributes=info.attributes,
+            closed=_fence_closed(node),
         )
 
     def table(self, node: SyntaxTreeNode) -> Table:
@@ -364,6 +366,15 @@ def _strip_runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     if runs and isinstance(runs[-1], Text):
         runs[-1] = Text(runs[-1].text.rstrip())
     return tuple(run for run in runs if not (isinstance(run, Text) and not run.text))
+
+
+def _fence_closed(node: SyntaxTreeNode) -> bool:
+    """Return whether a fence has its closing line: its lines are the opening, the content and the closing."""
+    if not node.map:
+        return True
+    content = node.content
+    lines = content.count("\n") + (1 if content and not content.endswith("\n") else 0)
+    return node.map[1] - node.map[0] == lines + 2
 
 
 def _cell_align(cell: SyntaxTreeNode) -> str:

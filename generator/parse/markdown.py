@@ -22,7 +22,6 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from generator.model import CodeKind
 from generator.parse.extensions import fenced_div_plugin, remark_class_plugin
 
 # Deeper blocks are left out by markdown-it (the parser warns), deeper inline runs kept as text:
@@ -88,58 +87,3 @@ def parse_info_string(info: str) -> InfoString:
             value = next(v for v in (match["dq"], match["sq"], match["bare"]) if v is not None)
             attributes[match["key"]] = value
     return InfoString(language.lower(), tuple(classes), attributes)
-
-
-_LANGUAGE_KINDS = {
-    "dockerfile": CodeKind.DOCKERFILE,
-    "docker": CodeKind.DOCKERFILE,
-    "containerfile": CodeKind.DOCKERFILE,
-    "console": CodeKind.CONSOLE,
-    "shell-session": CodeKind.CONSOLE,
-    "shellsession": CodeKind.CONSOLE,
-    "terminal": CodeKind.CONSOLE,
-    "sh": CodeKind.SCRIPT,
-    "bash": CodeKind.SCRIPT,
-    "shell": CodeKind.SCRIPT,
-    "zsh": CodeKind.SCRIPT,
-    "yaml": CodeKind.YAML,
-    "yml": CodeKind.YAML,
-    "text": CodeKind.TEXT,
-    "txt": CodeKind.TEXT,
-    "plain": CodeKind.TEXT,
-    "plaintext": CodeKind.TEXT,
-    "output": CodeKind.TEXT,
-}
-
-_COMPOSE_TITLE = re.compile(r"(?:^|/)(?:docker-)?compose[\w.-]*\.ya?ml$", re.IGNORECASE)
-_TOP_LEVEL_SERVICES = re.compile(r"^services:\s*(?:#.*)?$", re.MULTILINE)
-_DOCKERFILE_START = re.compile(r"^(?:FROM|ARG)\s+\S", re.IGNORECASE)
-_SHELL_SHEBANG = re.compile(r"^#!\s*/\S*/(?:env\s+)?(?:ba|da|z|k)?sh\b")
-_COMMAND_LINE = re.compile(r"^(?:\$ |docker\s|sudo docker\s)")
-
-
-def code_kind(language: str, title: str, text: str) -> CodeKind:
-    """Return what a code block holds, from its language or, when none, its text."""
-    kind = _LANGUAGE_KINDS.get(language)
-    if kind is CodeKind.YAML and (_COMPOSE_TITLE.search(title) or _TOP_LEVEL_SERVICES.search(text)):
-        return CodeKind.COMPOSE
-    if kind is not None:
-        return kind
-    if language:
-        return CodeKind.OTHER
-    return sniff_code_kind(text)
-
-
-def sniff_code_kind(text: str) -> CodeKind:
-    """Guess the kind of an untagged block: Dockerfile, compose file, shell session or text."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if lines and _SHELL_SHEBANG.match(lines[0]):
-        return CodeKind.SCRIPT
-    first_instruction = next((line for line in lines if not line.lstrip().startswith("#")), "")
-    if _DOCKERFILE_START.match(first_instruction.strip()) and first_instruction.split()[0].isupper():
-        return CodeKind.DOCKERFILE
-    if _TOP_LEVEL_SERVICES.search(text):
-        return CodeKind.COMPOSE
-    if lines and any(_COMMAND_LINE.match(line.lstrip()) for line in lines):
-        return CodeKind.CONSOLE
-    return CodeKind.TEXT
