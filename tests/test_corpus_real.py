@@ -135,3 +135,36 @@ def test_corpus_chapter_builds_a_student_handout(stem, tmp_path):
         assert marker not in text, marker
     if stem.startswith("container-training"):
         assert ":EN:" not in text  # the speaker notes are not printed for students
+
+
+def outline_titles(items) -> list[str]:
+    """Return every bookmark title of a pypdf outline, depth first."""
+    titles: list[str] = []
+    for item in items:
+        if isinstance(item, list):
+            titles += outline_titles(item)
+        else:
+            titles.append(" ".join(item.title.split()))
+    return titles
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", FILES, ids=lambda p: p.stem)
+def test_corpus_chapter_builds_with_every_section_in_its_bookmarks(source, tmp_path):
+    """Each real file, alone as a course, builds a student handout whose bookmarks are its title and sections."""
+    from pypdf import PdfReader
+
+    from conftest import run_aula
+
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copyfile(source, course / f"01-{source.name}")
+    chapter = parse_course(load_config(course)).chapters[0]
+    out = tmp_path / "out"
+    result = run_aula("build", course, "-o", out, "--format", "handout", "--edition", "student", "--no-lint", "-q", "--jobs", "1")
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    (pdf,) = out.glob("*-handout.pdf")
+    wanted = [" ".join(chapter.title_text.split())] + [" ".join(s.title_text.split()) for s in chapter.sections if s.title]
+    if any(isinstance(b, Callout) and b.kind == "exercise" and b.solution for b in chapter.blocks()):
+        wanted.append("Soluciones")  # the student edition gathers them at the chapter's end (no course.yml: Spanish labels)
+    assert outline_titles(PdfReader(pdf).outline) == wanted
