@@ -152,9 +152,8 @@ def outline_titles(items) -> list[str]:
 @pytest.mark.parametrize("source", FILES, ids=lambda p: p.stem)
 def test_corpus_chapter_builds_with_every_section_in_its_bookmarks(source, tmp_path):
     """Each real file, alone as a course, builds a student handout whose bookmarks are its title and sections."""
-    from pypdf import PdfReader
-
     from conftest import run_aula
+    from pypdf import PdfReader
 
     course = tmp_path / "course"
     course.mkdir()
