@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from generator.errors import AulaError
 from generator.render.core.parts import Part
 from generator.render.core.pdf import PageLayout, Rect
+from generator.render.core.structure import BookStructure, as_artifact, is_tagged
 
 _FORM = "/AulaPart"
 _PT = 0.75  # PDF points per CSS pixel
@@ -29,11 +30,14 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import DecodedStreamObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(frames[0].pdf)), keep_initial_header=True)
-    for frame in frames[1:]:
-        for page in PdfReader(io.BytesIO(frame.pdf)).pages:
+    frame_readers = [PdfReader(io.BytesIO(frame.pdf)) for frame in frames]
+    part_readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
+    writer = PdfWriter(clone_from=frame_readers[0], keep_initial_header=True)
+    for reader in frame_readers[1:]:
+        for page in reader.pages:
             writer.add_page(page)
-    pages = [(page, layout) for part in parts for page, layout in zip(PdfReader(io.BytesIO(part.pdf)).pages, part.pages, strict=True)]
+    pages = [(page, layout) for reader, part in zip(part_readers, parts, strict=True)
+             for page, layout in zip(reader.pages, part.pages, strict=True)]
     frame_pages = [frame_page for frame in frames for frame_page in frame.pages]
     first = len(writer.pages) - len(pages)
     if first < 0 or len(frame_pages) != len(writer.pages):
@@ -41,27 +45,30 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     stream = DecodedStreamObject()
     stream.set_data(f"q {_FORM} Do Q\n".encode())
     draw = writer._add_object(stream)
-    for host, (page, _) in zip(writer.pages[first:], pages, strict=True):
-        _draw_under(writer, host, page, draw)
+    forms = [_draw_under(writer, host, page, draw) for host, (page, _) in zip(writer.pages[first:], pages, strict=True)]
     layouts = [[frame_page] for frame_page in frame_pages]
     for number, (_, layout) in enumerate(pages, start=first):
         layouts[number].append(layout)
-    _add_navigation(writer, list(writer.pages), layouts)
+    links = _add_navigation(writer, list(writer.pages), layouts)
+    if all(is_tagged(reader) for reader in (*frame_readers, *part_readers)):
+        _tag_book(writer, frame_readers, part_readers, first, forms, links)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
 
 
-def _draw_under(writer, host, page, draw) -> None:
-    """Draw `page` (of another PDF) on `host` (of `writer`), under the host's own content, with `draw`."""
+def _draw_under(writer, host, page, draw):
+    """Draw `page` (of another PDF) on `host` (of `writer`), under the host's own content, with `draw`; return its form."""
     from pypdf.generic import ArrayObject, NameObject
 
     if [round(float(n), 2) for n in host.mediabox] != [round(float(n), 2) for n in page.mediabox]:
         raise AulaError("a page and its frame page differ in size")
-    _add_forms(host, {_FORM: _page_as_form(writer, page)})
+    form = _page_as_form(writer, page)
+    _add_forms(host, {_FORM: form})
     own = host.raw_get("/Contents")
     own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
     host[NameObject("/Contents")] = ArrayObject([draw, *own])
+    return form
 
 
 def _page_as_form(writer, page):
@@ -143,8 +150,11 @@ def place_pages(base: Part, source: bytes, placements: Sequence[Sequence[tuple[i
     return output.getvalue()
 
 
-def _add_navigation(writer, pages: list, layouts: list[list[PageLayout]]) -> None:
-    """Add the named destinations, links and outline of every page, from where its layouts had them."""
+def _add_navigation(writer, pages: list, layouts: list[list[PageLayout]]) -> list[list[tuple[object, str, bool]]]:
+    """Add the named destinations, links and outline of every page, from where its layouts had them.
+
+    Return each page's link annotations as (reference, href, whether a part made it rather than the frame).
+    """
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
     destinations: dict[str, ArrayObject] = {}
@@ -159,15 +169,49 @@ def _add_navigation(writer, pages: list, layouts: list[list[PageLayout]]) -> Non
     writer._root_object[NameObject("/Names")] = DictionaryObject(
         {NameObject("/Dests"): DictionaryObject({NameObject("/Names"): names})}
     )
+    made: list[list[tuple[object, str, bool]]] = []
     for number, page_layouts in enumerate(layouts):
-        annotations = ArrayObject(
-            writer._add_object(_link(pages[number], href, rect))
+        frame_links = set(page_layouts[0].links) if len(page_layouts) > 1 else set()
+        annotations = [
+            (writer._add_object(_link(pages[number], href, rect)), href, (href, rect) not in frame_links)
             for href, rect in _page_links(page_layouts)
             if not href.startswith("#") or href[1:] in destinations  # WeasyPrint too leaves out links to nowhere
-        )
+        ]
         if annotations:
-            pages[number][NameObject("/Annots")] = annotations
+            pages[number][NameObject("/Annots")] = ArrayObject(reference for reference, _, _ in annotations)
+            pages[number][NameObject("/Tabs")] = NameObject("/S")  # tab through links in the order of the tags
+        made.append(annotations)
     _add_outline(writer, pages, layouts)
+    return made
+
+
+def _tag_book(writer, frame_readers, part_readers, first: int, forms: list, links: list) -> None:
+    """Give the book one structure tree: the frame's own pages' tags, then each part's, content reached through its forms."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+
+    structure = BookStructure(writer)
+    hosts = [page.indirect_reference for page in writer.pages]
+    start = 0
+    for reader in frame_readers:
+        own = {number: (hosts[start + number], None) for number in range(len(reader.pages)) if start + number < first}
+        structure.adopt(reader, own, {number: start + number for number in own})
+        start += len(reader.pages)
+    number = first
+    for reader in part_readers:
+        count = len(reader.pages)
+        places = {i: (hosts[number + i], forms[number - first + i]) for i in range(count)}
+        structure.adopt(reader, places, {i: number + i for i in range(count)})
+        number += count
+    for page in writer.pages[first:]:  # the frame's ink over a part: running header, page number, "see page N"
+        own = page["/Contents"]
+        streams = list(own)[1:] if isinstance(own, ArrayObject) else []
+        if streams:
+            artifact = DecodedStreamObject()
+            artifact.set_data(as_artifact(b"\n".join(stream.get_object().get_data() for stream in streams)))
+            page[NameObject("/Contents")] = ArrayObject([own[0], writer._add_object(artifact.flate_encode())])
+    for number, made in enumerate(links):
+        structure.attach_links(number, made)
+    structure.finish(None)
 
 
 def _destination(page, x: float, y: float):
@@ -188,6 +232,9 @@ def _link(page, href: str, rect: Rect):
             NameObject("/Subtype"): NameObject("/Link"),
             NameObject("/Rect"): ArrayObject(FloatObject(v) for v in (left, bottom, right, top)),
             NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
+            NameObject("/P"): page.indirect_reference,
+            # Read out by a screen reader with the link (PDF/UA asks every link for one).
+            NameObject("/Contents"): TextStringObject(href.removeprefix("mailto:") if not href.startswith("#") else href),
         }
     )
     if href.startswith("#"):

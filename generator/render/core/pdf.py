@@ -107,7 +107,7 @@ class PdfTarget:
         with self._laid_out(html) as laid_out:
             if page_limit and len(laid_out.pages) > page_limit:
                 warn(None, "W-page-limit", f"{identifier} takes {len(laid_out.pages)} pages, more than {page_limit}")
-            return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier))
+            return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier), pdf_tags=True)
 
     def pages(self, html: str, identifier: str) -> tuple[bytes, tuple[PageLayout, ...]]:
         """Return the PDF of `html` without links, anchors or bookmarks, and where each page had them.
@@ -120,7 +120,7 @@ class PdfTarget:
                 page.links.clear()
                 page.anchors.clear()
                 page.bookmarks.clear()
-            return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier)), layouts
+            return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier), pdf_tags=True), layouts
 
     @contextmanager
     def _laid_out(self, html: str) -> Iterator:

@@ -1,0 +1,140 @@
+"""Read a tagged PDF's structure back and list what is missing for a reader who cannot see it.
+
+What is checked (see docs/accessibility.md): the catalogue says the file is tagged
+and in which language, the window shows the title; a structure tree exists; every
+figure has alternative text; heading levels never skip one; every page's content is
+reached from the tree, and every marked sequence on a page or in a form it draws is
+an element's; every link annotation belongs to a `Link` element.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
+
+_MCID = re.compile(rb"/MCID\s+(\d+)")
+
+
+def _get(value):
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+def parent_tree(root) -> dict[int, object]:
+    """Return the parent tree's entries by key (a flat /Nums array, or /Kids of them)."""
+    entries: dict[int, object] = {}
+
+    def walk(node) -> None:
+        node = _get(node)
+        numbers = node.get("/Nums", [])
+        for index in range(0, len(numbers), 2):
+            entries[int(numbers[index])] = _get(numbers[index + 1])
+        for kid in node.get("/Kids", []):
+            walk(kid)
+
+    walk(root["/ParentTree"])
+    return entries
+
+
+def elements(root):
+    """Yield every structure element of the tree, in reading order, with the page (object id) it inherits."""
+
+    def walk(node, page):
+        node = _get(node)
+        if isinstance(node, ArrayObject):
+            for item in node:
+                yield from walk(item, page)
+        elif isinstance(node, DictionaryObject) and node.get("/Type", "/StructElem") == "/StructElem" and "/S" in node:
+            if "/Pg" in node:
+                page = node.raw_get("/Pg").idnum
+            yield node, page
+            if "/K" in node:
+                yield from walk(node["/K"], page)
+
+    yield from walk(root["/K"], None)
+
+
+def problems(pdf: bytes | Path) -> list[str]:
+    """Return what keeps the PDF from being read without sight; empty when nothing was found."""
+    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
+    catalog = reader.trailer["/Root"]
+    found: list[str] = []
+    if not _get(catalog.get("/MarkInfo", {})).get("/Marked"):
+        found.append("the catalogue does not say the file is tagged (/MarkInfo /Marked)")
+    if not catalog.get("/Lang"):
+        found.append("no document language (/Lang)")
+    if not _get(catalog.get("/ViewerPreferences", {})).get("/DisplayDocTitle"):
+        found.append("the window shows the file name, not the title (/DisplayDocTitle)")
+    if not (reader.metadata and reader.metadata.title):
+        found.append("no title in the document information")
+    if "/StructTreeRoot" not in catalog:
+        return [*found, "no structure tree"]
+    root = _get(catalog["/StructTreeRoot"])
+    tree = parent_tree(root)
+    reached_pages: set[int] = set()
+    level = 0
+    for element, page in elements(root):
+        kind = str(element["/S"])
+        if kind == "/Figure" and not element.get("/Alt"):
+            found.append("a figure without alternative text")
+        if re.fullmatch(r"/H[1-6]", kind):
+            if int(kind[2]) > level + 1:
+                found.append(f"heading level skipped: {kind} after H{level}")
+            level = int(kind[2])
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, ArrayObject) else [] if kids is None else [kids]:
+            kid = _get(kid)
+            if isinstance(kid, DictionaryObject) and kid.get("/Type") == "/MCR":
+                reached_pages.add(kid.raw_get("/Pg").idnum if "/Pg" in kid else page)
+            elif not isinstance(kid, DictionaryObject) and page is not None:
+                reached_pages.add(page)
+    for number, page in enumerate(reader.pages, start=1):
+        # A page of nothing but artifacts (ruled lines, a running header) has no content to reach.
+        if page.indirect_reference.idnum not in reached_pages and _has_tagged_content(page):
+            found.append(f"page {number}: no content reached from the tree")
+        found += [f"page {number}: {problem}" for problem in _marked_content_problems(page, tree)]
+        for annotation in page.get("/Annots") or []:
+            annotation = _get(annotation)
+            if annotation.get("/Subtype") == "/Link":
+                key = annotation.get("/StructParent")
+                owner = tree.get(int(key)) if key is not None else None
+                if owner is None or str(_get(owner).get("/S")) != "/Link":
+                    found.append(f"page {number}: a link annotation outside any Link element")
+    return found
+
+
+def _streams(page) -> list[tuple[object, bytes]]:
+    """Return the content streams a page draws: its own, and those of the forms in its resources."""
+    owners = [(page, page.get_contents().get_data() if page.get_contents() else b"")]
+    xobjects = _get(_get(page.get("/Resources", {})).get("/XObject", {}))
+    for name in xobjects:
+        form = _get(xobjects[name])
+        if form.get("/Subtype") == "/Form":
+            owners.append((form, form.get_data()))
+    return owners
+
+
+def _has_tagged_content(page) -> bool:
+    return any(_MCID.search(data) for _, data in _streams(page))
+
+
+def _marked_content_problems(page, tree: dict[int, object]) -> list[str]:
+    """Return the marked sequences of a page, and of the forms it draws, that no element claims."""
+    found = []
+    for owner, data in _streams(page):
+        mcids = {int(m) for m in _MCID.findall(data)}
+        if not mcids:
+            continue
+        key = owner.get("/StructParents")
+        claimed = tree.get(int(key)) if key is not None else None
+        if claimed is None:
+            found.append(f"{len(mcids)} marked sequences with no parent tree entry")
+            continue
+        claimed = _get(claimed)
+        orphans = [m for m in mcids if m >= len(claimed) or _get(claimed[m]) is None or not isinstance(_get(claimed[m]), DictionaryObject)]
+        if orphans:
+            found.append(f"marked sequences {orphans[:5]} belong to no element")
+    return found
