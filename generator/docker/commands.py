@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from generator.docker.cli import CommandSpec, DockerCLI, docker_cli
 from generator.docker.shell import ShellParse, SimpleCommand, Word, parse_shell
@@ -229,8 +230,14 @@ class ShellBlock:
 def read_shell(text: str, console: bool, synopsis: bool = False) -> ShellBlock:
     """Return the command lines and docker commands of a shell session (`console`) or a script.
 
-    `synopsis` (a `{.synopsis}` block) makes every command a synopsis.
+    `synopsis` (a `{.synopsis}` block) makes every command a synopsis. A block
+    is read once: lint, the state simulation and the cheat sheet all ask.
     """
+    return _read_shell(text, bool(console), bool(synopsis))
+
+
+@lru_cache(maxsize=2048)
+def _read_shell(text: str, console: bool, synopsis: bool) -> ShellBlock:
     lines: list[CommandLine] = []
     commands: list[DockerCommand] = []
     errors: list[ShellError] = []

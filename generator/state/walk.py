@@ -94,8 +94,8 @@ def walk_course(course: Course, per_chapter: bool = False) -> Iterator[Step]:
 
 
 def shell_block(block: CodeBlock) -> ShellBlock:
-    """Return what a shell block runs (read once per block text)."""
-    return _read(block.text, block.kind is CodeKind.CONSOLE)
+    """Return what a shell block runs."""
+    return read_shell(block.text, block.kind is CodeKind.CONSOLE)
 
 
 def _blocks(chapter: Chapter, blocks: tuple[Block, ...], in_exercise: bool) -> Iterator[Step]:
@@ -118,15 +118,3 @@ def _code(chapter: Chapter, block: CodeBlock, in_exercise: bool) -> Iterator[Ste
             if not command.nested and not command.synopsis and command.is_command:
                 yield Command(chapter, block, command, in_exercise)
 
-
-_CACHE: dict[tuple[str, bool], ShellBlock] = {}
-
-
-def _read(text: str, console: bool) -> ShellBlock:
-    key = (text, console)
-    found = _CACHE.get(key)
-    if found is None:
-        if len(_CACHE) > 4096:  # a long `aula watch` session edits many blocks
-            _CACHE.clear()
-        found = _CACHE[key] = read_shell(text, console)
-    return found
