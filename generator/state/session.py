@@ -48,6 +48,7 @@ class Session:
     index: int = 0  # of the step being run
     _made: dict[tuple[str, str], list[tuple[int, Place, Chapter]]] = field(default_factory=dict)
     _reported: set[tuple[int, str, str]] = field(default_factory=set)  # (holder, what, who): one report each
+    _told_later: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) reported as used before it is made
     _chapter_files: dict[int, list[File]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -73,18 +74,22 @@ class Session:
         return self._chapter_files.get(id(chapter), [])
 
     def made_later(self, kind: str, name: str, step: Command) -> Place | None:
-        """Return where a later command of the same chapter makes `name`, when `step` is not in an exercise.
+        """Return where a later command of the same chapter makes `name`, if `step` surely uses it too early.
 
-        Inside an exercise, the prose may ask the student to make it first; in
-        another chapter, the same name often means another thing.
+        Not inside an exercise (the prose may ask the student to make it
+        first), not for a command that removes or stops it (`docker rm -f web`
+        before `docker run --name web` replaces what an earlier chapter or the
+        prose made), not in another chapter (the same name often means another
+        thing there), and once per name.
         """
-        if step.in_exercise:
+        if step.in_exercise or step.command.canonical[-1] in _REPLACING or (kind, name) in self._told_later:
             return None
         made = self._made.get((kind, name), [])
         position = bisect.bisect_right([index for index, _, _ in made], self.index)
-        for _index, place, chapter in made[position:]:
-            return place if chapter is step.chapter else None
-        return None
+        if position == len(made) or made[position][2] is not step.chapter:
+            return None
+        self._told_later.add((kind, name))
+        return made[position][1]
 
     # --- containers ---------------------------------------------------------------------
 
@@ -186,6 +191,9 @@ class Session:
                     machine.swarm_origin)
         machine.swarm = None  # reported once
         return False
+
+
+_REPLACING = frozenset(("rm", "stop", "kill", "prune"))
 
 
 def option_words(command: DockerCommand, *names: str) -> list[tuple[str, Word]]:

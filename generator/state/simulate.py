@@ -68,11 +68,11 @@ def left_running(machine: Machine) -> list[Problem]:
         if container.project:
             if container.project not in projects:
                 projects.add(container.project)
-                found.append(Problem("AU611", container.origin, "a compose project is still up at the end of the course: "
-                                     "end with `docker compose down`"))
+                found.append(Problem("AU611", container.origin, f"the compose project brought up at {container.origin} is still up "
+                                     "at the end of the course: end with `docker compose down`"))
             continue
         what = f"`{container.name}`" if container.name else f"a container of `{container.image}`"
-        ports = f", publishing port {', '.join(map(str, container.ports))}" if container.ports else ""
+        ports = f", publishing port{'s' if len(container.ports) > 1 else ''} {', '.join(map(str, container.ports))}" if container.ports else ""
         fix = f"`docker rm -f {container.name}`" if container.name else "`docker rm -f $(docker ps -aq)`"
         found.append(Problem("AU611", container.origin, f"{what} is still running at the end of the course{ports}: end with {fix}"))
     stacks = set()
