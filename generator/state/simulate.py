@@ -72,7 +72,8 @@ def left_running(machine: Machine) -> list[Problem]:
                                      "at the end of the course: end with `docker compose down`"))
             continue
         what = f"`{container.name}`" if container.name else f"a container of `{container.image}`"
-        ports = f", publishing port{'s' if len(container.ports) > 1 else ''} {', '.join(map(str, container.ports))}" if container.ports else ""
+        plural = "s" if len(container.ports) > 1 else ""
+        ports = f", publishing port{plural} {', '.join(map(str, container.ports))}" if container.ports else ""
         fix = f"`docker rm -f {container.name}`" if container.name else "`docker rm -f $(docker ps -aq)`"
         found.append(Problem("AU611", container.origin, f"{what} is still running at the end of the course{ports}: end with {fix}"))
     stacks = set()
