@@ -178,6 +178,7 @@ def compose_up(session: Session, step: Command) -> None:
     if compose is None:
         _forget_projects(session)
         return
+    session.compose_used.append((session.index, compose.file))
     key, file_name = _project(step, compose)
     maybe = _same_maybe(session, key, file_name)
     for container in machine.containers:
@@ -294,6 +295,7 @@ def stack_deploy(session: Session, step: Command) -> None:
     compose = compose_file(session, step, command.option_values("-c", "--compose-file"))
     if compose is None:
         return
+    session.compose_used.append((session.index, compose.file))
     ours = {name for name, service in machine.services.items() if service.stack == stack}
     for name, service in compose.services.items():
         ports = [(port, None) for port in service.ingress]

@@ -45,6 +45,7 @@ class Session:
     problems: list[Problem] = field(default_factory=list)
     published: list[Published] = field(default_factory=list)
     files: list[File] = field(default_factory=list)  # shown so far, in order
+    compose_used: list[tuple[int, File]] = field(default_factory=list)  # (step index, file) of each `up` and `stack deploy`
     index: int = 0  # of the step being run
     _made: dict[tuple[str, str], list[tuple[int, Place, Chapter]]] = field(default_factory=dict)
     _reported: set[tuple[int, str, str]] = field(default_factory=set)  # (holder, what, who): one report each

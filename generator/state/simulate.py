@@ -8,13 +8,14 @@ classroom kit) and what is still running at the end of the course.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.model import Course
 from generator.state import compose, containers, resources
 from generator.state.machine import Machine, Problem
 from generator.state.session import Published, Session
-from generator.state.walk import Command, File, Reset, walk_course
+from generator.state.walk import Command, File, Reset, Step, walk_course
 
 HANDLERS = {**containers.HANDLERS, **resources.HANDLERS, **compose.HANDLERS}
 _ELSEWHERE = ("-H", "--host", "-c", "--context")  # the command talks to another engine
@@ -28,11 +29,15 @@ class Simulation:
     problems: tuple[Problem, ...]
     leftovers: tuple[Problem, ...]
     published: tuple[Published, ...]
+    compose_used: tuple[tuple[int, File], ...] = ()  # (step index, compose file) of each `compose up` and `stack deploy`
 
 
-def simulate(course: Course, per_chapter: bool = False) -> Simulation:
-    """Return the simulation of the course; `per_chapter` starts each chapter on a clean machine."""
-    steps = list(walk_course(course, per_chapter))
+def simulate(course: Course, per_chapter: bool = False, steps: Sequence[Step] | None = None) -> Simulation:
+    """Return the simulation of the course; `per_chapter` starts each chapter on a clean machine.
+
+    `steps` are the course's steps in reading order, if the caller has them already.
+    """
+    steps = steps if steps is not None else list(walk_course(course, per_chapter))
     session = Session(steps)
     for index, step in enumerate(steps):
         session.index = index
@@ -43,7 +48,7 @@ def simulate(course: Course, per_chapter: bool = False) -> Simulation:
         elif isinstance(step, Command):
             run(session, step)
     leftovers = [problem for machine in session.machines.values() for problem in left_running(machine)]
-    return Simulation(tuple(session.problems), tuple(leftovers), tuple(session.published))
+    return Simulation(tuple(session.problems), tuple(leftovers), tuple(session.published), tuple(session.compose_used))
 
 
 def run(session: Session, step: Command) -> None:
