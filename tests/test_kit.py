@@ -150,3 +150,32 @@ def test_cli_json(course_dir: Path) -> None:
 def test_cli_save_needs_sh(course_dir: Path) -> None:
     result = CliRunner().invoke(main, ["kit", str(course_dir), "--save"])
     assert result.exit_code == 2 and "--save goes with --format sh" in result.output
+
+
+def test_build_json_lists_the_images(course_dir: Path) -> None:
+    import json
+
+    from generator.build import kit_images
+    from generator.outputs import manifest_bytes
+
+    images = kit_images(parse_course(load_config(course_dir)))
+    assert images[:2] == [{"image": "nginx:1.27", "tagged": True, "chapter": 1}, {"image": "hello-world", "tagged": False, "chapter": 1}]
+    assert json.loads(manifest_bytes("x", {}, {}, {}, images))["images"] == images
+
+
+@pytest.mark.parametrize(("language", "title", "need"), [("es", "Preparación del aula", "una segunda máquina"),
+                                                        ("en", "Classroom preparation", "a second machine")])
+def test_the_teacher_handout_opens_with_the_preparation_page(course_dir: Path, language: str, title: str, need: str) -> None:
+    from generator.render.handout import HandoutOptions, classroom_kit_for, handout_html
+    from generator.themes import Theme
+
+    (course_dir / "course.yml").write_text(f"title: Curso de prueba\nlanguage: {language}\n", encoding="utf-8")
+    course, theme = parse_course(load_config(course_dir)), Theme.load()
+    assert classroom_kit_for(course, theme, "student") is None
+    kit = classroom_kit_for(course, theme, "teacher")
+    page = handout_html(course, theme, HandoutOptions(edition="teacher"), "preparation", kit=kit)
+    assert f'<h1 class="preparation-title">{title}</h1>' in page
+    assert all(f"<code>{image.name}</code>" in page for image in kit.images)  # the same list as `aula kit`
+    assert need in page and "<code>8080</code>: 1" in page and "kubectl" in page
+    book = handout_html(course, theme, HandoutOptions(edition="student"), "book")
+    assert "preparation" not in book.split("</head>")[1]
