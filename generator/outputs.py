@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator import __version__
@@ -82,12 +82,14 @@ def _stage(path: Path, data: bytes) -> Path:
     return temporary
 
 
-def manifest_bytes(fingerprint: str, lint_counts: Mapping[str, int], sha256s: Mapping[str, str], keys: Mapping[str, str]) -> bytes:
-    """Return `build.json`: every output with its sha256 and its inputs' hash, and the lint counts."""
+def manifest_bytes(fingerprint: str, lint_counts: Mapping[str, int], sha256s: Mapping[str, str], keys: Mapping[str, str],
+                   images: Sequence[Mapping[str, object]] = ()) -> bytes:
+    """Return `build.json`: every output with its sha256 and its inputs' hash, the lint counts, the images the course pulls."""
     manifest = {
         "aula": __version__,
         "inputs": hashlib.sha256(fingerprint.encode()).hexdigest(),
         "lint": dict(lint_counts),
+        "images": [dict(image) for image in images],
         "outputs": [
             {"path": relative, "sha256": sha256s[relative], "inputs": keys[relative]}
             for relative in sorted(keys)

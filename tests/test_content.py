@@ -56,7 +56,7 @@ def course_findings() -> tuple[list[Example], list[Finding]]:
                 examples.append(
                     Example(chapter.path, start + command.first_line - 1, start + command.last_line - 1, "command")
                 )
-    return examples, lint_course(course, config.lint_ignore)
+    return examples, lint_course(course, config.lint_ignore, state=config.lint_state)
 
 
 def examples() -> list:

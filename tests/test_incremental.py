@@ -107,6 +107,7 @@ def test_build_json_lists_outputs_with_hashes_and_lint_counts(course, tmp_path):
     build(options(course, out))
     manifest = json.loads((out / "build.json").read_text())
     assert manifest["lint"] == {"error": 0, "warning": 0, "info": 0}
+    assert manifest["images"] == []  # the course pulls none: `aula kit` lists them
     paths = [entry["path"] for entry in manifest["outputs"]]
     assert paths == sorted(["curso-corto-handout.pdf", "curso-corto-handout-teacher.pdf", "curso-corto-cheatsheet.pdf"])
     import hashlib

@@ -114,7 +114,7 @@ def test_unclosed_and_unknown_callouts() -> None:
 def test_every_rule_has_a_known_severity_and_family() -> None:
     for rule in RULES.values():
         assert rule.severity in ("error", "warning", "info"), rule.code
-        assert rule.family in ("dockerfile", "compose", "command", "markdown", "lint"), rule.code
+        assert rule.family in ("dockerfile", "compose", "command", "markdown", "state", "lint"), rule.code
         assert rule.summary and not rule.summary.endswith("."), rule.code
 
 

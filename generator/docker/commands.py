@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from generator.docker.cli import CommandSpec, DockerCLI, docker_cli
 from generator.docker.shell import ShellParse, SimpleCommand, Word, parse_shell
@@ -235,8 +236,14 @@ def read_shell(text: str, console: bool, synopsis: bool = False) -> ShellBlock:
     `synopsis` (a `{.synopsis}` block) makes every command a synopsis. A script
     the lexer cannot read whole (output or prose shown in a ```` ```sh ```` block,
     an unterminated quote) is read again line by line, so that one bad line
-    hides none of the commands after it.
+    hides none of the commands after it. A block
+    is read once: lint, the state simulation and the cheat sheet all ask.
     """
+    return _read_shell(text, bool(console), bool(synopsis))
+
+
+@lru_cache(maxsize=2048)
+def _read_shell(text: str, console: bool, synopsis: bool) -> ShellBlock:
     lines: list[CommandLine] = []
     commands: list[DockerCommand] = []
     errors: list[ShellError] = []

@@ -35,11 +35,13 @@ _FENCE_LINE = re.compile(r"^\s*(?:`{3,}|~{3,})")
 _IGNORE_COMMENT = re.compile(r"<!--\s*aula:\s*ignore\s+([\w\s,-]+?)\s*-->", re.IGNORECASE)
 
 
-def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = False) -> list[Finding]:
+def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = False, state: str = "course") -> list[Finding]:
     """Return every finding of the course, sorted by file, line and column.
 
     `ignore` holds rule ids silenced everywhere (course.yml's `lint.ignore`);
-    `hadolint` adds the findings of a `hadolint` binary on the PATH.
+    `hadolint` adds the findings of a `hadolint` binary on the PATH; `state`
+    says whether the state simulation follows one machine through the whole
+    `course` or starts each `chapter` on a clean one (course.yml's `lint.state`).
     """
     ignored = frozenset(ignore)
     sources = SourceLines()
@@ -54,6 +56,12 @@ def lint_course(course: Course, ignore: tuple[str, ...] = (), hadolint: bool = F
         if isinstance(block, CodeBlock):
             extra = comments.get(id(block), frozenset())
             findings.extend(lint_block(block, ignored | extra, sources, hadolint=hadolint, fragment=id(block) in earlier))
+    from generator.lint.state import check_state
+
+    def codes_for(block: CodeBlock) -> frozenset[str]:
+        return ignored | comments.get(id(block), frozenset()) | _attribute_ignores(block)
+
+    findings.extend(check_state(course, state == "chapter", codes_for, sources.column))
     from generator.lint.markdown import check_markdown
 
     for about, location, column, code, message in check_markdown(course, sources):

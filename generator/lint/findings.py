@@ -17,13 +17,18 @@ _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem at one place: `location.line` is the Markdown line, `column` 1-based (0 if unknown)."""
+    """One problem at one place: `location.line` is the Markdown line, `column` 1-based (0 if unknown).
+
+    `related` are other places the problem comes from (the command that
+    published a port another one wants); the message names them too.
+    """
 
     location: Location
     column: int
     severity: Severity
     code: str
     message: str
+    related: tuple[Location, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.location.path}:{self.location.line}:{self.column}: {self.severity} {self.code} {self.message}"
@@ -54,8 +59,9 @@ def format_text(findings: Iterable[Finding]) -> str:
 
 def format_json(findings: Iterable[Finding]) -> str:
     """Return the findings as a JSON list of flat objects."""
-    records = [
-        {
+    records = []
+    for f in findings:
+        record: dict = {
             "path": str(f.location.path),
             "line": f.location.line,
             "column": f.column,
@@ -63,8 +69,9 @@ def format_json(findings: Iterable[Finding]) -> str:
             "code": f.code,
             "message": f.message,
         }
-        for f in findings
-    ]
+        if f.related:
+            record["related"] = [{"path": str(r.path), "line": r.line} for r in f.related]
+        records.append(record)
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -95,22 +102,32 @@ def format_sarif(findings: Sequence[Finding], base: Path | None = None) -> str:
         region: dict = {"startLine": max(finding.location.line, 1)}
         if finding.column > 0:
             region["startColumn"] = finding.column
-        results.append(
-            {
-                "ruleId": finding.code,
-                "ruleIndex": index[finding.code],
-                "level": _SARIF_LEVELS[finding.severity],
-                "message": {"text": finding.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": _uri(finding.location.path, base), "uriBaseId": "%SRCROOT%"},
-                            "region": region,
-                        }
+        result: dict = {
+            "ruleId": finding.code,
+            "ruleIndex": index[finding.code],
+            "level": _SARIF_LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(finding.location.path, base), "uriBaseId": "%SRCROOT%"},
+                        "region": region,
                     }
-                ],
-            }
-        )
+                }
+            ],
+        }
+        if finding.related:
+            result["relatedLocations"] = [
+                {
+                    "id": number,
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(related.path, base), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": max(related.line, 1)},
+                    },
+                }
+                for number, related in enumerate(finding.related)
+            ]
+        results.append(result)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -22,7 +22,7 @@ SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 class Rule:
     code: str
     severity: Severity
-    family: str  # "dockerfile" | "compose" | "command" | "markdown" | "lint"
+    family: str  # "dockerfile" | "compose" | "command" | "markdown" | "state" | "lint"
     summary: str
     aliases: tuple[str, ...] = ()
 
@@ -124,6 +124,18 @@ _CATALOGUE = (
     _R("AU408", "warning", "markdown", "Exercise without a solution"),
     _R("AU409", "warning", "markdown", "Heading level skipped"),
     _R("AU410", "error", "markdown", "Code fence is never closed"),
+    # --- the state the course builds up (followed in reading order) ----------------
+    _R("AU601", "warning", "state", "The name is already in use (a container, a network or a service)"),
+    _R("AU602", "warning", "state", "The host port is already published"),
+    _R("AU603", "warning", "state", "The container (or service) does not exist"),
+    _R("AU604", "warning", "state", "The container is not running"),
+    _R("AU605", "warning", "state", "The image is still used by a container"),
+    _R("AU606", "warning", "state", "The network does not exist"),
+    _R("AU607", "warning", "state", "The volume does not exist"),
+    _R("AU608", "warning", "state", "The volume is still used by a container"),
+    _R("AU609", "warning", "state", "A swarm command where the machine is not in swarm mode (or already is)"),
+    _R("AU610", "warning", "state", "The image was removed earlier"),
+    _R("AU611", "info", "state", "Still running at the end of the course"),
     # --- the linter itself -------------------------------------------------------
     _R("AU900", "error", "lint", "The linter failed on this block (a bug in Aula: please report it)"),
     _R("AU901", "warning", "lint", "A bad example that shows no finding"),

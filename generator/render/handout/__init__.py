@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +32,7 @@ from generator.render.core.book import draw_book
 from generator.render.core.parts import Document, Layouts, Part, PartCache, PartSource, choose_document
 from generator.render.core.pdf import PageLayout, PdfTarget, Rect
 from generator.render.html import HtmlFragments, exercises_with_solutions
+from generator.state.kit import Kit
 from generator.themes import Theme
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -79,8 +81,12 @@ def handout_html(
     articles: Sequence[Chapter] | None = None,
     pages: Mapping[str, int] | None = None,
     frames: Sequence[Frame] = (),
+    kit: Kit | None = None,
 ) -> str:
-    """Return the book as one HTML document, or one piece of it (see handout.html)."""
+    """Return the book as one HTML document, or one piece of it (see handout.html).
+
+    `kit` is what the classroom needs, for the teacher edition's preparation page.
+    """
     html = html or HtmlFragments(course, dict(theme.messages(course.info.language)), options.edition)
     printed = options.printed(course)
 
@@ -109,7 +115,28 @@ def handout_html(
         anchor_id=anchor_id,
         solutions=exercises_with_solutions,
         exercises=exercises,
+        kit=kit,
+        kit_size=partial(_size, course.info.language),
     )
+
+
+def _size(language: str, megabytes: int | None) -> str:
+    """Return a rough size for the preparation page: `190 MB`, `4,3 GB` (a decimal comma but in English)."""
+    if megabytes is None:
+        return "—"
+    if megabytes < 1000:
+        return f"{megabytes} MB"
+    text = f"{megabytes / 1000:.1f} GB"
+    return text if language.split("-")[0].lower() == "en" else text.replace(".", ",")
+
+
+def classroom_kit_for(course: Course, theme: Theme, options: HandoutOptions) -> Kit | None:
+    """Return the kit of the teacher handout's preparation page; None for other books, or a theme without the page."""
+    if options.book != "handout" or options.edition != "teacher" or not theme.template_uses("handout.html", "kit"):
+        return None
+    from generator.state.kit import classroom_kit
+
+    return classroom_kit(course)
 
 
 def exercises(chapter: Chapter) -> list[Callout]:
@@ -142,22 +169,26 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
     """Make the handout PDF from its chapters, laid out by whoever drives this (see `generator.render.core.parts`)."""
     pieces = _Pieces(course, theme, options)
     cache = PartCache(_cache_folder(options))
-    chapters = yield from cache.parts([pieces.chapter(chapter) for chapter in options.printed(course)])
+    front_sources = [pieces.preparation()] if pieces.kit is not None else []
+    laid_out = yield from cache.parts([*front_sources, *(pieces.chapter(chapter) for chapter in options.printed(course))])
+    front, chapters = laid_out[: len(front_sources)], laid_out[len(front_sources) :]
+    front_pages = sum(len(part.pages) for part in front)
     body = sum(len(part.pages) for part in chapters)
     # The page numbers depend on how many pages the cover and the contents take; guess, then check.
-    cover, contents_pages = int(options.cover), _contents_pages_guess(pieces, cache, chapters) if options.cover else 0
+    cover = int(options.cover)
+    contents_pages = _contents_pages_guess(pieces, cache, chapters, front_pages) if options.cover else 0
     for _attempt in range(4):
-        pages = anchor_pages(chapters, first=cover + contents_pages + 1)
+        pages = anchor_pages(chapters, first=cover + front_pages + contents_pages + 1)
         contents: list[Part] = (yield from cache.parts([pieces.contents(pages)])) if options.cover else []
         if sum(len(part.pages) for part in contents) != contents_pages:
             contents_pages = sum(len(part.pages) for part in contents)
             continue
-        [frame] = yield from cache.parts([pieces.frame(chapters, contents_pages, pages)])
-        if len(frame.pages) != cover + contents_pages + body:
-            cover = len(frame.pages) - contents_pages - body
+        [frame] = yield from cache.parts([pieces.frame(front, chapters, contents_pages, pages)])
+        if len(frame.pages) != cover + front_pages + contents_pages + body:
+            cover = len(frame.pages) - front_pages - contents_pages - body
             continue
         cache.prune()
-        return draw_book([frame], [*contents, *chapters])
+        return draw_book([frame], [*front, *contents, *chapters])
     warn(None, "W-handout-pieces", "the cover or the contents change length with the page numbers: laid out as one document")
     return render_handout_as_one_document(course, theme, options)
 
@@ -165,7 +196,8 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
 def render_handout_as_one_document(course: Course, theme: Theme, options: HandoutOptions) -> bytes:
     """Return the handout PDF laid out as one document: no cache, the whole book each time."""
     target = PdfTarget.for_course(course, theme, handout_stylesheets(theme, options.book))
-    return target.pdf(handout_html(course, theme, options), f"{course.info.slug}-{options.name}")
+    kit = classroom_kit_for(course, theme, options)
+    return target.pdf(handout_html(course, theme, options, kit=kit), f"{course.info.slug}-{options.name}")
 
 
 def _cache_folder(options: HandoutOptions) -> Path | None:
@@ -185,10 +217,10 @@ def anchor_pages(chapters: Sequence[Part], first: int) -> dict[str, int]:
     return pages
 
 
-def _contents_pages_guess(pieces: _Pieces, cache: PartCache, chapters: Sequence[Part]) -> int:
+def _contents_pages_guess(pieces: _Pieces, cache: PartCache, chapters: Sequence[Part], front_pages: int) -> int:
     """Return how many pages the contents took last time (its piece is cached, numbered for them), else a guess."""
     for guess in range(1, 10):
-        cached = cache.cached(cache.key(pieces.contents(anchor_pages(chapters, first=guess + 2))))
+        cached = cache.cached(cache.key(pieces.contents(anchor_pages(chapters, first=guess + front_pages + 2))))
         if cached is not None and len(cached.pages) == guess:
             return guess
     entries = sum(1 + len(chapter.sections) for chapter in pieces.course.chapters)
@@ -204,10 +236,15 @@ class _Pieces:
     options: HandoutOptions
     html: HtmlFragments = field(init=False)
     target: PdfTarget = field(init=False)
+    kit: Kit | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.html = HtmlFragments(self.course, dict(self.theme.messages(self.course.info.language)), self.options.edition)
         self.target = PdfTarget.for_course(self.course, self.theme, handout_stylesheets(self.theme, self.options.book))
+        self.kit = classroom_kit_for(self.course, self.theme, self.options)
+
+    def preparation(self) -> PartSource:
+        return self._source("preparation", "preparation")
 
     def chapter(self, chapter: Chapter) -> PartSource:
         return self._source(chapter_id(chapter), "chapter", articles=[chapter])
@@ -215,17 +252,19 @@ class _Pieces:
     def contents(self, pages: Mapping[str, int]) -> PartSource:
         return self._source("contents", "contents", pages=pages)
 
-    def frame(self, chapters: Sequence[Part], contents_pages: int, pages: Mapping[str, int]) -> PartSource:
+    def frame(self, front: Sequence[Part], chapters: Sequence[Part], contents_pages: int, pages: Mapping[str, int]) -> PartSource:
         printed = self.options.printed(self.course)
         refs = {name: line for chapter in printed for name, line in self.html.page_refs(chapter, pages).items()}
-        frames = [Frame(kind="toc") for _ in range(contents_pages)]
+        title = self.html.labels.get("preparation", "")
+        frames = [Frame(chapter=title if number == 0 else "") for part in front for number, _ in enumerate(part.pages)]
+        frames += [Frame(kind="toc") for _ in range(contents_pages)]
         for chapter, part in zip(printed, chapters, strict=True):
             for number, layout in enumerate(part.pages):
                 frames.append(Frame(chapter=chapter.title_text if number == 0 else "", stamps=_stamps(layout, refs)))
         return self._source("frame", "frame", frames=frames)
 
     def _source(self, name: str, document: str, **pieces: object) -> PartSource:
-        html = handout_html(self.course, self.theme, self.options, document, self.html, **pieces)  # type: ignore[arg-type]
+        html = handout_html(self.course, self.theme, self.options, document, self.html, kit=self.kit, **pieces)  # type: ignore[arg-type]
         return PartSource(html, f"{self.course.info.slug}-{self.options.name}-{name}", self.target)
 
 
