@@ -95,9 +95,20 @@ def _slides_pptx(course, theme) -> None:
     SlideDecks(course, theme).course_pptx()
 
 
+def _site(course, theme) -> None:
+    from generator.render.site import Site
+    from generator.render.site.downloads import Offer
+
+    site = Site(course, theme)
+    for chapter in course.chapters:
+        site.chapter_page(chapter)
+    site.search_index()
+    site.home_page([(Offer(f"{course.info.slug}-handout.pdf", "site_download_handout"), b"%PDF-1.7 not a real one")])
+
+
 # Each renderer up to, not including, typesetting a PDF: the slow step that adds nothing when
 # the question is whether odd input crashes the renderer. A new renderer needs an entry here.
-RENDER_WITHOUT_PDF = {"handout": _handout_html, "cheatsheet": _cheatsheet_html, "slides": _slides_pptx}
+RENDER_WITHOUT_PDF = {"handout": _handout_html, "cheatsheet": _cheatsheet_html, "slides": _slides_pptx, "site": _site}
 
 
 def render_without_pdf(course, theme) -> None:
