@@ -131,6 +131,7 @@ def _run_build(options, quiet: bool, counter: _ReportHandler) -> None:
         if bar is None:
             bar = click.progressbar(length=total, label="rendering", file=sys.stderr, show_pos=True)
             bar.__enter__()
+        bar.length = total  # the outputs made from the others (the site's home page) come after the count began
         if relative:
             bar.label = f"done {relative}"
             bar.update(1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import assert_never
 
 from markupsafe import Markup, escape
@@ -211,14 +212,18 @@ class HtmlFragments:
         ).format(label, alt, src)
 
     def image_source(self, chapter: Chapter, src: str, location: Location) -> str | None:
-        """Return a `file:` URL for a readable local image, warning once about any other."""
+        """Return the URL of a readable local image (`image_url`), warning once about any other."""
         located = locate_image(src, chapter.path, self.course.root, self.course.limits.image_pixels)
         if located.path is not None:
-            return located.path.as_uri()
+            return self.image_url(located.path)
         if located.problem in _IMAGE_PROBLEMS:
             code, message = _IMAGE_PROBLEMS[located.problem]
             warn(location, code, message.format(src=src, detail=located.detail))
         return None
+
+    def image_url(self, path: Path) -> str | None:
+        """Return the URL a document loads a readable course image from (None: show a placeholder)."""
+        return path.as_uri()
 
     def table(self, chapter: Chapter, table: Table) -> Markup:
         def cells(tag: str, row: tuple) -> Markup:
