@@ -164,6 +164,17 @@ class Page:
             if event.get("method") == "Network.requestWillBeSent" and event.get("sessionId") == self.session
         ]
 
+    @property
+    def blocked(self) -> dict[str, str]:
+        """Return the requests the browser refused to make, by URL, with its reason (`csp`: the page's policy)."""
+        mine = [event for event in self.browser.events if event.get("sessionId") == self.session]
+        urls = {e["params"]["requestId"]: e["params"]["request"]["url"] for e in mine if e.get("method") == "Network.requestWillBeSent"}
+        return {
+            urls[e["params"]["requestId"]]: e["params"]["blockedReason"]
+            for e in mine
+            if e.get("method") == "Network.loadingFailed" and e["params"].get("blockedReason") and e["params"]["requestId"] in urls
+        }
+
     def resize(self, width: int, height: int, mobile: bool = False) -> None:
         self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
 
@@ -204,6 +215,10 @@ class Page:
         """Press and release a key (`ArrowRight`, `ArrowRight`, 39)."""
         for kind in ("rawKeyDown", "keyUp"):
             self.send("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": code, "windowsVirtualKeyCode": key_code})
+
+    def close(self) -> None:
+        target = self.send("Target.getTargetInfo")["targetInfo"]["targetId"]
+        self.browser.send("Target.closeTarget", {"targetId": target})
 
     def screenshot(self, path: Path, full_page: bool = False) -> Path:
         params: dict[str, Any] = {"format": "png"}

@@ -42,10 +42,7 @@
     var label = button.textContent;
     button.hidden = false;
     button.addEventListener("click", function () {
-      var figure = button.closest("figure");
-      var text = codeText(figure);
-      figure.setAttribute("data-copied", text);
-      copyText(text).then(function () {
+      copyText(codeText(button.closest("figure"))).then(function () {
         button.textContent = button.getAttribute("data-done");
         window.setTimeout(function () { button.textContent = label; }, 1500);
       });
