@@ -78,7 +78,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     rendered |= _render_stale(later, keys, hashes, settings, cache, options, progress, done=len(rendered))
     sha256s |= _sha256s([job.relative_path for job in later], rendered, cache)
     jobs += later
-    files = dict(rendered)
+    # Made again to the same bytes (a page that lists every chapter, after one chapter's edit): left as it is on disk.
+    files = {relative: data for relative, data in rendered.items() if options.force or not cache.holds(relative, sha256s[relative])}
     manifest = manifest_bytes(fingerprint, lint_counts, sha256s, keys)
     if _read_or_none(options.output_dir / MANIFEST) != manifest:
         files[MANIFEST] = manifest
@@ -89,7 +90,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         cache.record(relative, keys[relative], sha256s[relative])
     cache.reports = findings
     cache.save(fingerprint)
-    fresh = [options.output_dir / job.relative_path for job in jobs if job.relative_path not in rendered]
+    fresh = [options.output_dir / job.relative_path for job in jobs if job.relative_path not in files]
     return BuildResult(written, fresh)
 
 
