@@ -97,9 +97,14 @@ def _pages(data: bytes) -> int:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    if not data.startswith(b"%PDF-"):
+        return 0
     try:
-        return len(PdfReader(io.BytesIO(data)).pages)
-    except (PyPdfError, ValueError, KeyError):
+        reader = PdfReader(io.BytesIO(data))
+        # The page tree's own count: reading it is O(1), walking the tree is not (0.13 s for a 474-slide deck).
+        count = reader.root_object["/Pages"].get_object().get("/Count")  # type: ignore[union-attr]
+        return int(count) if isinstance(count, int) and count >= 0 else len(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError):
         return 0  # listed without a page count
 
 
