@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from generator.config import Config
+from generator.errors import warn
 from generator.model import Chapter, Course, Edition, Image
 from generator.render.core.images import locate_image
 from generator.scheduler import Job
@@ -141,6 +142,9 @@ def site_home_jobs(request: Request, made: Mapping[str, Made]) -> list[Job]:
     course = request.course
     site = Site(course, request.theme)
     offered = offers(course, made)
+    if not offered:  # most likely `--format site` alone, to see a page: say why the downloads are gone
+        warn(None, "W-site-no-downloads", f"{FOLDER}/{HOME} offers nothing to download: no student file was built with it "
+             "(build them together, e.g. --format handout,slides,cheatsheet,site)")
     key = repr(course.info) + repr([(offer, made[offer.relative_path].sha256) for offer in offered])
 
     def home_page() -> bytes:

@@ -30,9 +30,8 @@ from generator.render.site.fragments import SiteFragments
 from generator.render.site.search import search_entries, search_index_script
 from generator.themes import Theme
 
-FOLDER = "site"  # the site's folder, in the output folder and in a theme
+FOLDER = "site"  # the site's folder, in the output folder and in a theme (its templates: site/index.html …)
 HOME, SEARCH, SEARCH_INDEX = "index.html", "search.html", "search-index.js"
-TEMPLATES = {HOME: "site/index.html", SEARCH: "site/search.html"}  # and site/chapter.html, site/base.html
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +41,6 @@ class SitePlan:
     pages: Mapping[int, str]  # chapter number → its page ("01-contenedores.html")
     images: Mapping[Path, str]  # a course image (resolved) → its copy ("media/images/red.svg")
     assets: Mapping[str, Path]  # a file of the theme's `site/` folder, templates aside → the theme's file
-
-    def files(self) -> list[str]:
-        """Return the path of every file of the site, the home page first."""
-        return [HOME, *self.pages.values(), SEARCH, SEARCH_INDEX, *self.assets, *self.images.values()]
 
 
 def plan_site(course: Course, theme: Theme) -> SitePlan:
@@ -106,14 +101,14 @@ class Site:
         chapters = self.course.chapters
         index = chapters.index(chapter)
         return self._page(
-            "site/chapter.html",
+            f"{FOLDER}/chapter.html",
             chapter=chapter,
             previous=chapters[index - 1] if index > 0 else None,
             next=chapters[index + 1] if index + 1 < len(chapters) else None,
         )
 
     def search_page(self) -> bytes:
-        return self._page(TEMPLATES[SEARCH])
+        return self._page(f"{FOLDER}/{SEARCH}")
 
     def search_index(self) -> bytes:
         return search_index_script(search_entries(self.course, self.html.href))
@@ -121,7 +116,7 @@ class Site:
     def home_page(self, offered: Sequence[tuple[Offer, bytes]]) -> bytes:
         """Return the home page, listing each offered file (with its bytes, for its size and length)."""
         downloads: list[Download] = [describe(offer, data, self.labels) for offer, data in offered]
-        return self._page(TEMPLATES[HOME], downloads=downloads)
+        return self._page(f"{FOLDER}/{HOME}", downloads=downloads)
 
     def copy(self, source: Path) -> bytes:
         """Return the bytes of a file the site copies: a course image, a style sheet, the script."""
