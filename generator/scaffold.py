@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from generator.config import CONFIG_NAME, slugify_title
@@ -94,6 +95,14 @@ class NotesChapter:
     lines: range  # the lines of the notes it was cut from, 1-based
 
 
+class _Heading(NamedTuple):
+    level: int
+    start: int  # its first line, 0-based
+    end: int  # the line after it (a setext heading takes two)
+    text: str
+    top: bool  # not inside a box, a quote or a list
+
+
 @dataclass(frozen=True, slots=True)
 class SplitNotes:
     title: str  # the notes' own title (a lone `#` heading first, or front matter `title:`), or ""
@@ -113,30 +122,29 @@ def split_notes(text: str, introduction: str = "Introducción") -> SplitNotes:
     lines = text.splitlines()
     tokens = markdown_parser().parse(text)
     headings = [
-        (int(token.tag[1]), token.map[0], token.map[1], " ".join(tokens[index + 1].content.split()), token.level == 0)
+        _Heading(int(token.tag[1]), token.map[0], token.map[1], " ".join(tokens[index + 1].content.split()), token.level == 0)
         for index, token in enumerate(tokens)
         if token.type == "heading_open" and token.map
     ]
     skip_to, title = _front_matter(tokens)
-    top = [heading for heading in headings if heading[4]]
-    if top and top[0][0] == 1 and sum(1 for heading in top if heading[0] == 1) == 1 and len(top) > 1:
-        title = title or top[0][3]
-        skip_to = max(skip_to, top[0][2])
+    top = [heading for heading in headings if heading.top]
+    if len(top) > 1 and top[0].level == 1 and sum(heading.level == 1 for heading in top) == 1:
+        title = title or top[0].text
+        skip_to = max(skip_to, top[0].end)
         top = top[1:]
-    level = min((heading[0] for heading in top), default=1)
-    cuts = [heading for heading in top if heading[0] == level]
-    shift = level - 1
+    level = min((heading.level for heading in top), default=1)
+    cuts = [heading for heading in top if heading.level == level]
     # Headings inside a box or a quote keep their level: they belong to the box (a Carpentries solution's title).
-    rewritten = {start: (end, "#" * max(1, heading_level - shift) + " " + content)
-                 for heading_level, start, end, content, outside in headings if outside and start >= skip_to}
+    rewritten = {heading.start: (heading.end, "#" * max(1, heading.level - level + 1) + " " + heading.text)
+                 for heading in top if heading.start >= skip_to}
     chapters = []
-    starts = [cut[1] for cut in cuts] + [len(lines)]
+    starts = [cut.start for cut in cuts] + [len(lines)]
     preamble = lines[skip_to:starts[0]]
     if any(line.strip() and not re.fullmatch(r"\s*([-*_]\s*){3,}", line) for line in preamble):
         text = f"# {introduction}\n\n" + _rewrite(lines, skip_to, starts[0], rewritten)
         chapters.append(NotesChapter(introduction, text, range(skip_to + 1, starts[0] + 1)))
     for cut, end in zip(cuts, starts[1:], strict=True):
-        chapters.append(NotesChapter(cut[3], _rewrite(lines, cut[1], end, rewritten), range(cut[1] + 1, end + 1)))
+        chapters.append(NotesChapter(cut.text, _rewrite(lines, cut.start, end, rewritten), range(cut.start + 1, end + 1)))
     if not chapters:
         chapters.append(NotesChapter(title or introduction, f"# {title or introduction}\n", range(1, 1)))
     return SplitNotes(title, tuple(chapters))
