@@ -185,8 +185,11 @@ def main() -> None:
         serial = run(["build", "course", "-o", "out-j1", "-q", "--jobs", "1"], work)
         row("cold full build, --jobs 1", serial)
         rows.append(("parallel speed-up", f"{cold.seconds / serial.seconds:.2f} × the --jobs 1 time", "target ≤ 0.65"))
-        for name in ("handout", "slides", "cheatsheet"):
+        for name in ("handout", "slides", "cheatsheet", "site"):
             row(f"`--format {name}` alone, cold", run(["build", "course", "-o", f"out-{name}", "-q", "--format", name], work))
+        without = run(["build", "course", "-o", "out-no-site", "-q", "--format", "handout,slides,cheatsheet"], work)
+        row("cold full build without the site", without)
+        rows.append(("the site's cost", f"{cold.seconds / without.seconds:.2f} × the build without it", "target ≤ 1.10"))
         handout = run(["build", "course", "-o", "out-student", "-q", "--format", "handout", "--edition", "student"], work)
         row("student handout alone, cold", handout)
         floor = bare_weasyprint(course, work)

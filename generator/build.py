@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from generator import __version__
 from generator.cache import CACHE_DIR, BuildCache, FileHashes, folder_files, sha256_bytes
 from generator.config import Config, document_date, load_config
 from generator.errors import LOGGER, ConfigError, LintError, ThemeError
-from generator.formats import FORMATS, Request
+from generator.formats import AFTERWARDS, FORMATS, Made, Request
 from generator.model import EDITIONS, Course, Edition
-from generator.outputs import MANIFEST, check_writable, manifest_bytes, write_outputs
+from generator.outputs import MANIFEST, OutputError, check_writable, manifest_bytes, write_outputs
 from generator.parse import parse_course
 from generator.reporting import captured, report
-from generator.scheduler import Progress, render_jobs
+from generator.scheduler import Job, Progress, render_jobs
 from generator.themes import Theme, resolve_theme_dir
 
 
@@ -71,15 +73,17 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         config, course, theme, options.editions, document_date(config), options.output_dir / CACHE_DIR, options.slides_per_page
     )
     jobs = [job for name in options.formats for job in FORMATS[name](request)]
-    keys = {job.relative_path: sha256_bytes((hashes.of_all(job.inputs) + job.key + settings).encode()) for job in jobs}
-    stale = [job for job in jobs if options.force or not cache.is_fresh(job.relative_path, keys[job.relative_path])]
-    if stale:
-        check_writable(options.output_dir)  # now, not after minutes of layout
-    rendered = render_jobs(stale, options.jobs or os.cpu_count() or 1, progress)
-
-    sha256s = {relative: entry["sha256"] for relative, entry in cache.outputs.items() if relative in keys}
-    sha256s.update({relative: sha256_bytes(data) for relative, data in rendered.items()})
-    files = dict(rendered)
+    keys: dict[str, str] = {}
+    rendered = _render_stale(jobs, keys, hashes, settings, cache, options, progress)
+    sha256s = _sha256s(keys, rendered, cache)
+    # What describes the other outputs (the site's home page: their sizes, their pages) is made after them, from them.
+    made = {relative: Made(sha256s[relative], partial(_output_bytes, options.output_dir, relative, rendered)) for relative in keys}
+    later = [job for name in options.formats if name in AFTERWARDS for job in AFTERWARDS[name](request, made)]
+    rendered |= _render_stale(later, keys, hashes, settings, cache, options, progress, done=len(rendered))
+    sha256s |= _sha256s([job.relative_path for job in later], rendered, cache)
+    jobs += later
+    # Made again to the same bytes (a page that lists every chapter, after one chapter's edit): left as it is on disk.
+    files = {relative: data for relative, data in rendered.items() if options.force or not cache.holds(relative, sha256s[relative])}
     manifest = manifest_bytes(fingerprint, lint_counts, sha256s, keys, kit_images(course))
     if _read_or_none(options.output_dir / MANIFEST) != manifest:
         files[MANIFEST] = manifest
@@ -90,8 +94,52 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         cache.record(relative, keys[relative], sha256s[relative])
     cache.reports = findings
     cache.save(fingerprint)
-    fresh = [options.output_dir / job.relative_path for job in jobs if job.relative_path not in rendered]
+    fresh = [options.output_dir / job.relative_path for job in jobs if job.relative_path not in files]
     return BuildResult(written, fresh)
+
+
+def _render_stale(
+    jobs: list[Job],
+    keys: dict[str, str],
+    hashes: FileHashes,
+    settings: str,
+    cache: BuildCache,
+    options: BuildOptions,
+    progress: Progress | None,
+    done: int = 0,
+) -> dict[str, bytes]:
+    """Record each job's key in `keys`; render the jobs whose output is stale, and return their bytes.
+
+    `done` outputs were rendered before these: progress counts on from there.
+    """
+    keys.update({job.relative_path: sha256_bytes((hashes.of_all(job.inputs) + job.key + settings).encode()) for job in jobs})
+    stale = [job for job in jobs if options.force or not cache.is_fresh(job.relative_path, keys[job.relative_path])]
+    if stale:
+        check_writable(options.output_dir)  # now, not after minutes of layout
+    counted = None
+    if progress is not None:
+        def counted(relative: str, made: int, total: int) -> None:
+            progress(relative, done + made, done + total)
+
+    return render_jobs(stale, options.jobs or os.cpu_count() or 1, counted)
+
+
+def _sha256s(relatives: Iterable[str], rendered: Mapping[str, bytes], cache: BuildCache) -> dict[str, str]:
+    """Return the sha256 of each output: of its bytes if rendered now, else as the cache recorded it."""
+    return {
+        relative: sha256_bytes(rendered[relative]) if relative in rendered else cache.outputs[relative]["sha256"]
+        for relative in relatives
+    }
+
+
+def _output_bytes(output_dir: Path, relative: str, rendered: dict[str, bytes]) -> bytes:
+    """Return an output's bytes: rendered by this build, or else the file the last build wrote (the cache vouches for it)."""
+    if relative in rendered:
+        return rendered[relative]
+    try:
+        return (output_dir / relative).read_bytes()
+    except OSError as error:
+        raise OutputError(f"cannot read {output_dir / relative}, made by the last build: {error.strerror or error}") from None
 
 
 def load_settings(options: BuildOptions) -> tuple[Config, Theme]:

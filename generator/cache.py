@@ -107,6 +107,11 @@ class BuildCache:
         entry = self.outputs.get(relative)
         return entry is not None and entry["key"] == key and entry["stamp"] == self._stamp(relative)
 
+    def holds(self, relative: str, sha256: str) -> bool:
+        """Return whether `relative` is still the file we wrote, and its bytes have this sha256."""
+        entry = self.outputs.get(relative)
+        return entry is not None and entry["sha256"] == sha256 and entry["stamp"] == self._stamp(relative)
+
     def all_fresh(self, fingerprint: str, relatives: Iterable[str]) -> bool:
         """Return whether nothing changed since the last build of these outputs."""
         relatives = list(relatives)

@@ -68,7 +68,7 @@ def user_errors(command):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aula")
 def main() -> None:
-    """Turn a folder of Markdown chapters into handouts, slide decks and a cheat sheet."""
+    """Turn a folder of Markdown chapters into handouts, slide decks, a cheat sheet and a website."""
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -134,6 +134,7 @@ def _run_build(options, quiet: bool, counter: _ReportHandler) -> None:
         if bar is None:
             bar = click.progressbar(length=total, label="rendering", file=sys.stderr, show_pos=True)
             bar.__enter__()
+        bar.length = total  # the outputs made from the others (the site's home page) come after the count began
         if relative:
             bar.label = f"done {relative}"
             bar.update(1)
@@ -243,6 +244,34 @@ def lint(course_dir: Path, output_format: str, strict: bool, use_hadolint: bool)
     warnings = sum(f.severity == "warning" for f in findings)
     click.echo(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}", err=True)
     sys.exit(1 if errors or (strict and warnings) else 0)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", default="", help="The course's title (default: the notes' title, else made from FOLDER's name).")
+@click.option("--language", type=click.Choice(["es", "en"]), default="es", show_default=True,
+              help="Language of the course: its labels, and of the example chapter and comments.")
+@click.option("--from", "notes", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Split this Markdown file into chapters at its top-level headings, instead of an example chapter.")
+@user_errors
+def new(folder: Path, title: str, language: str, notes: Path | None) -> None:
+    """Start a course in FOLDER (new or empty) that `aula build FOLDER` builds at once.
+
+    Without --from: course.yml with every key explained, an example chapter that
+    uses each convention, its image and a README. With --from NOTES.md: one
+    chapter per top-level heading of the notes, with the local images they show.
+    """
+    from generator.scaffold import course_from_notes, new_course
+
+    if notes is None:
+        made = new_course(folder, title, language)
+    else:
+        made = course_from_notes(folder, notes, title, language)
+    for path in made.written:
+        click.echo(f"wrote {path}")
+    for problem in made.not_placed:
+        click.echo(f"not placed: {problem}", err=True)
+    click.echo(f"course ready in {folder}: aula build {folder}")
 
 
 @main.command()

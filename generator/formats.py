@@ -4,16 +4,21 @@
 format's jobs (`generator.scheduler.Job`). A job says how its file is made
 (whole, or laid out in parts), which files of the course it is made from and
 what else it depends on, so the build can tell which outputs are stale.
+
+`AFTERWARDS` maps a format to the jobs it makes from the other outputs of the
+build (the site's home page lists the files to download, with their sizes and
+page counts): the build makes those after the others, from what they `Made`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from generator.config import Config
+from generator.errors import warn
 from generator.model import Chapter, Course, Edition, Image
 from generator.render.core.images import locate_image
 from generator.scheduler import Job
@@ -142,6 +147,61 @@ def slides_handout_jobs(request: Request) -> list[Job]:
     return jobs
 
 
+@dataclass(frozen=True, slots=True)
+class Made:
+    """An output of this build, made now or kept from the last build: its sha256, and how to read its bytes."""
+
+    sha256: str
+    read: Callable[[], bytes]
+
+
+def site_jobs(request: Request) -> list[Job]:
+    """The website under `site/`: a page per chapter, the search page and its index, styles, script, images.
+
+    Every page shows every chapter's title and may link into any chapter: each
+    is made from all of them (a page costs milliseconds, not a layout).
+    """
+    from generator.render.core.parts import Whole
+    from generator.render.site import FOLDER, SEARCH, SEARCH_INDEX, Site
+
+    course = request.course
+    site = Site(course, request.theme)
+    everything, key = chapter_files(course, course.chapters), repr(course.info)
+    jobs = [Job(f"{FOLDER}/{site.plan.pages[chapter.number]}", Whole(partial(site.chapter_page, chapter)), everything, key)
+            for chapter in course.chapters]
+    jobs.append(Job(f"{FOLDER}/{SEARCH}", Whole(site.search_page), everything, key))
+    jobs.append(Job(f"{FOLDER}/{SEARCH_INDEX}", Whole(site.search_index), everything, key))
+    for name, source in site.plan.assets.items():
+        jobs.append(Job(f"{FOLDER}/{name}", Whole(partial(site.copy, source)), (source,)))
+    for source, name in site.plan.images.items():
+        jobs.append(Job(f"{FOLDER}/{name}", Whole(partial(site.copy, source)), (source,)))
+    return jobs
+
+
+def site_home_jobs(request: Request, made: Mapping[str, Made]) -> list[Job]:
+    """The site's home page: the course, its chapters, and the student's files among the build's outputs.
+
+    Made after the other outputs, from their bytes (sizes, page counts); its key
+    holds their sha256s, so it is made again when one of them changes.
+    """
+    from generator.render.core.parts import Whole
+    from generator.render.site import FOLDER, HOME, Site
+    from generator.render.site.downloads import offers
+
+    course = request.course
+    site = Site(course, request.theme)
+    offered = offers(course, made)
+    if not offered:  # most likely `--format site` alone, to see a page: say why the downloads are gone
+        warn(None, "W-site-no-downloads", f"{FOLDER}/{HOME} offers nothing to download: no student file was built with it "
+             "(build them together, e.g. --format handout,slides,cheatsheet,site)")
+    key = repr(course.info) + repr([(offer, made[offer.relative_path].sha256) for offer in offered])
+
+    def home_page() -> bytes:
+        return site.home_page([(offer, made[offer.relative_path].read()) for offer in offered])
+
+    return [Job(f"{FOLDER}/{HOME}", Whole(home_page), chapter_files(course, course.chapters), key)]
+
+
 FORMATS: dict[str, Callable[[Request], list[Job]]] = {
     "handout": handout_jobs,
     "cheatsheet": cheatsheet_jobs,
@@ -149,4 +209,9 @@ FORMATS: dict[str, Callable[[Request], list[Job]]] = {
     "worksheet": worksheet_jobs,
     "answers": answers_jobs,
     "slides-handout": slides_handout_jobs,
+    "site": site_jobs,
+}
+
+AFTERWARDS: dict[str, Callable[[Request, Mapping[str, Made]], list[Job]]] = {
+    "site": site_home_jobs,
 }

@@ -112,6 +112,17 @@ def _slides_pptx(course, theme) -> None:
     SlideDecks(course, theme).course_pptx()
 
 
+def _site(course, theme) -> None:
+    from generator.render.site import Site
+    from generator.render.site.downloads import Offer
+
+    site = Site(course, theme)
+    for chapter in course.chapters:
+        site.chapter_page(chapter)
+    site.search_index()
+    site.home_page([(Offer(f"{course.info.slug}-handout.pdf", "site_download_handout"), b"%PDF-1.7 not a real one")])
+
+
 # Each renderer up to, not including, typesetting a PDF: the slow step that adds nothing when
 # the question is whether odd input crashes the renderer. A new renderer needs an entry here.
 RENDER_WITHOUT_PDF = {
@@ -121,6 +132,7 @@ RENDER_WITHOUT_PDF = {
     "worksheet": _book_html("worksheet"),
     "answers": _book_html("answers"),
     "slides-handout": _slides_handout_html,
+    "site": _site,
 }
 
 

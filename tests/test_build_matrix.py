@@ -19,7 +19,7 @@ from generator.cli import main
 
 pytestmark = pytest.mark.slow
 
-FORMAT_SETS = ["handout", "slides", "cheatsheet", "handout,slides,cheatsheet"]
+FORMAT_SETS = ["handout", "slides", "cheatsheet", "site", "handout,slides,cheatsheet,site"]
 EDITED = "02-practica.md"
 
 

@@ -278,6 +278,16 @@ def parse_command(text: str, synopsis: bool = False) -> DockerCommand | None:
 # --- the prompt rule ----------------------------------------------------------------------
 
 
+def command_prompts(text: str) -> dict[int, int]:
+    """Return, for each line of a shell session that is part of a command (0-based), the width of its prompt.
+
+    Output lines are left out; a continuation line has a prompt of 0. What a
+    reader would copy to run the session is each of these lines with its prompt cut.
+    """
+    return {unit.first_line - 1 + index: prefix for unit in _units(text, console=True) for index, prefix in enumerate(unit.prefixes)}
+
+
+
 def _units(text: str, console: bool) -> Iterator[ShellUnit]:
     """Yield the shell text of a block: a session's prompted lines one by one, or a whole script."""
     lines = text.split("\n")

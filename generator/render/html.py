@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import assert_never
 
 from markupsafe import Markup, escape
@@ -44,7 +45,7 @@ from generator.model import (
     plain_text,
     walk_blocks,
 )
-from generator.render.core.highlight import highlight_lines
+from generator.render.core.highlight import Run, highlight_lines
 from generator.render.core.images import locate_image
 
 # Code blocks up to this many lines are kept on one page.
@@ -64,6 +65,21 @@ _IMAGE_PROBLEMS = {
 def _introduces(paragraph: Paragraph, following: Block | None) -> bool:
     """Return whether a paragraph ending in a colon leads into the block after it."""
     return isinstance(following, (CodeBlock, Image, Table, ListBlock)) and plain_text(paragraph.inlines).rstrip().endswith(":")
+
+
+def code_line(runs: list[Run], attributes: str = "") -> Markup:
+    """Return one line of highlighted code as a `line` span (`attributes`: markup to add to the span, already escaped)."""
+    text = Markup("").join(Markup('<span class="{}">{}</span>').format(css, text) if css else escape(text) for css, text in runs)
+    return Markup('<span class="line"{}>{}</span>').format(Markup(attributes), text or Markup(" "))  # " " keeps an empty line one line high
+
+
+def code_classes(block: CodeBlock, line_count: int) -> str:
+    """Return the classes of a code block's figure: its kind, whether it is short, wrong on purpose or a synopsis."""
+    classes = ["code", f"code-{block.kind.value}"]
+    if line_count <= SHORT_CODE_LINES:
+        classes.append("short")
+    classes += [f"is-{name}" for name in block.classes if name in ("bad-example", "synopsis")]
+    return " ".join(classes)
 
 
 def solution_id(exercise: Callout) -> str:
@@ -151,10 +167,7 @@ class HtmlFragments:
             case Paragraph():
                 return Markup("<p>{}</p>").format(self.inlines(chapter, block.inlines))
             case Heading():
-                level = min(block.level, 6)
-                return Markup('<h{0} id="{1}" class="subheading">{2}</h{0}>').format(
-                    level, anchor_id(chapter, block.anchor), self.inlines(chapter, block.inlines)
-                )
+                return self.heading(chapter, block)
             case ListBlock():
                 items = Markup("").join(
                     Markup("<li>{}</li>").format(self._item_blocks(chapter, item.blocks)) for item in block.items
@@ -182,6 +195,12 @@ class HtmlFragments:
             case _:
                 assert_never(block)
 
+    def heading(self, chapter: Chapter, heading: Heading) -> Markup:
+        level = min(heading.level, 6)
+        return Markup('<h{0} id="{1}" class="subheading">{2}</h{0}>').format(
+            level, anchor_id(chapter, heading.anchor), self.inlines(chapter, heading.inlines)
+        )
+
     def _item_blocks(self, chapter: Chapter, blocks: tuple[Block, ...]) -> Markup:
         # A tight list item is one paragraph: render it without <p> so items stay compact.
         if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
@@ -190,32 +209,25 @@ class HtmlFragments:
 
     def code(self, chapter: Chapter, block: CodeBlock) -> Markup:
         lines = highlight_lines(block)
-        body = Markup("").join(
-            Markup('<span class="line">{}</span>').format(
-                Markup("").join(
-                    Markup('<span class="{}">{}</span>').format(css, text) if css else escape(text)
-                    for css, text in runs
-                )
-                or Markup(" ")  # keeps an empty line one line high
-            )
-            for runs in lines
-        )
-        classes = ["code", f"code-{block.kind.value}"]
-        if len(lines) <= SHORT_CODE_LINES:
-            classes.append("short")
-        classes += [f"is-{name}" for name in block.classes if name in ("bad-example", "synopsis")]
-        caption = Markup("")
-        if block.title or block.has_class("bad-example"):
-            warning = (
-                Markup('<span class="bad-label">{}</span>').format(self.labels.get("bad_example", "✗"))
-                if block.has_class("bad-example")
-                else ""
-            )
-            caption = Markup('<figcaption class="code-title">{}{}</figcaption>').format(block.title, warning)
-        anchor = Markup(' id="{}"').format(anchor_id(chapter, code_id(block))) if code_id(block) else ""
+        body = Markup("").join(code_line(runs) for runs in lines)
         return Markup('<figure class="{}"{}>{}<pre><code>{}</code></pre></figure>').format(
-            " ".join(classes), anchor, caption, body
+            code_classes(block, len(lines)), self.code_anchor(chapter, block), self.code_caption(block), body
         )
+
+    def code_caption(self, block: CodeBlock) -> Markup:
+        """Return the line above a code block: its title, and the "wrong on purpose" mark (nothing when neither)."""
+        if not (block.title or block.has_class("bad-example")):
+            return Markup("")
+        warning = (
+            Markup('<span class="bad-label">{}</span>').format(self.labels.get("bad_example", "✗"))
+            if block.has_class("bad-example")
+            else ""
+        )
+        return Markup('<figcaption class="code-title">{}{}</figcaption>').format(block.title, warning)
+
+    @staticmethod
+    def code_anchor(chapter: Chapter, block: CodeBlock) -> Markup:
+        return Markup(' id="{}"').format(anchor_id(chapter, code_id(block))) if code_id(block) else Markup("")
 
     def figure(self, chapter: Chapter, image: Image) -> Markup:
         source = self.image_source(chapter, image.src, image.location)
@@ -237,14 +249,18 @@ class HtmlFragments:
         ).format(label, alt, src)
 
     def image_source(self, chapter: Chapter, src: str, location: Location) -> str | None:
-        """Return a `file:` URL for a readable local image, warning once about any other."""
+        """Return the URL of a readable local image (`image_url`), warning once about any other."""
         located = locate_image(src, chapter.path, self.course.root, self.course.limits.image_pixels)
         if located.path is not None:
-            return located.path.as_uri()
+            return self.image_url(located.path)
         if located.problem in _IMAGE_PROBLEMS:
             code, message = _IMAGE_PROBLEMS[located.problem]
             warn(location, code, message.format(src=src, detail=located.detail))
         return None
+
+    def image_url(self, path: Path) -> str | None:
+        """Return the URL a document loads a readable course image from (None: show a placeholder)."""
+        return path.as_uri()
 
     def table(self, chapter: Chapter, table: Table) -> Markup:
         def cells(tag: str, row: tuple) -> Markup:
@@ -361,15 +377,21 @@ class HtmlFragments:
             case InlineImage():
                 return Markup('<span class="inline-image">[{}]</span>').format(run.alt or run.src)
             case FootnoteRef():
-                note = next((f for f in chapter.footnotes if f.number == run.number), None)
-                if note is None:
-                    return Markup("")
-                text = Markup(" ").join(
-                    self.inlines(chapter, b.inlines) for b in walk_blocks(note.blocks) if isinstance(b, Paragraph)
-                )
-                return Markup('<span class="footnote">{}</span>').format(text)
+                return self.footnote(chapter, run)
             case _:
                 assert_never(run)
+
+    def footnote(self, chapter: Chapter, ref: FootnoteRef) -> Markup:
+        """Return a footnote where it is called: its text, which the stylesheet floats to the foot of the page."""
+        text = self.footnote_text(chapter, ref.number)
+        return Markup('<span class="footnote">{}</span>').format(text) if text is not None else Markup("")
+
+    def footnote_text(self, chapter: Chapter, number: int) -> Markup | None:
+        """Return the text of footnote `number` of `chapter` (its paragraphs run together), or None when there is none."""
+        note = next((f for f in chapter.footnotes if f.number == number), None)
+        if note is None:
+            return None
+        return Markup(" ").join(self.inlines(chapter, b.inlines) for b in walk_blocks(note.blocks) if isinstance(b, Paragraph))
 
     def link(self, chapter: Chapter, link: Link) -> Markup:
         text = self.inlines(chapter, link.children)
