@@ -80,6 +80,7 @@ class InlineImage:
     src: str
     alt: str
     title: str = ""
+    decorative: bool = False  # `![](x.svg){.decorative}`: says nothing a reader would miss
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +203,17 @@ class CodeBlock:
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """An image standing alone in its paragraph (a figure)."""
+    """An image standing alone in its paragraph (a figure).
+
+    A `decorative` one (`![](x.svg){.decorative}`) says nothing a reader would miss: it
+    needs no alt text, and a reader of the tagged PDF does not meet it.
+    """
 
     src: str
     alt: str
     location: Location
     title: str = ""
+    decorative: bool = False
 
     @property
     def is_remote(self) -> bool:

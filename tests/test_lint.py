@@ -387,3 +387,15 @@ def test_build_options_under_the_service_say_where_they_belong() -> None:
     hits = check_compose("services:\n  web:\n    context: ./web\n    dockerfile: Dockerfile.dev\n    ports: ['80:80']\n")
     assert [(h.line, h.code) for h in hits] == [(3, "AU203"), (4, "AU203")]
     assert all("belongs under `build:`" in h.message for h in hits)
+
+
+def test_a_decorative_image_needs_no_alt_text(tmp_path: Path) -> None:
+    course = tmp_path / "c"
+    (course / "images").mkdir(parents=True)
+    (course / "images" / "adorno.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>\n')
+    (course / "01.md").write_text("# Uno\n\n![](images/adorno.svg){.decorative}\n\n![](images/adorno.svg)\n")
+    from generator.config import load_config
+    from generator.parse import parse_course
+
+    findings = [(f.location.line, f.code) for f in lint_course(parse_course(load_config(course)))]
+    assert findings == [(5, "AU403")]

@@ -321,3 +321,20 @@ objectives:
     assert overflows(deck) == []
     assert titles(deck)[1].startswith("Objetivos")
     assert len(PdfReader(next(out.glob("*-slides.pdf"))).pages) == len(Presentation(str(next(out.glob("*-slides.pptx")))).slides)
+
+
+def test_every_picture_has_its_alt_text_and_every_slide_its_title_first(make_course, tmp_path):
+    """Read by a screen reader: a picture's description, the title placeholder first in reading (shape) order."""
+    course = make_course({"01-uno.md": "# Uno\n\n## Dos\n\n![Una caja](images/caja.svg)\n\n![](images/caja.svg){.decorative}\n"})
+    (course / "images").mkdir()
+    (course / "images" / "caja.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"/>\n')
+    result = CliRunner().invoke(main, ["build", str(course), "-o", str(tmp_path / "o"), "--format", "slides", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(next((tmp_path / "o").glob("*-slides.pptx"))))
+    pictures = [shape for slide in deck.slides for shape in slide.shapes if shape._element.tag.endswith("}pic")]
+    descriptions = [(shape._element.nvPicPr.cNvPr.get("descr"), bool(shape._element.xpath(".//*[local-name()='decorative']")))
+                    for shape in pictures]
+    assert descriptions == [("Una caja", False), ("", True)]
+    for slide in deck.slides:
+        first = next(iter(slide.shapes))
+        assert first.is_placeholder and "TITLE" in str(first.placeholder_format.type), slide.slide_layout.name

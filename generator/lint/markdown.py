@@ -55,10 +55,10 @@ def check_markdown(course: Course, sources: Sources) -> Iterator[MarkdownHit]:
                     "(or tildes) as open it"
             if isinstance(block, Image):
                 location, column = _start(block.location, block.src, sources)
-                yield from _image(chapter, block, block.src, block.alt, location, column)
+                yield from _image(chapter, block, block.src, block.alt, location, column, block.decorative)
             for inline, location, column in _inlines(block, sources):
                 if isinstance(inline, InlineImage):
-                    yield from _image(chapter, block, inline.src, inline.alt, location, column)
+                    yield from _image(chapter, block, inline.src, inline.alt, location, column, inline.decorative)
                 elif isinstance(inline, Link):
                     yield from _link(chapter, block, inline.href, location, column, links)
 
@@ -84,9 +84,12 @@ def _link(chapter: Chapter, block: Block, href: str, location: Location, column:
     yield block, location, column, "AU405", f"no heading or exercise in {where} has the anchor `#{anchor}`{hint}"
 
 
-def _image(chapter: Chapter, block: Block, src: str, alt: str, location: Location, column: int) -> Iterator[MarkdownHit]:
-    if not alt.strip():
-        yield block, location, column, "AU403", f"image `{src}` has no alt text: describe it for readers who cannot see it"
+def _image(
+    chapter: Chapter, block: Block, src: str, alt: str, location: Location, column: int, decorative: bool = False
+) -> Iterator[MarkdownHit]:
+    if not alt.strip() and not decorative:
+        yield block, location, column, "AU403", f"image `{src}` has no alt text: describe it for readers who cannot " \
+                                                "see it, or mark it `{.decorative}` if it says nothing they would miss"
     if "://" in src or src.startswith("//"):
         yield block, location, column, "AU402", f"remote image `{src}` is not fetched in the offline build: save it " \
                                                 "under `images/`"

@@ -161,7 +161,7 @@ class BlockBuilder:
         inlines = self.inlines(inline_nodes)
         if len(inlines) == 1 and isinstance(inlines[0], InlineImage):
             image = inlines[0]
-            return Image(image.src, image.alt, location, image.title)
+            return Image(image.src, image.alt, location, image.title, image.decorative)
         return Paragraph(inlines, location)
 
     def heading(self, node: SyntaxTreeNode) -> tuple[tuple[Inline, ...], tuple[str, ...]]:
@@ -352,7 +352,8 @@ class BlockBuilder:
             return Link(href, self.inlines(node.children), str(node.attrs.get("title", "") or ""))
         if kind == "image":
             alt = plain_text(self.inlines(node.children))
-            return InlineImage(unquote(str(node.attrs.get("src", ""))), alt, str(node.attrs.get("title", "") or ""))
+            decorative = "decorative" in str(node.attrs.get("class", "")).split()
+            return InlineImage(unquote(str(node.attrs.get("src", ""))), alt, str(node.attrs.get("title", "") or ""), decorative)
         if kind == "footnote_ref":
             return FootnoteRef(str(node.meta.get("label", "")), int(node.meta.get("id", 0)) + 1)
         return Text(node.content) if node.content else None

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import assert_never
+from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup, escape
 
@@ -46,7 +47,7 @@ from generator.model import (
     walk_blocks,
 )
 from generator.render.core.highlight import Run, highlight_lines
-from generator.render.core.images import locate_image
+from generator.render.core.images import image_size, locate_image
 
 # Code blocks up to this many lines are kept on one page.
 SHORT_CODE_LINES = 15
@@ -235,9 +236,20 @@ class HtmlFragments:
         if source is None:
             return self.placeholder(image.src, image.alt)
         caption_html = Markup("<figcaption>{}</figcaption>").format(caption) if caption else ""
+        if image.decorative:
+            return self.decoration(source, caption_html)
         return Markup('<figure class="figure"><img src="{}" alt="{}">{}</figure>').format(
             source, image.alt, caption_html
         )
+
+    def decoration(self, source: str, caption_html: Markup | str) -> Markup:
+        """Return a decorative image as a background, which a tagged PDF keeps out of what a reader meets."""
+        size = image_size(Path(unquote(urlsplit(source).path)))
+        width, ratio = (size.width, size.height / size.width) if size else (400.0, 0.5)
+        return Markup(
+            '<figure class="figure decorative" aria-hidden="true"><div class="decorative-image" style="max-width: {}px">'
+            '<div style="padding-top: {}%; background: url(\'{}\') center / contain no-repeat"></div></div>{}</figure>'
+        ).format(round(width, 2), round(ratio * 100, 3), source, caption_html)
 
     def placeholder(self, src: str, alt: str) -> Markup:
         remote = "://" in src or src.startswith("//")

@@ -192,6 +192,7 @@ class ImageFrame:
     box: Box
     path: Path
     alt: str
+    decorative: bool = False  # no alt text needed: marked decorative in the .pptx, a background in the PDF
 
 
 Frame = TextFrame | CodeFrame | TableFrame | ImageFrame

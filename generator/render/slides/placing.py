@@ -325,7 +325,7 @@ class Placing:
         w = min(limit_w, height * loaded.width / loaded.height)
         h = w * loaded.height / loaded.width
         box = Box(self.m.body.x + (self.m.body.w - w) / 2, page.y, w, h)
-        page.frames.append(ImageFrame(box, path, image.alt))
+        page.frames.append(ImageFrame(box, path, image.alt, image.decorative))
         page.y += h + GAP
         page.slots["image"] = page.slots.get("image", 0) + 1
         if caption:

@@ -334,8 +334,14 @@ class _DeckWriter:
     def picture(self, frame: ImageFrame) -> str:
         shape_id, name, ph = self.placeholder("Picture")
         _, rId = self.target.part.get_or_add_image_part(io.BytesIO(picture_bytes(frame.path)))
+        # The alt text is the picture's description; a decorative one says so, as PowerPoint's "Mark as decorative" does.
+        decorative = (
+            '<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+            '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/>'
+            "</a:ext></a:extLst>"
+        ) if frame.decorative else ""
         return (
-            f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{name}" descr="{_x(frame.alt)}"/><p:cNvPicPr>'
+            f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{name}" descr="{_x(frame.alt)}">{decorative}</p:cNvPr><p:cNvPicPr>'
             f'<a:picLocks noGrp="1" noChangeAspect="1"/></p:cNvPicPr><p:nvPr>{ph}</p:nvPr></p:nvPicPr>'
             f'<p:blipFill><a:blip r:embed="{rId}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
             f'<p:spPr>{_xfrm(frame.box)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
