@@ -1,17 +1,22 @@
-"""A book PDF put together from documents laid out one by one (pypdf).
+"""A book PDF put together from documents laid out one by one (pikepdf, over qpdf).
 
 The frame is the book's base: metadata, perhaps a cover, and one page per page
 of the book with what depends on page numbers (a handout's running header and
-footer and "see page N" lines, a slide's number). Every page of the other parts (contents, chapters) is drawn under
-its frame page as a form XObject, so its ink, fonts and images come along
-untouched. The parts were laid out without links, anchors or bookmarks; they
-are made here, across the whole book, from where each part had them.
+footer and "see page N" lines, a slide's number). Every page of the other parts
+(contents, chapters) is drawn under its frame page as a form XObject, so its
+ink, fonts and images come along untouched. The parts were laid out without
+links, anchors or bookmarks; they are made here, across the whole book, from
+where each part had them. Their tags are merged into one tree (`structure.py`).
+
+qpdf reads and writes the parts' objects (their structure trees run to
+thousands) in C++: pikepdf was chosen over pypdf for that, about thirty times faster here.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from generator.errors import AulaError
 from generator.render.core.parts import Part
@@ -27,247 +32,240 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
 
     The book's metadata is the first frame's.
     """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DecodedStreamObject
+    import pikepdf
 
-    frame_readers = [PdfReader(io.BytesIO(frame.pdf)) for frame in frames]
-    part_readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
-    writer = PdfWriter(clone_from=frame_readers[0], keep_initial_header=True)
-    for reader in frame_readers[1:]:
-        for page in reader.pages:
-            writer.add_page(page)
-    pages = [(page, layout) for reader, part in zip(part_readers, parts, strict=True)
-             for page, layout in zip(reader.pages, part.pages, strict=True)]
+    book = pikepdf.open(io.BytesIO(frames[0].pdf))
+    frame_pdfs = [book] + [pikepdf.open(io.BytesIO(frame.pdf)) for frame in frames[1:]]
+    for other in frame_pdfs[1:]:
+        book.pages.extend(other.pages)
+    part_pdfs = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
+    pages = [(page, layout) for pdf, part in zip(part_pdfs, parts, strict=True) for page, layout in zip(pdf.pages, part.pages, strict=True)]
     frame_pages = [frame_page for frame in frames for frame_page in frame.pages]
-    first = len(writer.pages) - len(pages)
-    if first < 0 or len(frame_pages) != len(writer.pages):
-        raise AulaError(f"a frame of {len(writer.pages)} pages for {len(pages)} pages of content")
-    stream = DecodedStreamObject()
-    stream.set_data(f"q {_FORM} Do Q\n".encode())
-    draw = writer._add_object(stream)
-    forms = [_draw_under(writer, host, page, draw) for host, (page, _) in zip(writer.pages[first:], pages, strict=True)]
+    first = len(book.pages) - len(pages)
+    if first < 0 or len(frame_pages) != len(book.pages):
+        raise AulaError(f"a frame of {len(book.pages)} pages for {len(pages)} pages of content")
+    draw = book.make_stream(f"q {_FORM} Do Q\n".encode())
+    forms = [_draw_under(book, book.pages[first + index], page, draw) for index, (page, _) in enumerate(pages)]
     layouts = [[frame_page] for frame_page in frame_pages]
     for number, (_, layout) in enumerate(pages, start=first):
         layouts[number].append(layout)
-    links = _add_navigation(writer, list(writer.pages), layouts)
-    if all(is_tagged(reader) for reader in (*frame_readers, *part_readers)):
-        _tag_book(writer, frame_readers, part_readers, first, forms, links)
+    links = _add_navigation(book, layouts)
+    if all(is_tagged(pdf) for pdf in (*frame_pdfs, *part_pdfs)):
+        _tag_book(book, frame_pdfs, part_pdfs, first, forms, links)
+    return _save(book)
+
+
+def _save(pdf) -> bytes:
+    import pikepdf
+
     output = io.BytesIO()
-    writer.write(output)
+    # The same bytes for the same input: no random ID, objects in a stable order, streams compressed.
+    pdf.save(output, static_id=True, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             compress_streams=True, recompress_flate=False)
     return output.getvalue()
 
 
-def _draw_under(writer, host, page, draw):
-    """Draw `page` (of another PDF) on `host` (of `writer`), under the host's own content, with `draw`; return its form."""
-    from pypdf.generic import ArrayObject, NameObject
+def _draw_under(book, host, page, draw) -> Any:
+    """Draw `page` (of another PDF) on `host`, under the host's own content, with `draw`; return its form."""
+    import pikepdf
 
     if [round(float(n), 2) for n in host.mediabox] != [round(float(n), 2) for n in page.mediabox]:
         raise AulaError("a page and its frame page differ in size")
-    form = _page_as_form(writer, page)
+    form = book.copy_foreign(page.as_form_xobject())
     _add_forms(host, {_FORM: form})
-    own = host.raw_get("/Contents")
-    own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
-    host[NameObject("/Contents")] = ArrayObject([draw, *own])
+    contents = host.obj.Contents
+    own = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    host.obj.Contents = pikepdf.Array([draw, *own])
     return form
 
 
-def _page_as_form(writer, page):
-    """Return a page of another PDF as a form XObject of `writer`: its ink, fonts and images, untouched."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
-
-    contents = page["/Contents"].get_object()
-    if isinstance(contents, ArrayObject):
-        joined = DecodedStreamObject()
-        joined.set_data(b"\n".join(stream.get_object().get_data() for stream in contents))
-        form = joined.flate_encode()
-    else:  # WeasyPrint's one compressed stream, taken as it is
-        form = contents.clone(writer)
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(page.mediabox),
-            NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
-        }
-    )
-    if "/Group" in page:
-        form[NameObject("/Group")] = page["/Group"].get_object().clone(writer)
-    return getattr(form, "indirect_reference", None) or writer._add_object(form)
-
-
 def _add_forms(host, forms: dict) -> None:
-    """Give `host` the form XObjects `forms` (name: reference) in a resource dictionary of its own."""
-    from pypdf.generic import DictionaryObject, NameObject
+    """Give `host` the form XObjects `forms` (name: object) in a resource dictionary of its own."""
+    import pikepdf
 
     # The frame's pages share one resource dictionary: give this page its own.
-    resources = DictionaryObject(host["/Resources"].get_object())
-    xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+    resources = pikepdf.Dictionary(dict(host.obj.Resources.items())) if "/Resources" in host.obj else pikepdf.Dictionary()
+    xobjects = pikepdf.Dictionary(dict(resources.XObject.items())) if "/XObject" in resources else pikepdf.Dictionary()
     for name, form in forms.items():
-        xobjects[NameObject(name)] = form
-    resources[NameObject("/XObject")] = xobjects
-    host[NameObject("/Resources")] = resources
+        xobjects[name] = form
+    resources.XObject = xobjects
+    host.obj.Resources = resources
 
 
 # A box on a page, in PDF points from the bottom-left corner: (left, bottom, width, height).
 Box = tuple[float, float, float, float]
 
 
-def place_pages(base: Part, source: bytes, placements: Sequence[Sequence[tuple[int, Box]]]) -> bytes:
+def place_pages(
+    base: Part, source: bytes, placements: Sequence[Sequence[tuple[int, Box]]], descriptions: Sequence[str] = ()
+) -> bytes:
     """Return `base`'s pages with pages of `source` drawn on them, each scaled into its box, framed by a thin rule.
 
     `placements[i]` lists, for page i of `base`, which page of `source` goes into which box.
     Nothing is laid out again: each source page becomes a form XObject, drawn once or more.
+    In a tagged base, each drawing is a figure described by `descriptions[page of source]`.
     """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+    import pikepdf
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(base.pdf)), keep_initial_header=True)
-    pages = PdfReader(io.BytesIO(source)).pages
-    if len(placements) != len(writer.pages):
-        raise AulaError(f"{len(placements)} pages of placements for a base of {len(writer.pages)} pages")
-    forms: dict[int, object] = {}
-    for host, placed in zip(writer.pages, placements, strict=True):
+    book = pikepdf.open(io.BytesIO(base.pdf))
+    pages = pikepdf.open(io.BytesIO(source)).pages
+    if len(placements) != len(book.pages):
+        raise AulaError(f"{len(placements)} pages of placements for a base of {len(book.pages)} pages")
+    structure = BookStructure.of_base(book) if is_tagged(book) and descriptions else None
+    forms: dict[int, Any] = {}
+    for host, placed in zip(book.pages, placements, strict=True):
         names, drawing = {}, []
         for index, (left, bottom, width, height) in placed:
             if index not in forms:
-                forms[index] = _page_as_form(writer, pages[index])
+                forms[index] = _untied(book.copy_foreign(pages[index].as_form_xobject()))
             box = pages[index].mediabox
             name = f"/AulaSlide{index}"
             names[name] = forms[index]
-            scale_x, scale_y = width / float(box.width), height / float(box.height)
-            drawing.append(f"q {scale_x:.5f} 0 0 {scale_y:.5f} {left:.3f} {bottom:.3f} cm {name} Do Q")
-            drawing.append(f"q 0.45 G 0.5 w {left:.3f} {bottom:.3f} {width:.3f} {height:.3f} re S Q")
+            scale_x, scale_y = width / float(box[2] - box[0]), height / float(box[3] - box[1])
+            show = f"q {scale_x:.5f} 0 0 {scale_y:.5f} {left:.3f} {bottom:.3f} cm {name} Do Q"
+            if structure is not None:
+                show = structure.figure(host, descriptions[index]) + show + "\nEMC"
+            drawing.append(show)
+            drawing.append(f"/Artifact BMC q 0.45 G 0.5 w {left:.3f} {bottom:.3f} {width:.3f} {height:.3f} re S Q EMC")
         _add_forms(host, names)
         # WeasyPrint leaves its page upside down (a `cm` never restored): draw after a `Q` that ends it.
-        opening, closing = DecodedStreamObject(), DecodedStreamObject()
-        opening.set_data(b"q\n")
-        closing.set_data(b"Q\n" + "\n".join(drawing).encode() + b"\n")
-        own = host.raw_get("/Contents")
-        own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
-        host[NameObject("/Contents")] = ArrayObject([writer._add_object(opening), *own, writer._add_object(closing)])
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+        contents = host.obj.Contents
+        own = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        closing = b"Q\n" + "\n".join(drawing).encode() + b"\n"
+        host.obj.Contents = pikepdf.Array([book.make_stream(b"q\n"), *own, book.make_stream(closing)])
+    if structure is not None:
+        structure.finish()
+    return _save(book)
 
 
-def _add_navigation(writer, pages: list, layouts: list[list[PageLayout]]) -> list[list[tuple[object, str, bool]]]:
+def _untied(form) -> Any:
+    """Return a form whose nested forms no longer point into another document's structure tree."""
+    stack, seen = [form], set()
+    while stack:
+        xobject = stack.pop()
+        if xobject.objgen in seen:
+            continue
+        seen.add(xobject.objgen)
+        if "/StructParents" in xobject:
+            del xobject["/StructParents"]
+        for inner in xobject.get("/Resources", {}).get("/XObject", {}).values():
+            if inner.get("/Subtype") == "/Form":
+                stack.append(inner)
+    return form
+
+
+def _add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[Any, str, bool]]]:
     """Add the named destinations, links and outline of every page, from where its layouts had them.
 
-    Return each page's link annotations as (reference, href, whether a part made it rather than the frame).
+    Return each page's link annotations as (annotation, href, whether a part made it rather than the frame).
     """
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+    import pikepdf
 
-    destinations: dict[str, ArrayObject] = {}
+    pages = list(book.pages)
+    destinations: dict[str, Any] = {}
     for number, page_layouts in enumerate(layouts):
         for layout in page_layouts:
             for name, (left, top, _, _) in layout.anchors:
                 if name not in destinations:
                     destinations[name] = _destination(pages[number], left, top)
-    names = ArrayObject()
+    names = pikepdf.Array()
     for name in sorted(destinations):  # a name tree's keys are sorted
-        names += [TextStringObject(name), writer._add_object(destinations[name])]
-    writer._root_object[NameObject("/Names")] = DictionaryObject(
-        {NameObject("/Dests"): DictionaryObject({NameObject("/Names"): names})}
-    )
-    made: list[list[tuple[object, str, bool]]] = []
+        names.append(pikepdf.String(name))
+        names.append(book.make_indirect(destinations[name]))
+    book.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=names))
+    made: list[list[tuple[Any, str, bool]]] = []
     for number, page_layouts in enumerate(layouts):
         frame_links = set(page_layouts[0].links) if len(page_layouts) > 1 else set()
         annotations = [
-            (writer._add_object(_link(pages[number], href, rect)), href, (href, rect) not in frame_links)
+            (book.make_indirect(_link(pages[number], href, rect)), href, (href, rect) not in frame_links)
             for href, rect in _page_links(page_layouts)
             if not href.startswith("#") or href[1:] in destinations  # WeasyPrint too leaves out links to nowhere
         ]
         if annotations:
-            pages[number][NameObject("/Annots")] = ArrayObject(reference for reference, _, _ in annotations)
-            pages[number][NameObject("/Tabs")] = NameObject("/S")  # tab through links in the order of the tags
+            pages[number].obj.Annots = pikepdf.Array(annotation for annotation, _, _ in annotations)
+            pages[number].obj.Tabs = pikepdf.Name.S  # tab through links in the order of the tags
         made.append(annotations)
-    _add_outline(writer, pages, layouts)
+    _add_outline(book, pages, layouts)
     return made
 
 
-def _tag_book(writer, frame_readers, part_readers, first: int, forms: list, links: list) -> None:
+def _tag_book(book, frame_pdfs, part_pdfs, first: int, forms: list, links: list) -> None:
     """Give the book one structure tree: the frame's own pages' tags, then each part's, content reached through its forms."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+    import pikepdf
 
-    structure = BookStructure(writer)
-    hosts = [page.indirect_reference for page in writer.pages]
+    structure = BookStructure(book)
+    hosts = list(book.pages)
     start = 0
-    for reader in frame_readers:
-        own = {number: (hosts[start + number], None) for number in range(len(reader.pages)) if start + number < first}
-        structure.adopt(reader, own, {number: start + number for number in own})
-        start += len(reader.pages)
+    for pdf in frame_pdfs:
+        own = {number: (hosts[start + number], None) for number in range(len(pdf.pages)) if start + number < first}
+        structure.adopt(pdf, own, {number: start + number for number in own})
+        start += len(pdf.pages)
     number = first
-    for reader in part_readers:
-        count = len(reader.pages)
+    for pdf in part_pdfs:
+        count = len(pdf.pages)
         places = {i: (hosts[number + i], forms[number - first + i]) for i in range(count)}
-        structure.adopt(reader, places, {i: number + i for i in range(count)})
+        structure.adopt(pdf, places, {i: number + i for i in range(count)})
         number += count
-    for page in writer.pages[first:]:  # the frame's ink over a part: running header, page number, "see page N"
-        own = page["/Contents"]
-        streams = list(own)[1:] if isinstance(own, ArrayObject) else []
+    for page in book.pages[first:]:  # the frame's ink over a part: running header, page number, "see page N"
+        own = page.obj.Contents
+        streams = list(own)[1:] if isinstance(own, pikepdf.Array) else []
         if streams:
-            artifact = DecodedStreamObject()
-            artifact.set_data(as_artifact(b"\n".join(stream.get_object().get_data() for stream in streams)))
-            page[NameObject("/Contents")] = ArrayObject([own[0], writer._add_object(artifact.flate_encode())])
-    for number, made in enumerate(links):
-        structure.attach_links(number, made)
-    structure.finish(None)
+            artifact = as_artifact(b"\n".join(stream.read_bytes() for stream in streams))
+            page.obj.Contents = pikepdf.Array([own[0], book.make_stream(artifact)])
+    for page_number, made in enumerate(links):
+        structure.attach_links(page_number, made)
+    structure.finish()
 
 
 def _destination(page, x: float, y: float):
-    from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject
+    import pikepdf
 
     left, top = _point(page, x, y)
-    return ArrayObject([page.indirect_reference, NameObject("/XYZ"), FloatObject(left), FloatObject(top), NumberObject(0)])
+    return pikepdf.Array([page.obj, pikepdf.Name.XYZ, left, top, 0])
 
 
 def _link(page, href: str, rect: Rect):
     """Return a link annotation: to a named destination (`#name`) or a URL."""
-    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
+    import pikepdf
 
     (left, top), (right, bottom) = _point(page, rect[0], rect[1]), _point(page, rect[2], rect[3])
-    link = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/Link"),
-            NameObject("/Rect"): ArrayObject(FloatObject(v) for v in (left, bottom, right, top)),
-            NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
-            NameObject("/P"): page.indirect_reference,
-            # Read out by a screen reader with the link (PDF/UA asks every link for one).
-            NameObject("/Contents"): TextStringObject(href.removeprefix("mailto:") if not href.startswith("#") else href),
-        }
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        Rect=pikepdf.Array([left, bottom, right, top]),
+        BS=pikepdf.Dictionary(W=0),
+        P=page.obj,
+        # Read out by a screen reader with the link (PDF/UA asks every link for one).
+        Contents=pikepdf.String(href.removeprefix("mailto:") if not href.startswith("#") else href),
     )
     if href.startswith("#"):
-        link[NameObject("/Dest")] = TextStringObject(href[1:])
+        link.Dest = pikepdf.String(href[1:])
     else:
-        action = {"/Type": NameObject("/Action"), "/S": NameObject("/URI"), "/URI": TextStringObject(href)}
-        link[NameObject("/A")] = DictionaryObject({NameObject(key): value for key, value in action.items()})
+        link.A = pikepdf.Dictionary(Type=pikepdf.Name.Action, S=pikepdf.Name.URI, URI=pikepdf.String(href))
     return link
 
 
-def _add_outline(writer, pages: list, layouts: list[list[PageLayout]]) -> None:
+def _add_outline(book, pages: list, layouts: list[list[PageLayout]]) -> None:
     """Add the bookmarks of every page as the outline, nested by level."""
-    from pypdf.generic import Fit
+    import pikepdf
 
-    parents: list[tuple[int, object]] = []  # (level, outline item), from the top down
-    for number, page_layouts in enumerate(layouts):
-        for layout in page_layouts:
-            for level, label, is_open, x, y in layout.bookmarks:
-                while parents and parents[-1][0] >= level:
-                    parents.pop()
-                item = writer.add_outline_item(
-                    title=label,
-                    page_number=pages[number],
-                    parent=parents[-1][1] if parents else None,
-                    fit=Fit.xyz(*_point(pages[number], x, y), 0),
-                    is_open=is_open,
-                )
-                parents.append((level, item))
+    with book.open_outline() as outline:
+        parents: list[tuple[int, Any]] = []  # (level, outline item), from the top down
+        for number, page_layouts in enumerate(layouts):
+            for layout in page_layouts:
+                for level, label, is_open, x, y in layout.bookmarks:
+                    while parents and parents[-1][0] >= level:
+                        parents.pop()
+                    left, top = _point(pages[number], x, y)
+                    item = pikepdf.OutlineItem(label, pikepdf.Array([pages[number].obj, pikepdf.Name.XYZ, left, top, 0]))
+                    item.is_closed = not is_open
+                    (parents[-1][1].children if parents else outline.root).append(item)
+                    parents.append((level, item))
 
 
 def _point(page, x: float, y: float) -> tuple[float, float]:
     """Return a point of `page` in PDF units, from CSS px from the page's top-left corner."""
-    return round(x * _PT, 3), round(float(page.mediabox.height) - y * _PT, 3)
+    return round(x * _PT, 3), round(float(page.mediabox[3]) - y * _PT, 3)
 
 
 def _page_links(layouts: list[PageLayout]) -> Iterator[tuple[str, Rect]]:

@@ -10,7 +10,7 @@ header, page number, "see page N") becomes an artifact, as a page number is; the
 frame's pages that show nothing else (a cover) keep their tags. Links made across
 the book are attached to the `Link` elements the parts' trees already hold.
 
-The result is checked by `tests/test_accessibility.py`; see docs/accessibility.md.
+Checked by `tests/test_accessibility.py`; see docs/accessibility.md.
 """
 
 from __future__ import annotations
@@ -27,141 +27,122 @@ _TAGGED = re.compile(rb"/[A-Za-z0-9]+\s*<<[^<>]*?/MCID\s+\d+[^<>]*?>>\s*BDC")
 _KEPT_KEYS = ("/S", "/T", "/Alt", "/ActualText", "/E", "/Lang", "/A", "/C", "/ID")
 
 
-def is_tagged(reader) -> bool:
-    return "/StructTreeRoot" in reader.trailer["/Root"]
+def is_tagged(pdf) -> bool:
+    return "/StructTreeRoot" in pdf.Root
+
+
+def as_artifact(data: bytes) -> bytes:
+    """Return a page's content with all of it an artifact: its tagged sequences untied from any element."""
+    return b"/Artifact BMC\n" + _TAGGED.sub(b"/Artifact BMC", data) + b"\nEMC\n"
 
 
 @dataclass
 class _Place:
-    """Where a source page's marked content shows in the book: its page there, and the form holding it (None: the page itself)."""
+    """Where a source page's marked content shows in the book: its page there, and the form holding it (None: the page)."""
 
-    host: Any  # pypdf's IndirectObject of the book's page
+    host: Any  # the book's page (pikepdf.Page)
     form: Any = None
     parents: dict[int, Any] = field(default_factory=dict)  # MCID: the element it belongs to
 
 
 class BookStructure:
-    """The structure tree of a book being assembled in `writer`."""
+    """The structure tree of a book being assembled in `book` (a pikepdf.Pdf)."""
 
-    def __init__(self, writer) -> None:
-        from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+    def __init__(self, book) -> None:
+        import pikepdf
 
-        self.writer = writer
-        self.kids = ArrayObject()
-        self.document = writer._add_object(
-            DictionaryObject({NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document")})
-        )
+        self.book = book
+        self.kids: list[Any] = []
+        self.document = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document))
         self.places: list[_Place] = []
         self.links: dict[int, list[Any]] = {}  # book page number: its Link elements, in reading order
         self.spare: list[Any] = []  # elements for links no part element stands for
         self.tied: list[tuple[Any, Any]] = []  # (Link element, annotation)
 
+    @classmethod
+    def of_base(cls, book) -> BookStructure:
+        """Return the structure of a tagged document to add to, starting from its own tree."""
+        structure = cls(book)
+        own = {number: (page, None) for number, page in enumerate(book.pages)}
+        structure.adopt(book, own, {number: number for number in own})
+        return structure
+
     # --- adopting the trees of the frame and the parts ------------------------------------------
 
-    def adopt(self, reader, places: dict[int, tuple[Any, Any]], host_numbers: dict[int, int]) -> None:
-        """Copy the elements of `reader`'s tree whose content lies on pages in `places`.
+    def adopt(self, pdf, places: dict[int, tuple[Any, Any]], host_numbers: dict[int, int]) -> None:
+        """Copy the elements of `pdf`'s tree whose content lies on pages in `places`.
 
         `places` maps the source's page numbers to where their content shows in the book:
         (book page, form or None); `host_numbers` maps them to the book's page numbers.
         """
-        by_object = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+        by_object = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         spots = {number: _Place(host, form) for number, (host, form) in places.items()}
         self.places += spots.values()
-        root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
-        for top in self._children(root.get("/K")):
-            for element in self._outermost(top):
-                pages = set(self._pages_of(element, None, by_object))
-                if not pages or not pages <= set(spots):
-                    continue
-                self.kids.append(self._copy(element, self.document, None, by_object, spots, host_numbers))
-
-    def _outermost(self, element) -> Iterator:
-        """Yield the elements under a part's `Document`: the book has one `Document` of its own."""
-        if element.get("/S") == "/Document":
-            yield from self._children(element.get("/K"))
-        else:
-            yield element
-
-    @staticmethod
-    def _children(k) -> list:
-        """Return the structure elements among the kids `k` of an element (not its content or object references)."""
-        from pypdf.generic import ArrayObject, DictionaryObject
-
-        k = k.get_object() if hasattr(k, "get_object") else k
-        items = [] if k is None else list(k) if isinstance(k, ArrayObject) else [k]
-        elements = []
-        for item in items:
-            item = item.get_object() if hasattr(item, "get_object") else item
-            if isinstance(item, DictionaryObject) and item.get("/Type", "/StructElem") == "/StructElem":
-                elements.append(item)
-        return elements
-
-    def _pages_of(self, element, page, by_object) -> Iterator[int]:
-        """Yield the source page numbers of every marked content under `element`."""
-        from pypdf.generic import ArrayObject, DictionaryObject
-
-        if "/Pg" in element:
-            page = by_object.get(element.raw_get("/Pg").idnum, page)
-        k = element.get("/K")
-        items = k if isinstance(k, ArrayObject) else [] if k is None else [k]
-        for item in items:
-            item = item.get_object() if hasattr(item, "get_object") else item
-            if isinstance(item, DictionaryObject):
-                if item.get("/Type") == "/MCR":
-                    yield by_object.get(item.raw_get("/Pg").idnum, page) if "/Pg" in item else page
-                elif item.get("/Type", "/StructElem") == "/StructElem":
-                    yield from self._pages_of(item, page, by_object)
-            elif page is not None:
-                yield page
+        for top in _elements(pdf.Root.StructTreeRoot.get("/K")):
+            for element in (_elements(top.get("/K")) if top.get("/S") == "/Document" else [top]):
+                pages = set(_pages_of(element, None, by_object))
+                if pages and pages <= set(spots):
+                    self.kids.append(self._copy(element, self.document, None, by_object, spots, host_numbers))
 
     def _copy(self, element, parent, page, by_object, spots, host_numbers):
-        """Copy one element and its descendants; return the copy's reference."""
-        from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+        """Copy one element and its descendants into the book; return the copy."""
+        import pikepdf
 
-        copy = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"), NameObject("/P"): parent})
+        copy = self.book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, P=parent))
         for key in _KEPT_KEYS:
             if key in element:
-                copy[NameObject(key)] = element[key].clone(self.writer) if hasattr(element[key], "clone") else element[key]
-        reference = self.writer._add_object(copy)
+                copy[key] = _plain(element[key])
         if "/Pg" in element:
-            page = by_object.get(element.raw_get("/Pg").idnum, page)
+            page = by_object.get(element.Pg.objgen, page)
         if page is not None and page in spots:
-            copy[NameObject("/Pg")] = spots[page].host
+            copy.Pg = spots[page].host.obj
         if element.get("/S") == "/Link" and page is not None and page in host_numbers:
-            self.links.setdefault(host_numbers[page], []).append(reference)
-        k = element.get("/K")
-        kids = ArrayObject()
-        for item in (k if isinstance(k, ArrayObject) else [] if k is None else [k]):
-            item = item.get_object() if hasattr(item, "get_object") else item
-            if isinstance(item, DictionaryObject):
-                if item.get("/Type") == "/MCR":
-                    where = by_object.get(item.raw_get("/Pg").idnum, page) if "/Pg" in item else page
-                    kids.append(self._content(int(item.get("/MCID", 0)), where, spots, reference))
-                elif item.get("/Type") == "/OBJR":
+            self.links.setdefault(host_numbers[page], []).append(copy)
+        kids = pikepdf.Array()
+        for item in _items(element.get("/K")):
+            if isinstance(item, pikepdf.Dictionary):
+                kind = item.get("/Type")
+                if kind == "/MCR":
+                    where = by_object.get(item.Pg.objgen, page) if "/Pg" in item else page
+                    if where in spots:
+                        kids.append(self._content(int(item.MCID), where, spots, copy))
+                elif kind == "/OBJR":
                     continue  # the part's own annotations are gone: the book's links are attached later
-                else:
-                    kids.append(self._copy(item, reference, page, by_object, spots, host_numbers))
-            elif page is not None and page in spots:
-                kids.append(self._content(int(item), page, spots, reference))
-        copy[NameObject("/K")] = kids
-        return reference
+                elif kind in (None, "/StructElem"):
+                    kids.append(self._copy(item, copy, page, by_object, spots, host_numbers))
+            elif isinstance(item, int) and page is not None and page in spots:
+                kids.append(self._content(item, page, spots, copy))
+        copy.K = kids
+        return copy
 
     def _content(self, mcid: int, page: int, spots: dict[int, _Place], element):
         """Return what an element holds for marked content `mcid` of a source page: a number, or a reference through a form."""
-        from pypdf.generic import DictionaryObject, NameObject, NumberObject
+        import pikepdf
 
         spot = spots[page]
         spot.parents[mcid] = element
         if spot.form is None:
-            return NumberObject(mcid)
-        return DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/MCR"),
-                NameObject("/Pg"): spot.host,
-                NameObject("/Stm"): spot.form,
-                NameObject("/MCID"): NumberObject(mcid),
-            }
+            return mcid
+        return pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=spot.host.obj, Stm=spot.form, MCID=mcid)
+
+    # --- figures drawn on a page (a slide on a slide handout) -------------------------------------
+
+    def figure(self, host, description: str) -> str:
+        """Add a figure drawn on `host` next to its tagged content; return the operator that opens its marked content."""
+        import pikepdf
+
+        spot = next((place for place in self.places if place.host.obj.objgen == host.obj.objgen and place.form is None), None)
+        if spot is None:
+            spot = _Place(host)
+            self.places.append(spot)
+        mcid = max([*_marked_numbers(host), *spot.parents], default=-1) + 1
+        element = self.book.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Figure, P=self.document, Pg=host.obj,
+                               Alt=pikepdf.String(description), K=pikepdf.Array([mcid]))
         )
+        spot.parents[mcid] = element
+        self.kids.append(element)
+        return f"/Figure <</MCID {mcid}>> BDC "
 
     # --- the book's links -------------------------------------------------------------------------
 
@@ -184,80 +165,118 @@ class BookStructure:
                 groups.append([annotation])
             last_href = href
         if len(groups) != len(elements):
-            for group in groups:
-                for annotation in group:
-                    self._own_link(annotation)
+            for annotation in (annotation for group in groups for annotation in group):
+                self._own_link(annotation)
             return
         for element, group in zip(elements, groups, strict=True):
-            for annotation in group:
-                self.tied.append((element, annotation))
+            self.tied += [(element, annotation) for annotation in group]
 
     def _own_link(self, annotation) -> None:
-        from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+        import pikepdf
 
-        element = self.writer._add_object(
-            DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/StructElem"),
-                    NameObject("/S"): NameObject("/Link"),
-                    NameObject("/P"): self.document,
-                    NameObject("/K"): ArrayObject(),
-                }
-            )
+        element = self.book.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Link, P=self.document, K=pikepdf.Array())
         )
         self.spare.append(element)
         self.tied.append((element, annotation))
 
     # --- writing the tree ---------------------------------------------------------------------------
 
-    def finish(self, language: Any = None) -> None:
+    def finish(self) -> None:
         """Write the book's structure tree root, parent tree and the catalogue entries that say it is tagged."""
-        from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NameObject, NullObject, NumberObject
+        import pikepdf
 
-        writer = self.writer
-        document = self.document.get_object()
-        document[NameObject("/K")] = ArrayObject([*self.kids, *self.spare])
-        numbers = ArrayObject()
+        book = self.book
+        self.document.K = pikepdf.Array([*self.kids, *self.spare])
+        numbers = pikepdf.Array()
         key = 0
         for place in self.places:
             if not place.parents:
                 continue
-            owner = (place.form or place.host).get_object()
-            owner[NameObject("/StructParents")] = NumberObject(key)
+            owner = place.form if place.form is not None else place.host.obj
+            owner.StructParents = key
             size = max(place.parents) + 1
-            numbers += [NumberObject(key), writer._add_object(ArrayObject(place.parents.get(i, NullObject()) for i in range(size)))]
+            numbers.append(key)
+            numbers.append(book.make_indirect(pikepdf.Array([place.parents.get(i, None) for i in range(size)])))
             key += 1
         for element, annotation in self.tied:
-            annotation_object = annotation.get_object()
-            annotation_object[NameObject("/StructParent")] = NumberObject(key)
-            numbers += [NumberObject(key), element]
+            annotation.StructParent = key
+            numbers.append(key)
+            numbers.append(element)
             key += 1
-            reference = DictionaryObject({NameObject("/Type"): NameObject("/OBJR"), NameObject("/Obj"): annotation})
-            if "/P" in annotation_object:
-                reference[NameObject("/Pg")] = annotation_object.raw_get("/P")
-            kids = element.get_object()["/K"]
-            kids.append(reference)
-        root = writer._add_object(
-            DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/StructTreeRoot"),
-                    NameObject("/K"): self.document,
-                    NameObject("/ParentTree"): writer._add_object(DictionaryObject({NameObject("/Nums"): numbers})),
-                    NameObject("/ParentTreeNextKey"): NumberObject(key),
-                }
+            reference = pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annotation)
+            if "/P" in annotation:
+                reference.Pg = annotation.P
+            element.K.append(reference)
+        root = book.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.StructTreeRoot,
+                K=self.document,
+                ParentTree=book.make_indirect(pikepdf.Dictionary(Nums=numbers)),
+                ParentTreeNextKey=key,
             )
         )
-        document[NameObject("/P")] = root
-        catalog = writer._root_object
-        catalog[NameObject("/StructTreeRoot")] = root
-        catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
-        preferences = DictionaryObject(catalog.get("/ViewerPreferences", DictionaryObject()))
-        preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-        catalog[NameObject("/ViewerPreferences")] = preferences
-        if language is not None:
-            catalog[NameObject("/Lang")] = language
+        self.document.P = root
+        book.Root.StructTreeRoot = root
+        book.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+        preferences = pikepdf.Dictionary(book.Root.get("/ViewerPreferences", pikepdf.Dictionary()))
+        preferences.DisplayDocTitle = True
+        book.Root.ViewerPreferences = preferences
 
 
-def as_artifact(data: bytes) -> bytes:
-    """Return a page's content with all of it an artifact: its tagged sequences untied from any element."""
-    return b"/Artifact BMC\n" + _TAGGED.sub(b"/Artifact BMC", data) + b"\nEMC\n"
+def _items(k) -> list:
+    """Return the kids `k` of an element as a list (one kid may be written alone)."""
+    import pikepdf
+
+    if k is None:
+        return []
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def _elements(k) -> list:
+    """Return the structure elements among the kids `k` (not content numbers or object references)."""
+    import pikepdf
+
+    return [item for item in _items(k) if isinstance(item, pikepdf.Dictionary) and item.get("/Type", "/StructElem") == "/StructElem"]
+
+
+def _pages_of(element, page, by_object) -> Iterator[int]:
+    """Yield the source page numbers of every marked content under `element`."""
+    import pikepdf
+
+    if "/Pg" in element:
+        page = by_object.get(element.Pg.objgen, page)
+    for item in _items(element.get("/K")):
+        if isinstance(item, pikepdf.Dictionary):
+            if item.get("/Type") == "/MCR":
+                yield by_object.get(item.Pg.objgen, page) if "/Pg" in item else page
+            elif item.get("/Type", "/StructElem") == "/StructElem":
+                yield from _pages_of(item, page, by_object)
+        elif page is not None:
+            yield page
+
+
+def _plain(value):
+    """Return a copy of a direct value of another document (an attribute, a string), references dropped."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _plain(item) for key, item in value.items() if not getattr(item, "is_indirect", False)})
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array(_plain(item) for item in value if not getattr(item, "is_indirect", False))
+    if isinstance(value, pikepdf.String):
+        return pikepdf.String(bytes(value))
+    return value
+
+
+def _marked_numbers(host) -> list[int]:
+    """Return the MCIDs a page's own content uses."""
+    return [int(m) for m in re.findall(rb"/MCID\s+(\d+)", b"\n".join(_stream_bytes(host)))]
+
+
+def _stream_bytes(host) -> list[bytes]:
+    import pikepdf
+
+    contents = host.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    return [stream.read_bytes() for stream in streams]

@@ -126,7 +126,9 @@ def slides_handout_layouts(
     cache = PartCache(cache_dir)
     [frame] = yield from cache.parts([PartSource(html, f"{course.info.slug}-slides-handout-{edition}-{per_page}", target)])
     cache.prune()
-    return place_pages(frame, pdf, _placements(sheets(deck, paper, per_page), SHEETS[paper][1]))
+    label = dict(theme.messages(course.info.language)).get("slide", "Slide")
+    descriptions = [f"{label} {number}: {slide.title_text}" for number, slide in enumerate(deck.slides, start=1)]
+    return place_pages(frame, pdf, _placements(sheets(deck, paper, per_page), SHEETS[paper][1]), descriptions)
 
 
 def _placements(made: Sequence[Sheet], sheet_height: float) -> list[list[tuple[int, tuple[float, float, float, float]]]]:
