@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from generator.build import BuildOptions, load
@@ -60,3 +62,27 @@ def test_template_syntax_error_names_file_and_line(make_course, tmp_path):
 def test_missing_theme_file_is_a_theme_error(tmp_path):
     with pytest.raises(ThemeError, match="no `nothing.css`"):
         Theme.load(tmp_path).find("nothing.css")
+
+
+def test_a_stylesheet_edited_between_two_layouts_is_read_again(tmp_path):
+    """Parsed stylesheets are kept per process (aula watch): an edit must still reach the next layout."""
+    import os
+
+    import pikepdf
+
+    from generator.render.core.pdf import PdfTarget
+
+    def page_colours(pdf: bytes) -> bytes:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            return document.pages[0].Contents.read_bytes()
+
+    sheet = tmp_path / "page.css"
+    sheet.write_text("body { background: #ff0000 }\n")
+    target = PdfTarget(stylesheets=(sheet,), base_url=tmp_path, allowed=(tmp_path,))
+    before = page_colours(target.pdf("<p>texto</p>", "prueba"))
+    stamp = sheet.stat().st_mtime_ns
+    sheet.write_text("body { background: #0000ff }\n")  # the same size: only the time tells them apart
+    os.utime(sheet, ns=(stamp + 10**9, stamp + 10**9))
+    after = page_colours(target.pdf("<p>texto</p>", "prueba"))
+    assert b"1 0 0 rg" in before and b"0 0 1 rg" not in before
+    assert b"0 0 1 rg" in after and b"1 0 0 rg" not in after
