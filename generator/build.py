@@ -56,10 +56,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     if unknown:
         raise ConfigError(f"unknown output format `{unknown[0]}` (known: {', '.join(FORMATS)})")
     config, theme = load_settings(options)
-    hashes = FileHashes()
+    hashes = FileHashes(roots=(config.root, *theme.folders))
     # SOURCE_DATE_EPOCH changes the documents without changing a file: it is part of the settings.
+    # The course folder is not: where it lives changes no output.
     asked = (options.formats, options.editions, options.slides_per_page)
-    settings = hashes.of_all(theme.files()) + repr((__version__, asked, config, document_date(config)))
+    settings = hashes.of_all(theme.files()) + repr((__version__, asked, replace(config, root=Path()), document_date(config)))
     fingerprint = hashes.of_all(folder_files(config.root, skip=options.output_dir.resolve())) + settings
     cache = BuildCache.load(options.output_dir)
     if not options.force and cache.all_fresh(fingerprint, cache.outputs):

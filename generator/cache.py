@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,11 +35,28 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def portable_name(path: Path, roots: Sequence[Path]) -> str:
+    """Return how a cache key names `path`: relative to the first of `roots` (resolved) that holds it.
+
+    So a key is the same however the course path is spelled (relative or absolute)
+    and wherever the course folder lives: moving the folder keeps its cache.
+    """
+    resolved = path.resolve()
+    for index, root in enumerate(roots):
+        if resolved.is_relative_to(root):
+            return f"{index}:{resolved.relative_to(root).as_posix()}"
+    return resolved.as_posix()
+
+
 @dataclass
 class FileHashes:
-    """Hashes file contents, each file once per build."""
+    """Hashes file contents, each file once per build; names files relative to `roots` (see `portable_name`)."""
 
+    roots: tuple[Path, ...] = ()
     _known: dict[Path, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.roots = tuple(root.resolve() for root in self.roots)
 
     def of(self, path: Path) -> str:
         if path not in self._known:
@@ -51,8 +68,8 @@ class FileHashes:
 
     def of_all(self, paths: Iterable[Path]) -> str:
         digest = hashlib.sha256()
-        for path in sorted(set(paths)):
-            digest.update(f"{path}\0{self.of(path)}\n".encode())
+        for name, path in sorted((portable_name(path, self.roots), path) for path in set(paths)):
+            digest.update(f"{name}\0{self.of(path)}\n".encode())
         return digest.hexdigest()
 
 

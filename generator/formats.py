@@ -107,9 +107,12 @@ def cheatsheet_jobs(request: Request) -> list[Job]:
 
     course, theme = request.course, request.theme
     sheet = CheatsheetOptions.from_config(request.config, created=request.created)
-    # The sheet depends on the commands the course teaches, not on every word of it.
-    commands = repr(command_sheet(course, sheet))
-    return [Job(f"{course.info.slug}-cheatsheet.pdf", Whole(lambda: render_cheatsheet(course, theme, sheet)), key=commands + repr(sheet))]
+    # The sheet shows the commands the course teaches and what they do: not where they are taught,
+    # so neither an edit elsewhere in a chapter nor a moved course folder makes it again.
+    shown = command_sheet(course, sheet)
+    entries = [(group.key, [(entry.commands, entry.description) for entry in group.entries]) for group in shown.groups]
+    key = repr((entries, shown.flags, replace(sheet, config_path=None)))
+    return [Job(f"{course.info.slug}-cheatsheet.pdf", Whole(lambda: render_cheatsheet(course, theme, sheet)), key=key)]
 
 
 def slides_jobs(request: Request) -> list[Job]:

@@ -120,6 +120,28 @@ def test_one_chapter_edit_lays_out_that_chapter_only(make_course, tmp_path, coun
     assert "Haz otra cosa, despacio." in "".join(pdf_texts(pdf))
 
 
+def test_cached_parts_outlive_a_moved_course_folder(make_course, tmp_path, count_layouts, monkeypatch):
+    """Part keys name files relative to the course and theme: a path spelled differently, or a moved folder, keeps them."""
+    files = chapters()
+    files["images/caja.svg"] = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>\n'
+    files["01-uno.md"] += "\n![Una caja](images/caja.svg)\n\n![](images/caja.svg){.decorative}\n"
+    course_dir, cache = make_course(files), tmp_path / "cache"
+    first = render(course_dir, cache)
+    assert "c1" in count_layouts
+
+    count_layouts.clear()
+    monkeypatch.chdir(course_dir.parent)
+    render(course_dir.relative_to(course_dir.parent), cache)
+    moved = course_dir.rename(tmp_path / "en-otro-sitio")
+    again = render(moved, cache)
+    assert count_layouts == []
+    assert len(PdfReader(io.BytesIO(again)).pages) == len(PdfReader(io.BytesIO(first)).pages)
+
+    (moved / "images" / "caja.svg").write_text(files["images/caja.svg"].replace('width="40"', 'width="60"', 1))
+    render(moved, cache)
+    assert count_layouts == ["c1"]  # the image changed: the chapter that shows it is laid out again
+
+
 def test_edit_that_changes_a_chapter_length_renumbers_the_book(make_course, tmp_path, count_layouts):
     course_dir, cache = make_course(chapters()), tmp_path / "cache"
     short = render(course_dir, cache)

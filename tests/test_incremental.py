@@ -216,3 +216,17 @@ def test_source_date_epoch_is_part_of_the_key(course, tmp_path, monkeypatch):
     build(options(course, out, formats=("cheatsheet",)))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert [p.name for p in build(options(course, out, formats=("cheatsheet",))).written] == ["curso-corto-cheatsheet.pdf"]
+
+
+def test_a_moved_course_folder_keeps_its_cache(course, tmp_path, monkeypatch):
+    """Keys hold no absolute path: a course built, then moved (with its output) or named by a relative path, is up to date."""
+    every = ("handout", "cheatsheet", "slides", "slides-handout", "site")
+    out = course / "salida"
+    first = build(options(course, out, formats=every))
+    moved = course.rename(tmp_path / "movido")
+    (moved / "notas.txt").write_text("Una nota que ningún documento muestra.\n")  # past the no-change shortcut
+    monkeypatch.chdir(moved.parent)
+    rendered: list[str] = []
+    again = build(options(Path("movido"), Path("movido/salida"), formats=every), lambda relative, *_: rendered.append(relative))
+    assert rendered == []  # not even made again to the same bytes
+    assert again.written == [] and len(again.up_to_date) == len(first.written)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import assert_never
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -234,20 +234,21 @@ class HtmlFragments:
         return Markup(' id="{}"').format(anchor_id(chapter, code_id(block))) if code_id(block) else Markup("")
 
     def figure(self, chapter: Chapter, image: Image) -> Markup:
-        source = self.image_source(chapter, image.src, image.location)
+        path = self.local_image(chapter, image.src, image.location)
+        source = None if path is None else self.image_url(path)
         caption = image.title or image.alt
-        if source is None:
+        if path is None or source is None:
             return self.placeholder(image.src, image.alt)
         caption_html = Markup("<figcaption>{}</figcaption>").format(caption) if caption else ""
         if image.decorative:
-            return self.decoration(source, caption_html)
+            return self.decoration(path, source, caption_html)
         return Markup('<figure class="figure"><img src="{}" alt="{}">{}</figure>').format(
             source, image.alt, caption_html
         )
 
-    def decoration(self, source: str, caption_html: Markup | str) -> Markup:
-        """Return a decorative image as a background, which a tagged PDF keeps out of what a reader meets."""
-        size = image_size(Path(unquote(urlsplit(source).path)))
+    def decoration(self, path: Path, source: str, caption_html: Markup | str) -> Markup:
+        """Return a decorative image (`path`, loaded from `source`) as a background, which a tagged PDF keeps out of what a reader meets."""
+        size = image_size(path)
         width, ratio = (size.width, size.height / size.width) if size else (400.0, 0.5)
         return Markup(
             '<figure class="figure decorative" aria-hidden="true"><div class="decorative-image" style="max-width: {}px">'
@@ -263,19 +264,23 @@ class HtmlFragments:
             '<p class="placeholder-url">{}</p></div></figure>'
         ).format(label, alt, src)
 
-    def image_source(self, chapter: Chapter, src: str, location: Location) -> str | None:
-        """Return the URL of a readable local image (`image_url`), warning once about any other."""
+    def local_image(self, chapter: Chapter, src: str, location: Location) -> Path | None:
+        """Return the file of a readable local image, warning once about any other."""
         located = locate_image(src, chapter.path, self.course.root, self.course.limits.image_pixels)
         if located.path is not None:
-            return self.image_url(located.path)
+            return located.path
         if located.problem in _IMAGE_PROBLEMS:
             code, message = _IMAGE_PROBLEMS[located.problem]
             warn(location, code, message.format(src=src, detail=located.detail))
         return None
 
     def image_url(self, path: Path) -> str | None:
-        """Return the URL a document loads a readable course image from (None: show a placeholder)."""
-        return path.as_uri()
+        """Return the URL a document loads a readable course image from (None: show a placeholder).
+
+        Relative to the course folder, the documents' base URL: the HTML, and so the
+        keys of the parts made from it, stay the same wherever the course folder lives.
+        """
+        return quote(path.relative_to(self.course.root.resolve()).as_posix())
 
     def table(self, chapter: Chapter, table: Table) -> Markup:
         def cells(tag: str, row: tuple) -> Markup:

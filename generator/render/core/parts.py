@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator import __version__
-from generator.cache import cache_unwritable
+from generator.cache import cache_unwritable, portable_name
 from generator.errors import LOGGER
 from generator.outputs import write_atomic
 from generator.render.core import pdf
@@ -36,6 +36,7 @@ from generator.themes import Theme
 CACHE_FORMAT = "1"
 # The code that lays a part out is part of its key too: a version number does not change on every edit.
 _LAYOUT_CODE = (Path(__file__), Path(pdf.__file__))
+_PACKAGE = Path(__file__).parent.parent.parent  # generator/: where Aula is installed is not part of a key either
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +129,10 @@ class PartCache:
         for item in (CACHE_FORMAT, __version__, version("weasyprint"), source.identifier, str(target.max_pixels)):
             hasher.update(item.encode() + b"\0")
         hasher.update(source.html.encode() + b"\0")
-        for path in (*_LAYOUT_CODE, *sorted({*target.stylesheets, *target.inputs, *_files_named(source.html)})):
-            hasher.update(f"{path}\0{self._digest(path)}\0".encode())
+        roots = tuple(folder.resolve() for folder in (target.base_url, *target.allowed, _PACKAGE))
+        files = {*target.stylesheets, *target.inputs, *_files_named(source.html, target.base_url)}
+        for path in (*_LAYOUT_CODE, *sorted(files)):
+            hasher.update(f"{portable_name(path, roots)}\0{self._digest(path)}\0".encode())
         return hasher.hexdigest()
 
     def cached(self, key: str) -> Part | None:
@@ -187,10 +190,14 @@ class PartCache:
         return self._digests[path]
 
 
-def _files_named(html: str) -> Iterable[Path]:
-    """Return the local files an HTML document loads (its images)."""
-    for url in re.findall(r'\bsrc="(file:[^"]+)"', html):
-        yield Path(unquote(urlsplit(url).path))
+def _files_named(html: str, base: Path) -> Iterable[Path]:
+    """Return the local files an HTML document loads: its images, as `<img src>` or CSS `url()` (a background)."""
+    for attribute, css in re.findall(r'\bsrc="([^"]+)"|\burl\(\'([^\']+)\'\)', html):
+        url = urlsplit(attribute or css)
+        if url.scheme == "file":
+            yield Path(unquote(url.path))
+        elif not url.scheme:
+            yield base / unquote(url.path)
 
 
 def finish(layouts: Layouts) -> bytes:

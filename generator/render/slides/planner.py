@@ -171,7 +171,7 @@ class SlidePlanner:
         """Return a readable image inside the course and its pixels; warn (as the handout does) about any other."""
         located = locate_image(image.src, chapter.path, self.course.root, self.course.limits.image_pixels)
         if located.path is None:
-            self.fragments.image_source(chapter, image.src, image.location)  # warns, once per image
+            self.fragments.local_image(chapter, image.src, image.location)  # warns, once per image
             return None
         loaded = image_size(located.path)
         if loaded is None:
