@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from conftest import SAMPLE, pdf_texts, run_aula
@@ -48,6 +49,28 @@ def test_the_presenter_sheets_print_the_speaker_notes(built):
     teacher = "\n".join(pdf_texts(built / "curso-de-muestra-slides-handout-teacher.pdf"))
     note = "el error más común es olvidar"
     assert note in teacher and teacher.count(note) > student.count(note)
+
+
+def ruled_lines(page) -> list[tuple[float, float, float]]:
+    """Return the horizontal strokes drawn on a sheet: (left, height, right), in points."""
+    contents = page.get_contents().get_data().decode("latin-1")
+    return [
+        (float(x1), float(y1), float(x2))
+        for x1, y1, x2, y2 in re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l", contents)
+        if y1 == y2
+    ]
+
+
+def test_students_get_ruled_lines_beside_each_slide_and_teachers_do_not(built):
+    student = PdfReader(built / "curso-de-muestra-slides-handout.pdf").pages[0]
+    teacher = PdfReader(built / "curso-de-muestra-slides-handout-teacher.pdf").pages[0]
+    lines = ruled_lines(student)
+    width = float(student.mediabox[2])
+    assert len(lines) >= 3 * 8  # three slides a sheet, each with lines beside it
+    assert all(width / 2 < right <= width - 40 and left < right for left, _, right in lines)  # right of the slides, inside the margin
+    heights = sorted({round(y, 1) for _, y, _ in lines})
+    assert all(round(b - a, 1) == pytest.approx(22.7, abs=0.1) for a, b in zip(heights, heights[1:]) if b - a < 30)  # 8 mm apart
+    assert ruled_lines(teacher) == []
 
 
 @pytest.mark.parametrize("per_page", ["1", "6"])

@@ -94,16 +94,24 @@ def _add_forms(host, forms: dict) -> None:
 
 # A box on a page, in PDF points from the bottom-left corner: (left, bottom, width, height).
 Box = tuple[float, float, float, float]
+# A horizontal line, in PDF points from the bottom-left corner: (left, height, right).
+Rule = tuple[float, float, float]
 
 
 def place_pages(
-    base: Part, source: bytes, placements: Sequence[Sequence[tuple[int, Box]]], descriptions: Sequence[str] = ()
+    base: Part,
+    source: bytes,
+    placements: Sequence[Sequence[tuple[int, Box]]],
+    descriptions: Sequence[str] = (),
+    rules: Sequence[Sequence[Rule]] = (),
 ) -> bytes:
     """Return `base`'s pages with pages of `source` drawn on them, each scaled into its box, framed by a thin rule.
 
     `placements[i]` lists, for page i of `base`, which page of `source` goes into which box.
     Nothing is laid out again: each source page becomes a form XObject, drawn once or more.
     In a tagged base, each drawing is a figure described by `descriptions[page of source]`.
+    `rules[i]` are grey lines to draw on page i (lines to write notes on): drawn here,
+    they cost nothing, where thousands of ruled boxes were seconds of layout.
     """
     import pikepdf
 
@@ -113,7 +121,7 @@ def place_pages(
         raise AulaError(f"{len(placements)} pages of placements for a base of {len(book.pages)} pages")
     structure = BookStructure.of_base(book) if is_tagged(book) and descriptions else None
     forms: dict[int, Any] = {}
-    for host, placed in zip(book.pages, placements, strict=True):
+    for number, (host, placed) in enumerate(zip(book.pages, placements, strict=True)):
         names, drawing = {}, []
         for index, (left, bottom, width, height) in placed:
             if index not in forms:
@@ -127,6 +135,9 @@ def place_pages(
                 show = structure.figure(host, descriptions[index]) + show + "\nEMC"
             drawing.append(show)
             drawing.append(f"/Artifact BMC q 0.45 G 0.5 w {left:.3f} {bottom:.3f} {width:.3f} {height:.3f} re S Q EMC")
+        if number < len(rules) and rules[number]:
+            strokes = " ".join(f"{x1:.3f} {y:.3f} m {x2:.3f} {y:.3f} l" for x1, y, x2 in rules[number])
+            drawing.append(f"/Artifact BMC q 0.6 G 0.5 w {strokes} S Q EMC")
         _add_forms(host, names)
         # WeasyPrint leaves its page upside down (a `cm` never restored): draw after a `Q` that ends it.
         contents = host.obj.Contents

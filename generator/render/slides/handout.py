@@ -1,9 +1,10 @@
 """Slide handouts: the PDF deck's pages, N to a portrait sheet, with ruled lines or the speaker notes beside each.
 
 The slides are not laid out again. The sheets are a light document of their own
-(`slides-handout.html`: running header, page numbers, the lines or the notes),
-laid out by WeasyPrint and cached like any part; then each page of the PDF deck
-is drawn into its box on its sheet as a form XObject (`core.book.place_pages`).
+(`slides-handout.html`: running header, page numbers, the teacher's notes), laid
+out by WeasyPrint and cached like any part; then each page of the PDF deck is
+drawn into its box on its sheet as a form XObject, and the student's ruled lines
+beside it as plain strokes (`core.book.place_pages`).
 Boxes are computed here, in millimetres from the sheet's top-left corner, and
 given both to the template and to the drawing, so the two always agree.
 """
@@ -18,7 +19,7 @@ from markupsafe import Markup
 
 from generator import __version__
 from generator.model import Course, Edition
-from generator.render.core.book import place_pages
+from generator.render.core.book import Rule, place_pages
 from generator.render.core.parts import Layouts, PartCache, PartSource
 from generator.render.core.pdf import PdfTarget
 from generator.render.slides.deck import Deck
@@ -99,7 +100,6 @@ def handout_html(deck: Deck, course: Course, theme: Theme, edition: Edition, pap
         created=created,
         version=__version__,
         box=_box_style,
-        line=LINE,
     )
 
 
@@ -128,7 +128,9 @@ def slides_handout_layouts(
     cache.prune()
     label = dict(theme.messages(course.info.language)).get("slide", "Slide")
     descriptions = [f"{label} {number}: {slide.title_text}" for number, slide in enumerate(deck.slides, start=1)]
-    return place_pages(frame, pdf, _placements(sheets(deck, paper, per_page), SHEETS[paper][1]), descriptions)
+    made, height = sheets(deck, paper, per_page), SHEETS[paper][1]
+    rules = _rules(made, height) if edition == "student" else []
+    return place_pages(frame, pdf, _placements(made, height), descriptions, rules)
 
 
 def _placements(made: Sequence[Sheet], sheet_height: float) -> list[list[tuple[int, tuple[float, float, float, float]]]]:
@@ -142,3 +144,17 @@ def _placements(made: Sequence[Sheet], sheet_height: float) -> list[list[tuple[i
         for sheet in made
     ]
 
+
+
+def _rules(made: Sequence[Sheet], sheet_height: float) -> list[list[Rule]]:
+    """Return, per sheet, the ruled lines beside its slides: one every `LINE` down each notes box, in PDF points."""
+    rules = []
+    for sheet in made:
+        lines = []
+        for _, slot, _ in sheet.slides:
+            left, top, width, _ = slot.notes
+            for number in range(1, slot.lines + 1):
+                y = (sheet_height - top - number * LINE) * PT_PER_MM + 0.25  # a 0.5 pt line sitting on the line's foot
+                lines.append((left * PT_PER_MM, y, (left + width) * PT_PER_MM))
+        rules.append(lines)
+    return rules
