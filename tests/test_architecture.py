@@ -93,3 +93,14 @@ def test_the_docs_name_files_that_exist():
     named = {m for doc in [repo / "README.md", *(repo / "docs").glob("*.md")]
              for m in re.findall(r"`(generator/[\w/]+\.py)`", doc.read_text(encoding="utf-8"))}
     assert named and {path for path in named if not (repo / path).is_file()} == set()
+
+
+def test_every_package_folder_is_installed():
+    """`pip install .` ships only the packages pyproject.toml lists: a new folder left off it
+    works in an editable install and breaks every real one (CI's venv, a teacher's)."""
+    import tomllib
+
+    settings = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(settings["tool"]["setuptools"]["packages"])
+    folders = {module_name(path) for path in PACKAGE.rglob("__init__.py")}
+    assert folders - listed == set()
