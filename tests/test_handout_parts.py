@@ -212,3 +212,49 @@ def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, t
     for title in ("Uno", "Dos", "Tres"):
         assert re.search(rf"{title}[ .]*{page_with(pages[1:], title) + 1}\b", toc)
     assert not cache.exists()  # nothing laid out piece by piece
+
+
+def font_files(pdf: bytes) -> dict[str, set]:
+    """Return, for each font name in a PDF, the distinct font files its font dictionaries point to."""
+    import pikepdf
+
+    files: dict[str, set] = {}
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" and "/FontFile2" in obj:
+                files.setdefault(str(obj.FontName), set()).add(obj.FontFile2.objgen)
+    return files
+
+
+def page_pictures(pdf: bytes, folder) -> list[bytes]:
+    """Return each page drawn by poppler at 40 dpi, as PNG bytes."""
+    import subprocess
+
+    folder.mkdir()
+    (folder / "book.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(folder / "book.pdf"), str(folder / "p")], check=True)
+    return [path.read_bytes() for path in sorted(folder.glob("p-*.png"))]
+
+
+def test_a_book_carries_one_copy_of_each_font_and_draws_every_glyph_as_before(make_course, tmp_path, monkeypatch):
+    """The parts' font subsets are merged into one file a font: same text, same pictures, a smaller file."""
+    import shutil
+
+    from generator.render.core import book
+
+    files = chapters()
+    # Accented capitals and lower case in different parts: composite glyphs whose accents a subset renumbers.
+    files["02-dos.md"] += "\n¿Ó, Í, É, Ñ? Sí: índice, camión, pingüino, «comillas» — y “otras”.\n"
+    files["03-tres.md"] += "\n**ÁRBOL** y *canción*: ñandú, acción, `código` con acentos: ¡ÉXITO!\n"
+    course_dir = make_course(files)
+    merged = render(course_dir)
+    monkeypatch.setattr(book, "share_font_programs", lambda pdf: None)
+    separate = render(course_dir)
+
+    assert all(len(objects) == 1 for objects in font_files(merged).values())
+    assert any(len(objects) > 1 for objects in font_files(separate).values())  # what it was before
+    assert len(merged) < len(separate)
+    assert pdf_texts(merged) == pdf_texts(separate)
+    if shutil.which("pdftoppm"):
+        pictures = zip(page_pictures(merged, tmp_path / "merged"), page_pictures(separate, tmp_path / "separate"), strict=True)
+        assert [page for page, (a, b) in enumerate(pictures, start=1) if a != b] == []  # pages drawn differently

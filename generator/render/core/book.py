@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from generator.errors import AulaError
+from generator.render.core.fonts import share_font_programs
 from generator.render.core.parts import Part
 from generator.render.core.pdf import PageLayout, Rect
 from generator.render.core.structure import BookStructure, as_artifact, is_tagged
@@ -58,6 +59,7 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
 def _save(pdf) -> bytes:
     import pikepdf
 
+    share_font_programs(pdf)  # one copy of each font, not one per part
     output = io.BytesIO()
     # The same bytes for the same input: no random ID, objects in a stable order, streams compressed.
     pdf.save(output, static_id=True, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
