@@ -224,7 +224,8 @@ def _contents_pages_guess(pieces: _Pieces, cache: PartCache, chapters: Sequence[
         if cached is not None and len(cached.pages) == guess:
             return guess
     entries = sum(1 + len(chapter.sections) for chapter in pieces.course.chapters)
-    return 1 + entries // 45  # about as many as fit on a page of the default theme
+    # The default theme fits some 56 entries on a page, fewer on the first under its heading.
+    return max(1, -(-entries // 52))
 
 
 @dataclass
