@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.config import Config
 from generator.errors import warn
@@ -23,6 +24,9 @@ from generator.model import Chapter, Course, Edition, Image
 from generator.render.core.images import locate_image
 from generator.scheduler import Job
 from generator.themes import Theme
+
+if TYPE_CHECKING:
+    from generator.render.slides import SlideDecks
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +119,25 @@ def cheatsheet_jobs(request: Request) -> list[Job]:
     return [Job(f"{course.info.slug}-cheatsheet.pdf", Whole(lambda: render_cheatsheet(course, theme, sheet)), key=key)]
 
 
+_DECKS_MADE: list[tuple[Request, SlideDecks]] = []  # the last build's only
+
+
+def _slide_decks(request: Request) -> SlideDecks:
+    """Return the build's one slide planner: the decks and the slide handouts plan the same slides (a second)."""
+    from generator.render.slides import SlideDecks
+
+    if not (_DECKS_MADE and _DECKS_MADE[0][0] is request):
+        decks = SlideDecks(request.course, request.theme, created=request.created, cache_dir=request.cache_dir / "slides")
+        _DECKS_MADE[:] = [(request, decks)]
+    return _DECKS_MADE[0][1]
+
+
 def slides_jobs(request: Request) -> list[Job]:
     """The decks: the course as `.pptx` and PDF, and one `.pptx` per chapter under `slides/`."""
     from generator.render.core.parts import Whole
-    from generator.render.slides import SlideDecks
 
     course = request.course
-    decks = SlideDecks(course, request.theme, created=request.created, cache_dir=request.cache_dir / "slides")
+    decks = _slide_decks(request)
     slug, everything, key = course.info.slug, chapter_files(course, course.chapters), repr(course.info)
     jobs = [
         Job(f"{slug}-slides.pptx", Whole(decks.course_pptx), inputs=everything, key=key),
@@ -136,10 +152,8 @@ def slides_jobs(request: Request) -> list[Job]:
 
 def slides_handout_jobs(request: Request) -> list[Job]:
     """The slide handout: the PDF deck's slides, N to a sheet, beside lines for notes or (teacher) the speaker notes."""
-    from generator.render.slides import SlideDecks
-
     course = request.course
-    decks = SlideDecks(course, request.theme, created=request.created, cache_dir=request.cache_dir / "slides")
+    decks = _slide_decks(request)
     files, per_page = chapter_files(course, course.chapters), request.slides_per_page
     jobs = []
     for edition in request.editions:

@@ -84,17 +84,19 @@ def test_slides_per_page(tmp_path, per_page):
     assert len(placed(sheets.pages[0])) == min(deck, int(per_page))
 
 
-def test_one_build_assembles_the_pdf_deck_once(tmp_path, monkeypatch):
-    """The deck and both slide handouts place the same pages: put together once, and the same deck in all three."""
+def test_one_build_plans_and_assembles_the_pdf_deck_once(tmp_path, monkeypatch):
+    """The deck and both slide handouts place the same pages: planned and put together once, the same deck in all three."""
+    from generator.render import slides
     from generator.render.slides import pdf_deck
 
-    assembled = []
-    real = pdf_deck.draw_book
+    assembled, planners = [], []
+    real, real_planner = pdf_deck.draw_book, slides.SlidePlanner
     monkeypatch.setattr(pdf_deck, "draw_book", lambda frames, parts: assembled.append(1) or real(frames, parts))
+    monkeypatch.setattr(slides, "SlidePlanner", lambda *args: planners.append(1) or real_planner(*args))
     monkeypatch.setattr(pdf_deck, "_LAST_DECK", {}, raising=False)  # a fresh process
     result = run_aula("build", SAMPLE, "-o", tmp_path, "--format", "slides,slides-handout", "--jobs", "1")
     assert result.exit_code == 0, result.output
-    assert len(assembled) == 1
+    assert len(assembled) == 1 and len(planners) == 1
     deck = PdfReader(tmp_path / "curso-de-muestra-slides.pdf")
     sheets = PdfReader(tmp_path / "curso-de-muestra-slides-handout-teacher.pdf")
     assert sum(len(placed(page)) for page in sheets.pages) == len(deck.pages)
