@@ -230,3 +230,23 @@ def test_a_moved_course_folder_keeps_its_cache(course, tmp_path, monkeypatch):
     again = build(options(Path("movido"), Path("movido/salida"), formats=every), lambda relative, *_: rendered.append(relative))
     assert rendered == []  # not even made again to the same bytes
     assert again.written == [] and len(again.up_to_date) == len(first.written)
+
+
+def test_a_book_made_again_from_the_same_parts_is_read_not_put_together(make_course, tmp_path, monkeypatch):
+    """An edit in chapter 2 remakes chapter 1's worksheet (a link may lead there): its book comes from the cache."""
+    from generator.render.handout import draw_book as real_draw_book
+
+    exercise = "\n::: exercise Practica\nEjecuta `docker ps`.\n:::\n\n::: solution\n`docker ps`\n:::\n"
+    course = make_course({**COURSE, "01-uno.md": COURSE["01-uno.md"] + exercise, "02-dos.md": COURSE["02-dos.md"] + exercise})
+    out = tmp_path / "out"
+    build(options(course, out, formats=("worksheet",)))
+    books: list[int] = []
+    monkeypatch.setattr("generator.render.handout.draw_book", lambda frames, parts: books.append(1) or real_draw_book(frames, parts))
+    path = course / "02-dos.md"
+    path.write_text(path.read_text().replace("Ejecuta `docker ps`", "Ejecuta `docker ps -a`"))
+    result = build(options(course, out, formats=("worksheet",)))
+    assert books == [1, 1]  # the whole worksheet and chapter 2's, not chapter 1's
+    assert {p.name for p in result.written} == {"curso-corto-worksheet.pdf", "02-dos.pdf"}
+    cold = build(options(course, tmp_path / "cold", formats=("worksheet",)))
+    for made in cold.written:
+        assert made.read_bytes() == (out / made.relative_to(tmp_path / "cold")).read_bytes()
