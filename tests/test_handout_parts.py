@@ -246,6 +246,9 @@ def test_a_book_carries_one_copy_of_each_font_and_draws_every_glyph_as_before(ma
     # Accented capitals and lower case in different parts: composite glyphs whose accents a subset renumbers.
     files["02-dos.md"] += "\n¿Ó, Í, É, Ñ? Sí: índice, camión, pingüino, «comillas» — y “otras”.\n"
     files["03-tres.md"] += "\n**ÁRBOL** y *canción*: ñandú, acción, `código` con acentos: ¡ÉXITO!\n"
+    # A subset's own accents are renumbered past its highest glyph: where another part's arrow or Å sits.
+    files["02-dos.md"] += "\nVer → siguiente. ¡ÉXITO! ÀÁÂÃÄ\n"
+    files["01-uno.md"] += "\nPulsa ↓ abajo. Å\n"
     course_dir = make_course(files)
     merged = render(course_dir)
     monkeypatch.setattr(book, "share_font_programs", lambda pdf: None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -69,7 +70,7 @@ def test_students_get_ruled_lines_beside_each_slide_and_teachers_do_not(built):
     assert len(lines) >= 3 * 8  # three slides a sheet, each with lines beside it
     assert all(width / 2 < right <= width - 40 and left < right for left, _, right in lines)  # right of the slides, inside the margin
     heights = sorted({round(y, 1) for _, y, _ in lines})
-    assert all(round(b - a, 1) == pytest.approx(22.7, abs=0.1) for a, b in zip(heights, heights[1:]) if b - a < 30)  # 8 mm apart
+    assert all(round(b - a, 1) == pytest.approx(22.7, abs=0.1) for a, b in itertools.pairwise(heights) if b - a < 30)  # 8 mm apart
     assert ruled_lines(teacher) == []
 
 
@@ -93,7 +94,6 @@ def test_one_build_plans_and_assembles_the_pdf_deck_once(tmp_path, monkeypatch):
     real, real_planner = pdf_deck.draw_book, slides.SlidePlanner
     monkeypatch.setattr(pdf_deck, "draw_book", lambda frames, parts: assembled.append(1) or real(frames, parts))
     monkeypatch.setattr(slides, "SlidePlanner", lambda *args: planners.append(1) or real_planner(*args))
-    monkeypatch.setattr(pdf_deck, "_LAST_DECK", {}, raising=False)  # a fresh process
     result = run_aula("build", SAMPLE, "-o", tmp_path, "--format", "slides,slides-handout", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert len(assembled) == 1 and len(planners) == 1

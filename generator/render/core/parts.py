@@ -164,7 +164,8 @@ class PartCache:
         there) from the very parts it had: reading the book it made then costs a millisecond,
         putting it together again half a second. Call it before `prune`, which keeps it.
         """
-        hasher = hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0".encode())
+        tools = (CACHE_FORMAT, __version__, version("pikepdf"), version("fonttools"))  # pikepdf wheels carry their qpdf
+        hasher = hashlib.sha256("\0".join(tools).encode())
         for path in _BOOK_CODE:
             hasher.update(self._digest(path).encode())
         for group in (frames, parts):

@@ -11,7 +11,6 @@ frames, one bare page per slide, drawn over the parts.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,17 +21,13 @@ from generator import __version__
 from generator.errors import warn
 from generator.model import Course
 from generator.render.core.book import draw_book
-from generator.render.core.parts import Layouts, Part, PartCache, PartSource
+from generator.render.core.parts import Layouts, PartCache, PartSource
 from generator.render.core.pdf import PdfTarget
 from generator.render.html import HtmlFragments
 from generator.render.slides.deck import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
 from generator.themes import Theme
 
 BORDER = 1.0  # points; drawn inside a box, so the padding gives it back
-
-# The PDF deck and the slide handouts (which place its pages) ask for the same parts in one build:
-# the last deck put together is kept, keyed by its parts' bytes, so it is assembled once, not thrice.
-_LAST_DECK: dict[bytes, bytes] = {}
 
 
 def frame_kind(frame) -> str:
@@ -112,22 +107,14 @@ def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = 
             *(source(f"frame{first}", "frame", run, first) for first, run in zip(firsts, runs, strict=True)),
         ]
     )
-    cache.prune()
     if any(len(part.pages) != len(run) for part, run in zip(laid_out, runs * 2, strict=True)):  # a theme let a slide run over
+        cache.prune()
         warn(None, "W-slides-pieces", "a slide takes more than one page: the PDF deck is laid out as one document")
         return render_slides_pdf(deck, course, theme, created)
-    return _assembled(laid_out[len(runs) :], laid_out[: len(runs)])
-
-
-def _assembled(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
-    digest = hashlib.sha256()
-    for part in (*frames, *parts):
-        digest.update(hashlib.sha256(part.pdf).digest())
-    key = digest.digest()
-    if key not in _LAST_DECK:
-        _LAST_DECK.clear()
-        _LAST_DECK[key] = draw_book(frames, parts)
-    return _LAST_DECK[key]
+    # The PDF deck and the slide handouts (which place its pages) ask for it in one build: put together once.
+    book = cache.book(draw_book, laid_out[len(runs) :], laid_out[: len(runs)])
+    cache.prune()
+    return book
 
 
 def render_slides_pdf(deck: Deck, course: Course, theme: Theme, created: str = "") -> bytes:
