@@ -6,8 +6,9 @@ bundled handout where the same book laid out whole has 11, a fifth of its size.
 WeasyPrint keeps each glyph's number when it subsets a font (HarfBuzz's retain-gids),
 so the subsets of one font are pieces of the same numbering: merged glyph by glyph
 into one file, they serve every part's text unchanged. Only a composite glyph's
-components (an accent on a letter) may have been renumbered in its subset; they are
-copied along under numbers of their own, so every glyph is drawn exactly as before.
+components (an accent on a letter) may have been renumbered, past the highest glyph
+the part's text uses; they are copied along under numbers of their own, past every
+part's, so every glyph is drawn exactly as before.
 """
 
 from __future__ import annotations
@@ -48,13 +49,16 @@ def share_font_programs(pdf: Any) -> None:
         files = {descriptor.FontFile2.objgen: (descriptor.FontFile2, top) for descriptor, top in group}
         if len(files) < 2:
             continue
-        subsets = {objgen: (_font(stream), top) for objgen, (stream, top) in files.items()}
+        try:
+            subsets = {objgen: (_font(stream), top) for objgen, (stream, top) in files.items()}
+        except Exception:  # a font fontTools cannot read: its subsets stay apart, drawn as before
+            continue
         for members in _same_fonts(subsets):
             if len(members) < 2:
                 continue
             try:
                 data = _merged([subset for _, subset in members])
-            except Exception:  # a font fontTools cannot rewrite: its subsets stay apart, drawn as before
+            except Exception:  # nor one it cannot rewrite
                 continue
             shared = pdf.make_stream(data)
             shared.Length1 = len(data)
