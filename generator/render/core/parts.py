@@ -178,12 +178,7 @@ class PartCache:
             with contextlib.suppress(OSError):
                 return (self.folder / f"{key}.pdf").read_bytes()
         data = assemble(frames, parts)
-        if self.folder is not None:
-            try:
-                write_atomic(self.folder / f"{key}.pdf", data)
-            except OSError as error:
-                cache_unwritable(self.folder, error)
-                self.folder = None
+        self._write({f"{key}.pdf": data})
         return data
 
     def prune(self) -> None:
@@ -199,19 +194,23 @@ class PartCache:
             self.folder = None
 
     def _store(self, key: str, part: Part) -> None:
-        if self.folder is None:
-            return
         pages = [
             {"area": page.area, "anchors": page.anchors, "links": page.links, "bookmarks": page.bookmarks}
             for page in part.pages
         ]
+        # The PDF first: a layout file is only ever next to a complete PDF.
+        self._write({f"{key}.pdf": part.pdf, f"{key}.json": json.dumps({"pages": pages, "warnings": part.warnings}).encode()})
+
+    def _write(self, files: dict[str, bytes]) -> None:
+        """Write `files` into the cache folder, in order; on failure, go on without the cache (one warning, not one a part)."""
+        if self.folder is None:
+            return
         try:
-            # The PDF first: a layout file is only ever next to a complete PDF.
-            write_atomic(self.folder / f"{key}.pdf", part.pdf)
-            write_atomic(self.folder / f"{key}.json", json.dumps({"pages": pages, "warnings": part.warnings}).encode())
+            for name, data in files.items():
+                write_atomic(self.folder / name, data)
         except OSError as error:
             cache_unwritable(self.folder, error)
-            self.folder = None  # go on without it: one warning, not one a part
+            self.folder = None
 
     def _digest(self, path: Path) -> str:
         if path not in self._digests:
