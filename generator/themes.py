@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import jinja2
 import yaml
@@ -133,9 +134,19 @@ class Theme:
     @staticmethod
     def _read_messages(path: Path) -> Mapping[str, str]:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+            stat = path.stat()
+            return _read_catalogue(path, stat.st_size, stat.st_mtime_ns)
+        except OSError as error:
             raise ThemeError(f"cannot read message catalogue: {error}", path) from None
-        if not isinstance(data, Mapping):
-            raise ThemeError("message catalogue must be a mapping of label: text", path)
-        return {str(key): str(value) for key, value in data.items()}
+
+
+@lru_cache(maxsize=64)
+def _read_catalogue(path: Path, size: int, mtime: int) -> Mapping[str, str]:
+    """Return a message catalogue, read once a process (every handout, sheet and deck asks): an edited one is read again."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ThemeError(f"cannot read message catalogue: {error}", path) from None
+    if not isinstance(data, Mapping):
+        raise ThemeError("message catalogue must be a mapping of label: text", path)
+    return MappingProxyType({str(key): str(value) for key, value in data.items()})

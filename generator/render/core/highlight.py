@@ -6,7 +6,7 @@ the handout, coloured runs in the slides).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
@@ -48,9 +48,15 @@ def token_class(token_type) -> str:
 
 def highlight_lines(block: CodeBlock) -> list[list[Run]]:
     """Return the block's code split into lines, each a list of highlighted runs."""
+    return [list(line) for line in _highlighted(lexer_name(block), block.text)]
+
+
+@lru_cache(maxsize=4096)
+def _highlighted(lexer: str, text: str) -> tuple[tuple[Run, ...], ...]:
+    """Return `text` lexed: kept, as each block is drawn in both handouts, the worksheets, two decks and the site."""
     lines: list[list[Run]] = [[]]
     # Session lexers need every line newline-terminated; the last, empty line is dropped below.
-    for token_type, value in _lexer(lexer_name(block)).get_tokens(block.text):
+    for token_type, value in _lexer(lexer).get_tokens(text):
         css = token_class(token_type)
         for index, part in enumerate(value.split("\n")):
             if index:
@@ -59,4 +65,4 @@ def highlight_lines(block: CodeBlock) -> list[list[Run]]:
                 lines[-1].append((css, part))
     if len(lines) > 1 and not lines[-1]:
         lines.pop()
-    return lines
+    return tuple(tuple(line) for line in lines)

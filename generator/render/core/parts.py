@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -104,6 +105,7 @@ class PartCache:
     folder: Path | None
     _used: set[str] = field(default_factory=set)
     _digests: dict[Path, str] = field(default_factory=dict)
+    _names: dict[tuple[Path, tuple[Path, ...]], str] = field(default_factory=dict)
 
     def parts(self, sources: Sequence[PartSource]) -> Generator[list[PartSource], list[Part], list[Part]]:
         """Return every part (`yield from` this), asking for those not in the cache to be laid out.
@@ -129,13 +131,13 @@ class PartCache:
         """Return a part's key: a hash of everything its PDF and layout depend on."""
         hasher = hashlib.sha256()
         target = source.target
-        for item in (CACHE_FORMAT, __version__, version("weasyprint"), source.identifier, str(target.max_pixels)):
+        for item in (CACHE_FORMAT, __version__, _version("weasyprint"), source.identifier, str(target.max_pixels)):
             hasher.update(item.encode() + b"\0")
         hasher.update(source.html.encode() + b"\0")
         roots = tuple(folder.resolve() for folder in (target.base_url, *target.allowed, _PACKAGE))
         files = {*target.stylesheets, *target.inputs, *_files_named(source.html, target.base_url)}
         for path in (*_LAYOUT_CODE, *sorted(files)):
-            hasher.update(f"{portable_name(path, roots)}\0{self._digest(path)}\0".encode())
+            hasher.update(f"{self._name(path, roots)}\0{self._digest(path)}\0".encode())
         return hasher.hexdigest()
 
     def cached(self, key: str) -> Part | None:
@@ -164,7 +166,7 @@ class PartCache:
         there) from the very parts it had: reading the book it made then costs a millisecond,
         putting it together again half a second. Call it before `prune`, which keeps it.
         """
-        tools = (CACHE_FORMAT, __version__, version("pikepdf"), version("fonttools"))  # pikepdf wheels carry their qpdf
+        tools = (CACHE_FORMAT, __version__, _version("pikepdf"), _version("fonttools"))  # pikepdf wheels carry their qpdf
         hasher = hashlib.sha256("\0".join(tools).encode())
         for path in _BOOK_CODE:
             hasher.update(self._digest(path).encode())
@@ -212,6 +214,12 @@ class PartCache:
             cache_unwritable(self.folder, error)
             self.folder = None
 
+    def _name(self, path: Path, roots: tuple[Path, ...]) -> str:
+        """Return `portable_name(path, roots)`, worked out once: every part's key names the theme's files."""
+        if (path, roots) not in self._names:
+            self._names[(path, roots)] = portable_name(path, roots)
+        return self._names[(path, roots)]
+
     def _digest(self, path: Path) -> str:
         if path not in self._digests:
             try:
@@ -219,6 +227,11 @@ class PartCache:
             except OSError:
                 self._digests[path] = "unreadable"
         return self._digests[path]
+
+
+@cache
+def _version(package: str) -> str:
+    return version(package)  # read from the installed metadata: milliseconds, asked for every part
 
 
 def _files_named(html: str, base: Path) -> Iterable[Path]:

@@ -78,28 +78,34 @@ class BookStructure:
         by_object = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         spots = {number: _Place(host, form) for number, (host, form) in places.items()}
         self.places += spots.values()
+        every_page = len(spots) == len(by_object)  # a part: all its pages are placed, so only empty elements are left out
         for top in _elements(pdf.Root.StructTreeRoot.get("/K")):
             for element in (_elements(top.get("/K")) if top.get("/S") == "/Document" else [top]):
-                pages = set(_pages_of(element, None, by_object))
-                if pages and pages <= set(spots):
+                if every_page:
+                    wanted = next(_pages_of(element, None, by_object), None) is not None
+                else:
+                    pages = set(_pages_of(element, None, by_object))
+                    wanted = bool(pages) and pages <= set(spots)
+                if wanted:
                     self.kids.append(self._copy(element, self.document, None, by_object, spots, host_numbers))
 
     def _copy(self, element, parent, page, by_object, spots, host_numbers):
         """Copy one element and its descendants into the book; return the copy."""
         import pikepdf
 
-        copy = self.book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, P=parent))
-        for key in _KEPT_KEYS:
-            if key in element:
-                copy[key] = _plain(element[key])
-        if "/Pg" in element:
+        # Each key asked of `element` once: there are tens of thousands of elements in a handout.
+        keys = element.keys()
+        fields = {key[1:]: _plain(element[key]) for key in _KEPT_KEYS if key in keys}
+        copy = self.book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, P=parent, **fields))
+        if "/Pg" in keys:
             page = by_object.get(element.Pg.objgen, page)
-        if page is not None and page in spots:
+        placed = page is not None and page in spots
+        if placed:
             copy.Pg = spots[page].host.obj
-        if element.get("/S") == "/Link" and page is not None and page in host_numbers:
+        if placed and fields.get("S") == "/Link" and page in host_numbers:
             self.links.setdefault(host_numbers[page], []).append(copy)
-        kids = pikepdf.Array()
-        for item in _items(element.get("/K")):
+        kids = []
+        for item in _items(element.get("/K")) if "/K" in keys else ():
             if isinstance(item, pikepdf.Dictionary):
                 kind = item.get("/Type")
                 if kind == "/MCR":
@@ -110,9 +116,9 @@ class BookStructure:
                     continue  # the part's own annotations are gone: the book's links are attached later
                 elif kind in (None, "/StructElem"):
                     kids.append(self._copy(item, copy, page, by_object, spots, host_numbers))
-            elif isinstance(item, int) and page is not None and page in spots:
+            elif isinstance(item, int) and placed:
                 kids.append(self._content(item, page, spots, copy))
-        copy.K = kids
+        copy.K = pikepdf.Array(kids)
         return copy
 
     def _content(self, mcid: int, page: int, spots: dict[int, _Place], element):
