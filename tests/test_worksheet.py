@@ -81,3 +81,24 @@ def test_room_to_answer_is_asked_or_sized_by_the_solution(tmp_path):
     exercises = [b for b in chapter.blocks() if isinstance(b, Callout) and b.kind == "exercise"]
     assert exercises[0].title == "Con espacio"
     assert [answer_space(e) for e in exercises] == [("lines", 8), ("box", 6), ("lines", 4)]
+
+
+def test_the_answer_keys_contents_is_laid_out_once_when_the_handout_would_need_more_pages(tmp_path, monkeypatch):
+    """The first guess at the contents' length counts its own entries: exercises here, not the 80 sections."""
+    from generator import scheduler
+    from generator.render.core import parts
+
+    sections = "\n\n".join(f"## Apartado {number}\n\nTexto." for number in range(40))
+    exercise = "::: exercise Una\nHazlo.\n\n::: solution\nHecho.\n:::\n:::\n"
+    course = write_course(tmp_path / "c", {"01-uno.md": f"# Uno\n\n{exercise}\n{sections}\n", "02-dos.md": f"# Dos\n\n{sections}\n"})
+    laid_out: list[str] = []
+    real = parts.lay_out_part
+
+    def counting(source):
+        laid_out.append(source.identifier)
+        return real(source)
+
+    monkeypatch.setattr(scheduler, "lay_out_part", counting)
+    result = run_aula("build", course, "-o", tmp_path / "out", "--format", "answers", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert len([name for name in laid_out if name.endswith("-answers-contents")]) == 1, laid_out

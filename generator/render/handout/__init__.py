@@ -224,7 +224,8 @@ def _contents_pages_guess(pieces: _Pieces, cache: PartCache, chapters: Sequence[
         cached = cache.cached(cache.key(pieces.contents(anchor_pages(chapters, first=guess + front_pages + 2))))
         if cached is not None and len(cached.pages) == guess:
             return guess
-    entries = sum(1 + len(chapter.sections) for chapter in pieces.course.chapters)
+    # Its entries, counted in the contents' own HTML: sections in the handout, exercises in the worksheet and answers.
+    entries = pieces.contents(anchor_pages(chapters, first=front_pages + 2)).html.count("<li")
     # The default theme fits some 56 entries on a page, fewer on the first under its heading.
     return max(1, -(-entries // 52))
 
