@@ -108,7 +108,8 @@ def problems(pdf: bytes | Path) -> list[str]:
 
 def _streams(page) -> list[tuple[object, bytes]]:
     """Return the content streams a page draws: its own, and those of the forms in its resources."""
-    owners = [(page, page.get_contents().get_data() if page.get_contents() else b"")]
+    contents = page.get_contents()  # not `if contents`: several streams make an empty (falsy) dictionary
+    owners = [(page, contents.get_data() if contents is not None else b"")]
     xobjects = _get(_get(page.get("/Resources", {})).get("/XObject", {}))
     for name in xobjects:
         form = _get(xobjects[name])

@@ -100,3 +100,21 @@ def test_one_build_plans_and_assembles_the_pdf_deck_once(tmp_path, monkeypatch):
     deck = PdfReader(tmp_path / "curso-de-muestra-slides.pdf")
     sheets = PdfReader(tmp_path / "curso-de-muestra-slides-handout-teacher.pdf")
     assert sum(len(placed(page)) for page in sheets.pages) == len(deck.pages)
+
+
+def test_sheets_laid_out_in_several_parts_make_the_same_handout_with_one_valid_tree(built, tmp_path, monkeypatch):
+    """A sheet a part: the same text and slides on each sheet, one structure tree that passes every check."""
+    from pdf_structure import problems
+
+    from generator.render.slides import handout
+
+    monkeypatch.setattr(handout, "SHEETS_PER_PART", 1)
+    out = tmp_path / "out"
+    result = run_aula("build", SAMPLE, "-o", out, "--format", "slides-handout", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    for name in ("curso-de-muestra-slides-handout.pdf", "curso-de-muestra-slides-handout-teacher.pdf"):
+        one, parts = PdfReader(built / name), PdfReader(out / name)
+        assert len(parts.pages) == len(one.pages) > 1
+        assert pdf_texts(out / name) == pdf_texts(built / name)
+        assert [placed(page) for page in parts.pages] == [placed(page) for page in one.pages]
+        assert problems(out / name) == []

@@ -101,27 +101,40 @@ Rule = tuple[float, float, float]
 
 
 def place_pages(
-    base: Part,
+    bases: Sequence[Part],
     source: bytes,
     placements: Sequence[Sequence[tuple[int, Box]]],
     descriptions: Sequence[str] = (),
     rules: Sequence[Sequence[Rule]] = (),
 ) -> bytes:
-    """Return `base`'s pages with pages of `source` drawn on them, each scaled into its box, framed by a thin rule.
+    """Return the pages of `bases`, one after the other, with pages of `source` drawn on them, each scaled into its box.
 
-    `placements[i]` lists, for page i of `base`, which page of `source` goes into which box.
-    Nothing is laid out again: each source page becomes a form XObject, drawn once or more.
-    In a tagged base, each drawing is a figure described by `descriptions[page of source]`.
-    `rules[i]` are grey lines to draw on page i (lines to write notes on): drawn here,
-    they cost nothing, where thousands of ruled boxes were seconds of layout.
+    `placements[i]` lists, for page i of the bases, which page of `source` goes into which box,
+    framed by a thin rule. Nothing is laid out again: each source page becomes a form XObject,
+    drawn once or more. In tagged bases, each drawing is a figure described by
+    `descriptions[page of source]`. `rules[i]` are grey lines to draw on page i (lines to write
+    notes on): drawn here, they cost nothing, where thousands of ruled boxes were seconds of layout.
     """
     import pikepdf
 
-    book = pikepdf.open(io.BytesIO(base.pdf))
+    book = pikepdf.open(io.BytesIO(bases[0].pdf))
+    others = [pikepdf.open(io.BytesIO(base.pdf)) for base in bases[1:]]
+    starts = []
+    for other in others:
+        starts.append(len(book.pages))
+        book.pages.extend(other.pages)
     pages = pikepdf.open(io.BytesIO(source)).pages
     if len(placements) != len(book.pages):
         raise AulaError(f"{len(placements)} pages of placements for a base of {len(book.pages)} pages")
-    structure = BookStructure.of_base(book) if is_tagged(book) and descriptions else None
+    structure = None
+    if descriptions and all(is_tagged(pdf) for pdf in (book, *others)):
+        structure = BookStructure(book)
+        for page in book.pages:  # keys into the bases' own parent trees: the book's new one gives them again
+            if "/StructParents" in page.obj:
+                del page.obj["/StructParents"]
+        for pdf, start in zip((book, *others), (0, *starts), strict=True):
+            count = len(bases[0].pages) if pdf is book else len(pdf.pages)
+            structure.adopt(pdf, {n: (book.pages[start + n], None) for n in range(count)}, {n: start + n for n in range(count)})
     forms: dict[int, Any] = {}
     for number, (host, placed) in enumerate(zip(book.pages, placements, strict=True)):
         names, drawing = {}, []

@@ -59,14 +59,6 @@ class BookStructure:
         self.spare: list[Any] = []  # elements for links no part element stands for
         self.tied: list[tuple[Any, Any]] = []  # (Link element, annotation)
 
-    @classmethod
-    def of_base(cls, book) -> BookStructure:
-        """Return the structure of a tagged document to add to, starting from its own tree."""
-        structure = cls(book)
-        own = {number: (page, None) for number, page in enumerate(book.pages)}
-        structure.adopt(book, own, {number: number for number in own})
-        return structure
-
     # --- adopting the trees of the frame and the parts ------------------------------------------
 
     def adopt(self, pdf, places: dict[int, tuple[Any, Any]], host_numbers: dict[int, int]) -> None:

@@ -31,6 +31,7 @@ MARGIN, TOP, BOTTOM, GAP = 15.0, 20.0, 15.0, 6.0  # the header sits above TOP, t
 LINE = 8.0  # between ruled lines
 PT_PER_MM = 72 / 25.4
 SLIDE_SHARE = 0.55  # a slide takes at most this share of the width when the notes are beside it
+SHEETS_PER_PART = 24
 
 Box = tuple[float, float, float, float]  # left, top, width, height, in mm from the sheet's top-left corner
 
@@ -85,14 +86,16 @@ def sheets(deck: Deck, paper: str, per_page: int) -> list[Sheet]:
     return made
 
 
-def handout_html(deck: Deck, course: Course, theme: Theme, edition: Edition, paper: str, per_page: int, created: str) -> str:
-    """Return the sheets as one HTML document: headers, page numbers, and lines or notes beside each slide's box."""
+def handout_html(
+    deck: Deck, course: Course, theme: Theme, edition: Edition, paper: str, per_page: int, created: str, part: slice = slice(None)
+) -> str:
+    """Return the sheets (those in `part`: all by default) as one HTML document: headers, page numbers, notes."""
     made = sheets(deck, paper, per_page)
     labels = dict(theme.messages(course.info.language))
     return theme.render(
         "slides-handout.html",
         info=course.info,
-        sheets=made,
+        sheets=made[part],
         total=len(made),
         edition=edition,
         labels=labels,
@@ -122,15 +125,26 @@ def slides_handout_layouts(
     """Make the slide handout: the deck's own parts (`deck_pdf`, shared with the PDF deck), then the sheets, then both joined."""
     pdf = yield from deck_pdf
     target = PdfTarget.for_course(course, theme, [theme.find("fonts.css"), theme.find("slides-handout.css")])
-    html = handout_html(deck, course, theme, edition, paper, per_page, created)
+    made, height = sheets(deck, paper, per_page), SHEETS[paper][1]
+    # The sheets in parts of SHEETS_PER_PART: laid out side by side, and one part again when the notes
+    # of its slides change, not all 158 sheets.
+    parts = [slice(first, first + SHEETS_PER_PART) for first in range(0, max(len(made), 1), SHEETS_PER_PART)]
     cache = PartCache(cache_dir)
-    [frame] = yield from cache.parts([PartSource(html, f"{course.info.slug}-slides-handout-{edition}-{per_page}", target)])
+    frames = yield from cache.parts(
+        [
+            PartSource(
+                handout_html(deck, course, theme, edition, paper, per_page, created, part),
+                f"{course.info.slug}-slides-handout-{edition}-{per_page}-{number}",
+                target,
+            )
+            for number, part in enumerate(parts, start=1)
+        ]
+    )
     cache.prune()
     label = dict(theme.messages(course.info.language)).get("slide", "Slide")
     descriptions = [f"{label} {number}: {slide.title_text}" for number, slide in enumerate(deck.slides, start=1)]
-    made, height = sheets(deck, paper, per_page), SHEETS[paper][1]
     rules = _rules(made, height) if edition == "student" else []
-    return place_pages(frame, pdf, _placements(made, height), descriptions, rules)
+    return place_pages(frames, pdf, _placements(made, height), descriptions, rules)
 
 
 def _placements(made: Sequence[Sheet], sheet_height: float) -> list[list[tuple[int, tuple[float, float, float, float]]]]:
