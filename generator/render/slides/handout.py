@@ -2,9 +2,10 @@
 
 The slides are not laid out again. The sheets are a light document of their own
 (`slides-handout.html`: running header, page numbers, the teacher's notes), laid
-out by WeasyPrint and cached like any part; then each page of the PDF deck is
-drawn into its box on its sheet as a form XObject, and the student's ruled lines
-beside it as plain strokes (`core.book.place_pages`).
+out by WeasyPrint in parts of `SHEETS_PER_PART` sheets, cached like any part;
+then each page of the PDF deck is drawn into its box on its sheet as a form
+XObject, and the student's ruled lines beside it as plain strokes
+(`core.book.place_pages`).
 Boxes are computed here, in millimetres from the sheet's top-left corner, and
 given both to the template and to the drawing, so the two always agree.
 """
