@@ -212,6 +212,8 @@ def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, t
     toc = pages[0]
     for title in ("Uno", "Dos", "Tres"):
         assert re.search(rf"{title}[ .]*{page_with(pages[1:], title) + 1}\b", toc)
+    # Its entries have no `.toc-text` to hide dots drawn behind them: they keep the leader dots.
+    assert re.search(r"Uno( \.)+ *\d", toc), toc
     assert not cache.exists()  # nothing laid out piece by piece
 
 
