@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from generator.render.slides import SlideDecks
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Request:
     """What the formats are asked to make, and from what."""
 
@@ -40,6 +40,13 @@ class Request:
     created: str  # the date stamped into documents (`config.document_date`)
     cache_dir: Path  # where laid-out parts are kept between builds
     slides_per_page: int = 3  # on a slide handout
+
+    @cached_property
+    def slide_decks(self) -> SlideDecks:
+        """The build's one slide planner: the decks and the slide handouts plan the same slides (a second)."""
+        from generator.render.slides import SlideDecks
+
+        return SlideDecks(self.course, self.theme, created=self.created, cache_dir=self.cache_dir / "slides")
 
 
 def chapter_files(course: Course, chapters: Iterable[Chapter]) -> tuple[Path, ...]:
@@ -119,25 +126,12 @@ def cheatsheet_jobs(request: Request) -> list[Job]:
     return [Job(f"{course.info.slug}-cheatsheet.pdf", Whole(lambda: render_cheatsheet(course, theme, sheet)), key=key)]
 
 
-_DECKS_MADE: list[tuple[Request, SlideDecks]] = []  # the last build's only
-
-
-def _slide_decks(request: Request) -> SlideDecks:
-    """Return the build's one slide planner: the decks and the slide handouts plan the same slides (a second)."""
-    from generator.render.slides import SlideDecks
-
-    if not (_DECKS_MADE and _DECKS_MADE[0][0] is request):
-        decks = SlideDecks(request.course, request.theme, created=request.created, cache_dir=request.cache_dir / "slides")
-        _DECKS_MADE[:] = [(request, decks)]
-    return _DECKS_MADE[0][1]
-
-
 def slides_jobs(request: Request) -> list[Job]:
     """The decks: the course as `.pptx` and PDF, and one `.pptx` per chapter under `slides/`."""
     from generator.render.core.parts import Whole
 
     course = request.course
-    decks = _slide_decks(request)
+    decks = request.slide_decks
     slug, everything, key = course.info.slug, chapter_files(course, course.chapters), repr(course.info)
     jobs = [
         Job(f"{slug}-slides.pptx", Whole(decks.course_pptx), inputs=everything, key=key),
@@ -153,7 +147,7 @@ def slides_jobs(request: Request) -> list[Job]:
 def slides_handout_jobs(request: Request) -> list[Job]:
     """The slide handout: the PDF deck's slides, N to a sheet, beside lines for notes or (teacher) the speaker notes."""
     course = request.course
-    decks = _slide_decks(request)
+    decks = request.slide_decks
     files, per_page = chapter_files(course, course.chapters), request.slides_per_page
     jobs = []
     for edition in request.editions:

@@ -132,8 +132,8 @@ def place_pages(
         for page in book.pages:  # keys into the bases' own parent trees: the book's new one gives them again
             if "/StructParents" in page.obj:
                 del page.obj["/StructParents"]
-        for pdf, start in zip((book, *others), (0, *starts), strict=True):
-            count = len(bases[0].pages) if pdf is book else len(pdf.pages)
+        for pdf, base, start in zip((book, *others), bases, (0, *starts), strict=True):
+            count = len(base.pages)
             structure.adopt(pdf, {n: (book.pages[start + n], None) for n in range(count)}, {n: start + n for n in range(count)})
     forms: dict[int, Any] = {}
     for number, (host, placed) in enumerate(zip(book.pages, placements, strict=True)):

@@ -221,11 +221,12 @@ def anchor_pages(chapters: Sequence[Part], first: int) -> dict[str, int]:
 def _contents_pages_guess(pieces: _Pieces, cache: PartCache, chapters: Sequence[Part], front_pages: int) -> int:
     """Return how many pages the contents took last time (its piece is cached, numbered for them), else a guess."""
     for guess in range(1, 10):
-        cached = cache.cached(cache.key(pieces.contents(anchor_pages(chapters, first=guess + front_pages + 2))))
+        source = pieces.contents(anchor_pages(chapters, first=guess + front_pages + 2))
+        if guess == 1:  # its entries, counted in its own HTML: sections in the handout, exercises in the worksheet
+            entries = source.html.count("<li")
+        cached = cache.cached(cache.key(source))
         if cached is not None and len(cached.pages) == guess:
             return guess
-    # Its entries, counted in the contents' own HTML: sections in the handout, exercises in the worksheet and answers.
-    entries = pieces.contents(anchor_pages(chapters, first=front_pages + 2)).html.count("<li")
     # The default theme fits some 56 entries on a page, fewer on the first under its heading.
     return max(1, -(-entries // 52))
 
