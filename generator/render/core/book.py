@@ -39,21 +39,40 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     frame_pdfs = [book] + [pikepdf.open(io.BytesIO(frame.pdf)) for frame in frames[1:]]
     for other in frame_pdfs[1:]:
         book.pages.extend(other.pages)
-    part_pdfs = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
-    pages = [(page, layout) for pdf, part in zip(part_pdfs, parts, strict=True) for page, layout in zip(pdf.pages, part.pages, strict=True)]
     frame_pages = [frame_page for frame in frames for frame_page in frame.pages]
-    first = len(book.pages) - len(pages)
+    part_pages = [layout for part in parts for layout in part.pages]
+    first = len(book.pages) - len(part_pages)
     if first < 0 or len(frame_pages) != len(book.pages):
-        raise AulaError(f"a frame of {len(book.pages)} pages for {len(pages)} pages of content")
-    draw = book.make_stream(f"q {_FORM} Do Q\n".encode())
-    forms = [_draw_under(book, book.pages[first + index], page, draw) for index, (page, _) in enumerate(pages)]
+        raise AulaError(f"a frame of {len(book.pages)} pages for {len(part_pages)} pages of content")
     layouts = [[frame_page] for frame_page in frame_pages]
-    for number, (_, layout) in enumerate(pages, start=first):
+    for number, layout in enumerate(part_pages, start=first):
         layouts[number].append(layout)
     links = _add_navigation(book, layouts)
-    if all(is_tagged(pdf) for pdf in (*frame_pdfs, *part_pdfs)):
-        _tag_book(book, frame_pdfs, part_pdfs, first, forms, links)
+    structure = None
+    if all(is_tagged(pdf) for pdf in frame_pdfs) and all(_is_tagged(part) for part in parts):
+        structure = BookStructure(book)
+        _adopt_frames(structure, frame_pdfs, first)
+    hosts, draw, number = list(book.pages), book.make_stream(f"q {_FORM} Do Q\n".encode()), first
+    for part in parts:
+        # One part open at a time: qpdf holds an open PDF in some twenty times its size,
+        # which for all the parts of a long book came to most of the build's peak memory.
+        with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
+            if len(pdf.pages) != len(part.pages):
+                raise AulaError(f"a part of {len(pdf.pages)} pages laid out as {len(part.pages)}")
+            places = {i: (hosts[number + i], _draw_under(book, hosts[number + i], page, draw)) for i, page in enumerate(pdf.pages)}
+            if structure is not None:
+                structure.adopt(pdf, places, {i: number + i for i in places})
+        number += len(part.pages)
+    if structure is not None:
+        _finish_tags(structure, book, first, links)
     return _save(book)
+
+
+def _is_tagged(part: Part) -> bool:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
+        return is_tagged(pdf)
 
 
 def _save(pdf) -> bytes:
@@ -215,23 +234,19 @@ def _add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[An
     return made
 
 
-def _tag_book(book, frame_pdfs, part_pdfs, first: int, forms: list, links: list) -> None:
-    """Give the book one structure tree: the frame's own pages' tags, then each part's, content reached through its forms."""
-    import pikepdf
-
-    structure = BookStructure(book)
-    hosts = list(book.pages)
-    start = 0
+def _adopt_frames(structure: BookStructure, frame_pdfs: list, first: int) -> None:
+    """Adopt the tags of the frame's own pages (a cover), those before the first part's page `first`."""
+    hosts, start = list(structure.book.pages), 0
     for pdf in frame_pdfs:
         own = {number: (hosts[start + number], None) for number in range(len(pdf.pages)) if start + number < first}
         structure.adopt(pdf, own, {number: start + number for number in own})
         start += len(pdf.pages)
-    number = first
-    for pdf in part_pdfs:
-        count = len(pdf.pages)
-        places = {i: (hosts[number + i], forms[number - first + i]) for i in range(count)}
-        structure.adopt(pdf, places, {i: number + i for i in range(count)})
-        number += count
+
+
+def _finish_tags(structure: BookStructure, book, first: int, links: list) -> None:
+    """Make the frame's ink over the parts an artifact, tie the links to their elements and write the tree."""
+    import pikepdf
+
     for page in book.pages[first:]:  # the frame's ink over a part: running header, page number, "see page N"
         own = page.obj.Contents
         streams = list(own)[1:] if isinstance(own, pikepdf.Array) else []
