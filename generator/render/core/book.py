@@ -3,8 +3,9 @@
 The frame is the book's base: metadata, perhaps a cover, and one page per page
 of the book with what depends on page numbers (a handout's running header and
 footer and "see page N" lines, a slide's number). Every page of the other parts
-(contents, chapters) is drawn under its frame page as a form XObject, so its
-ink, fonts and images come along untouched. The parts were laid out without
+(contents, chapters) takes the place of its frame page, its ink, fonts, images
+and marked content untouched, and the frame page's ink is drawn over it as a
+form XObject. The parts were laid out without
 links, anchors or bookmarks; they are made here, across the whole book, from
 where each part had them. Their tags are merged into one tree (`structure.py`).
 
@@ -22,14 +23,14 @@ from generator.errors import AulaError
 from generator.render.core.fonts import share_font_programs
 from generator.render.core.parts import Part
 from generator.render.core.pdf import PageLayout, Rect
-from generator.render.core.structure import BookStructure, as_artifact, is_tagged
+from generator.render.core.structure import BookStructure, as_artifact, is_tagged, untied
 
-_FORM = "/AulaPart"
+_FRAME = "/AulaFrame"
 _PT = 0.75  # PDF points per CSS pixel
 
 
 def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
-    """Return the pages of `frames` with the pages of `parts`, in order, drawn under the last ones, linked across.
+    """Return the pages of `frames` with the pages of `parts`, in order, in place of the last ones, linked across.
 
     The book's metadata is the first frame's.
     """
@@ -44,27 +45,33 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     first = len(book.pages) - len(part_pages)
     if first < 0 or len(frame_pages) != len(book.pages):
         raise AulaError(f"a frame of {len(book.pages)} pages for {len(part_pages)} pages of content")
-    layouts = [[frame_page] for frame_page in frame_pages]
-    for number, layout in enumerate(part_pages, start=first):
-        layouts[number].append(layout)
-    links = _add_navigation(book, layouts)
     structure = None
     if all(is_tagged(pdf) for pdf in frame_pdfs) and all(_is_tagged(part) for part in parts):
         structure = BookStructure(book)
         _adopt_frames(structure, frame_pdfs, first)
-    hosts, draw, number = list(book.pages), book.make_stream(f"q {_FORM} Do Q\n".encode()), first
+    # Shared by every page: WeasyPrint leaves its page upside down (a `cm` never restored), so
+    # the part's content is closed in q … Q before the frame is drawn over it.
+    opening, closing = book.make_stream(b"q\n"), book.make_stream(f"Q\nq {_FRAME} Do Q\n".encode())
+    number = first
     for part in parts:
         # One part open at a time: qpdf holds an open PDF in some twenty times its size,
         # which for all the parts of a long book came to most of the build's peak memory.
         with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
             if len(pdf.pages) != len(part.pages):
                 raise AulaError(f"a part of {len(pdf.pages)} pages laid out as {len(part.pages)}")
-            places = {i: (hosts[number + i], _draw_under(book, hosts[number + i], page, draw)) for i, page in enumerate(pdf.pages)}
+            for index, page in enumerate(pdf.pages):
+                _frame_over(book, number + index, page, opening, closing)
             if structure is not None:
-                structure.adopt(pdf, places, {i: number + i for i in places})
+                structure.adopt(pdf, {index: number + index for index in range(len(pdf.pages))})
         number += len(part.pages)
+    layouts = [[frame_page] for frame_page in frame_pages]
+    for number, layout in enumerate(part_pages, start=first):
+        layouts[number].append(layout)
+    links = _add_navigation(book, layouts)
     if structure is not None:
-        _finish_tags(structure, book, first, links)
+        for page_number, made in enumerate(links):
+            structure.attach_links(page_number, made)
+        structure.finish()
     return _save(book)
 
 
@@ -73,6 +80,14 @@ def _is_tagged(part: Part) -> bool:
 
     with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
         return is_tagged(pdf)
+
+
+def _adopt_frames(structure: BookStructure, frame_pdfs: list, first: int) -> None:
+    """Adopt the tags of the frame's own pages (a cover), those before the first part's page `first`."""
+    start = 0
+    for pdf in frame_pdfs:
+        structure.adopt(pdf, {number: start + number for number in range(len(pdf.pages)) if start + number < first})
+        start += len(pdf.pages)
 
 
 def _save(pdf) -> bytes:
@@ -86,18 +101,28 @@ def _save(pdf) -> bytes:
     return output.getvalue()
 
 
-def _draw_under(book, host, page, draw) -> Any:
-    """Draw `page` (of another PDF) on `host`, under the host's own content, with `draw`; return its form."""
+def _frame_over(book, index: int, page, opening, closing) -> None:
+    """Put `page` (of a part) in the book at `index`, with the frame's page that was there drawn over it.
+
+    The part's page comes in as it is, so its marked content stays on a page and its
+    tags point at it by number. The frame's ink (running header, page number, "see
+    page N") becomes a form XObject, all of it an artifact, as a page number is.
+    """
     import pikepdf
 
-    if [round(float(n), 2) for n in host.mediabox] != [round(float(n), 2) for n in page.mediabox]:
+    frame = book.pages[index]
+    if [round(float(n), 2) for n in frame.mediabox] != [round(float(n), 2) for n in page.mediabox]:
         raise AulaError("a page and its frame page differ in size")
-    form = book.copy_foreign(page.as_form_xobject())
-    _add_forms(host, {_FORM: form})
+    form = frame.as_form_xobject()
+    form.write(as_artifact(form.read_bytes()))
+    book.pages[index] = page
+    host = book.pages[index]
+    if "/StructParents" in host.obj:  # a key into the part's parent tree: the book's tree gives it again
+        del host.obj["/StructParents"]
+    _add_forms(host, {_FRAME: form})
     contents = host.obj.Contents
     own = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-    host.obj.Contents = pikepdf.Array([draw, *own])
-    return form
+    host.obj.Contents = pikepdf.Array([opening, *own, closing])
 
 
 def _add_forms(host, forms: dict) -> None:
@@ -152,8 +177,7 @@ def place_pages(
             if "/StructParents" in page.obj:
                 del page.obj["/StructParents"]
         for pdf, base, start in zip((book, *others), bases, (0, *starts), strict=True):
-            count = len(base.pages)
-            structure.adopt(pdf, {n: (book.pages[start + n], None) for n in range(count)}, {n: start + n for n in range(count)})
+            structure.adopt(pdf, {n: start + n for n in range(len(base.pages))})
     forms: dict[int, Any] = {}
     for number, (host, placed) in enumerate(zip(book.pages, placements, strict=True)):
         names, drawing = {}, []
@@ -184,7 +208,11 @@ def place_pages(
 
 
 def _untied(form) -> Any:
-    """Return a form whose nested forms no longer point into another document's structure tree."""
+    """Return a form (a page of another document) whose content no longer points into that document's structure tree.
+
+    Drawn as a figure, the page is one image to a reader, described by its alt text:
+    its marked content keeps its marks, tied to no element.
+    """
     stack, seen = [form], set()
     while stack:
         xobject = stack.pop()
@@ -193,6 +221,7 @@ def _untied(form) -> Any:
         seen.add(xobject.objgen)
         if "/StructParents" in xobject:
             del xobject["/StructParents"]
+        xobject.write(untied(xobject.read_bytes()))
         for inner in xobject.get("/Resources", {}).get("/XObject", {}).values():
             if inner.get("/Subtype") == "/Form":
                 stack.append(inner)
@@ -232,30 +261,6 @@ def _add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[An
         made.append(annotations)
     _add_outline(book, pages, layouts)
     return made
-
-
-def _adopt_frames(structure: BookStructure, frame_pdfs: list, first: int) -> None:
-    """Adopt the tags of the frame's own pages (a cover), those before the first part's page `first`."""
-    hosts, start = list(structure.book.pages), 0
-    for pdf in frame_pdfs:
-        own = {number: (hosts[start + number], None) for number in range(len(pdf.pages)) if start + number < first}
-        structure.adopt(pdf, own, {number: start + number for number in own})
-        start += len(pdf.pages)
-
-
-def _finish_tags(structure: BookStructure, book, first: int, links: list) -> None:
-    """Make the frame's ink over the parts an artifact, tie the links to their elements and write the tree."""
-    import pikepdf
-
-    for page in book.pages[first:]:  # the frame's ink over a part: running header, page number, "see page N"
-        own = page.obj.Contents
-        streams = list(own)[1:] if isinstance(own, pikepdf.Array) else []
-        if streams:
-            artifact = as_artifact(b"\n".join(stream.read_bytes() for stream in streams))
-            page.obj.Contents = pikepdf.Array([own[0], book.make_stream(artifact)])
-    for page_number, made in enumerate(links):
-        structure.attach_links(page_number, made)
-    structure.finish()
 
 
 def _destination(page, x: float, y: float):

@@ -1,14 +1,13 @@
 """The tags of a book put together from parts: one structure tree, as if it had been laid out whole.
 
 Each part is laid out tagged (WeasyPrint's `pdf_tags`): its structure tree reaches
-the marked content of its pages by number (MCID). In the book, a part's page is a
-form XObject drawn on a page of the frame (`book.py`), so its marked content is
-reached through that form: each number becomes a marked-content reference naming
-the page it shows on and the form (`/Stm`), and the form gets a `/StructParents`
-key into the book's parent tree. The frame's own ink on those pages (running
-header, page number, "see page N") becomes an artifact, as a page number is; the
-frame's pages that show nothing else (a cover) keep their tags. Links made across
-the book are attached to the `Link` elements the parts' trees already hold.
+the marked content of its pages by number (MCID). In the book, a part's page is
+the book's page (`book.py`), so its elements are copied with their numbers, the
+page they name becomes the book's, and the page gets a `/StructParents` key into
+the book's parent tree. The frame's ink drawn over those pages (running header,
+page number, "see page N") is an artifact, as a page number is; the frame's
+pages that show nothing else (a cover) keep their tags. Links made across the
+book are attached to the `Link` elements the parts' trees already hold.
 
 Checked by `tests/test_accessibility.py`; see docs/accessibility.md.
 """
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # A marked-content sequence tied to the tree, as WeasyPrint writes it: `/P <</MCID 3>> BDC`.
-_TAGGED = re.compile(rb"/[A-Za-z0-9]+\s*<<[^<>]*?/MCID\s+\d+[^<>]*?>>\s*BDC")
+_TAGGED = re.compile(rb"(/[A-Za-z0-9]+)\s*<<[^<>]*?/MCID\s+\d+[^<>]*?>>\s*BDC")
 
 # Element keys copied as they are (the rest is rebuilt: /K, /P, /Pg; /NS is PDF 2's).
 _KEPT_KEYS = ("/S", "/T", "/Alt", "/ActualText", "/E", "/Lang", "/A", "/C", "/ID")
@@ -36,12 +35,16 @@ def as_artifact(data: bytes) -> bytes:
     return b"/Artifact BMC\n" + _TAGGED.sub(b"/Artifact BMC", data) + b"\nEMC\n"
 
 
+def untied(data: bytes) -> bytes:
+    """Return content with each tagged sequence kept as a marked sequence of its kind, tied to no element."""
+    return _TAGGED.sub(rb"\1 BMC", data)
+
+
 @dataclass
 class _Place:
-    """Where a source page's marked content shows in the book: its page there, and the form holding it (None: the page)."""
+    """A page of the book that shows marked content, and the element each of its numbers belongs to."""
 
     host: Any  # the book's page (pikepdf.Page)
-    form: Any = None
     parents: dict[int, Any] = field(default_factory=dict)  # MCID: the element it belongs to
 
 
@@ -61,14 +64,10 @@ class BookStructure:
 
     # --- adopting the trees of the frame and the parts ------------------------------------------
 
-    def adopt(self, pdf, places: dict[int, tuple[Any, Any]], host_numbers: dict[int, int]) -> None:
-        """Copy the elements of `pdf`'s tree whose content lies on pages in `places`.
-
-        `places` maps the source's page numbers to where their content shows in the book:
-        (book page, form or None); `host_numbers` maps them to the book's page numbers.
-        """
+    def adopt(self, pdf, pages: dict[int, int]) -> None:
+        """Copy the elements of `pdf`'s tree whose content lies on the pages in `pages`: its page number, the book's."""
         by_object = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
-        spots = {number: _Place(host, form) for number, (host, form) in places.items()}
+        spots = {number: _Place(self.book.pages[at]) for number, at in pages.items()}
         self.places += spots.values()
         every_page = len(spots) == len(by_object)  # a part: all its pages are placed, so only empty elements are left out
         for top in _elements(pdf.Root.StructTreeRoot.get("/K")):
@@ -76,12 +75,12 @@ class BookStructure:
                 if every_page:
                     wanted = next(_pages_of(element, None, by_object), None) is not None
                 else:
-                    pages = set(_pages_of(element, None, by_object))
-                    wanted = bool(pages) and pages <= set(spots)
+                    shown = set(_pages_of(element, None, by_object))
+                    wanted = bool(shown) and shown <= set(spots)
                 if wanted:
-                    self.kids.append(self._copy(element, self.document, None, by_object, spots, host_numbers))
+                    self.kids.append(self._copy(element, self.document, None, by_object, spots, pages))
 
-    def _copy(self, element, parent, page, by_object, spots, host_numbers):
+    def _copy(self, element, parent, page, by_object, spots, pages):
         """Copy one element and its descendants into the book; return the copy."""
         import pikepdf
 
@@ -94,8 +93,8 @@ class BookStructure:
         placed = page is not None and page in spots
         if placed:
             copy.Pg = spots[page].host.obj
-        if placed and fields.get("S") == "/Link" and page in host_numbers:
-            self.links.setdefault(host_numbers[page], []).append(copy)
+        if placed and fields.get("S") == "/Link":
+            self.links.setdefault(pages[page], []).append(copy)
         kids = []
         for item in _items(element.get("/K")) if "/K" in keys else ():
             if isinstance(item, pikepdf.Dictionary):
@@ -103,25 +102,25 @@ class BookStructure:
                 if kind == "/MCR":
                     where = by_object.get(item.Pg.objgen, page) if "/Pg" in item else page
                     if where in spots:
-                        kids.append(self._content(int(item.MCID), where, spots, copy))
+                        kids.append(self._content(int(item.MCID), where, spots, copy, page))
                 elif kind == "/OBJR":
                     continue  # the part's own annotations are gone: the book's links are attached later
                 elif kind in (None, "/StructElem"):
-                    kids.append(self._copy(item, copy, page, by_object, spots, host_numbers))
+                    kids.append(self._copy(item, copy, page, by_object, spots, pages))
             elif isinstance(item, int) and placed:
-                kids.append(self._content(item, page, spots, copy))
+                kids.append(self._content(item, page, spots, copy, page))
         copy.K = pikepdf.Array(kids)
         return copy
 
-    def _content(self, mcid: int, page: int, spots: dict[int, _Place], element):
-        """Return what an element holds for marked content `mcid` of a source page: a number, or a reference through a form."""
+    def _content(self, mcid: int, page: int, spots: dict[int, _Place], element, element_page: int | None):
+        """Return what an element holds for marked content `mcid` of source page `page`: the number, or a reference naming the page."""
         import pikepdf
 
         spot = spots[page]
         spot.parents[mcid] = element
-        if spot.form is None:
+        if page == element_page:
             return mcid
-        return pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=spot.host.obj, Stm=spot.form, MCID=mcid)
+        return pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=spot.host.obj, MCID=mcid)
 
     # --- figures drawn on a page (a slide on a slide handout) -------------------------------------
 
@@ -129,7 +128,7 @@ class BookStructure:
         """Add a figure drawn on `host` next to its tagged content; return the operator that opens its marked content."""
         import pikepdf
 
-        spot = next((place for place in self.places if place.host.obj.objgen == host.obj.objgen and place.form is None), None)
+        spot = next((place for place in self.places if place.host.obj.objgen == host.obj.objgen), None)
         if spot is None:
             spot = _Place(host)
             self.places.append(spot)
@@ -191,8 +190,7 @@ class BookStructure:
         for place in self.places:
             if not place.parents:
                 continue
-            owner = place.form if place.form is not None else place.host.obj
-            owner.StructParents = key
+            place.host.obj.StructParents = key
             size = max(place.parents) + 1
             numbers.append(key)
             numbers.append(book.make_indirect(pikepdf.Array([place.parents.get(i, None) for i in range(size)])))
