@@ -42,6 +42,10 @@ def test_the_handout_keeps_its_headings_figures_tables_and_links_in_the_tree(bui
     figures = [element for element, _ in elements(tree) if element["/S"] == "/Figure"]
     assert figures and all(element.get("/Alt") for element in figures)
     assert "/Table" in kinds and "/TH" in kinds and "/L" in kinds
+    # WeasyPrint's grouping elements (a Span per inline box, NonStruct) give their content to their parents
+    grouping = [element for element, _ in elements(tree)
+                if element["/S"] in ("/Span", "/NonStruct") and set(element) <= {"/Type", "/S", "/P", "/Pg", "/K"}]
+    assert grouping == []
     links = [element for element, _ in elements(tree) if element["/S"] == "/Link"]
     objects = [kid for element in links for kid in element["/K"] if hasattr(kid, "get") and kid.get("/Type") == "/OBJR"]
     assert objects  # the book's own link annotations belong to the tree

@@ -22,6 +22,13 @@ from typing import Any
 # A marked-content sequence tied to the tree, as WeasyPrint writes it: `/P <</MCID 3>> BDC`.
 _TAGGED = re.compile(rb"(/[A-Za-z0-9]+)\s*<<[^<>]*?/MCID\s+\d+[^<>]*?>>\s*BDC")
 
+# Elements that only group their kids, left out of the book with their kids given to their parent.
+# A NonStruct is, by the standard, as if its content were in its parent; a Span with no attributes
+# says no more. WeasyPrint writes one for each inline box (every token of highlighted code): about
+# two elements in three of a handout's tree, in memory and in the file, for nothing a reader meets.
+_GROUPING = ("/Span", "/NonStruct")
+_STRUCTURAL_KEYS = {"/Type", "/S", "/P", "/Pg", "/K"}
+
 # Element keys copied as they are (the rest is rebuilt: /K, /P, /Pg; /NS is PDF 2's).
 _KEPT_KEYS = ("/S", "/T", "/Alt", "/ActualText", "/E", "/Lang", "/A", "/C", "/ID")
 
@@ -77,7 +84,13 @@ class BookStructure:
                 else:
                     shown = set(_pages_of(element, None, by_object))
                     wanted = bool(shown) and shown <= set(spots)
-                if wanted:
+                if not wanted:
+                    continue
+                keys = element.keys()
+                if _is_grouping(element, keys):
+                    page = by_object.get(element.Pg.objgen) if "/Pg" in keys else None
+                    self.kids += self._kids(element, keys, self.document, page, None, by_object, spots, pages)
+                else:
                     self.kids.append(self._copy(element, self.document, None, by_object, spots, pages))
 
     def _copy(self, element, parent, page, by_object, spots, pages):
@@ -95,22 +108,33 @@ class BookStructure:
             copy.Pg = spots[page].host.obj
         if placed and fields.get("S") == "/Link":
             self.links.setdefault(pages[page], []).append(copy)
-        kids = []
+        copy.K = pikepdf.Array(self._kids(element, keys, copy, page, page, by_object, spots, pages))
+        return copy
+
+    def _kids(self, element, keys, copy, page, copy_page, by_object, spots, pages) -> list:
+        """Return what `copy` holds of `element`'s kids: elements copied, content numbers; a grouping element's own kids in its place."""
+        import pikepdf
+
+        kids: list = []
         for item in _items(element.get("/K")) if "/K" in keys else ():
             if isinstance(item, pikepdf.Dictionary):
                 kind = item.get("/Type")
                 if kind == "/MCR":
                     where = by_object.get(item.Pg.objgen, page) if "/Pg" in item else page
                     if where in spots:
-                        kids.append(self._content(int(item.MCID), where, spots, copy, page))
+                        kids.append(self._content(int(item.MCID), where, spots, copy, copy_page))
                 elif kind == "/OBJR":
                     continue  # the part's own annotations are gone: the book's links are attached later
                 elif kind in (None, "/StructElem"):
-                    kids.append(self._copy(item, copy, page, by_object, spots, pages))
-            elif isinstance(item, int) and placed:
-                kids.append(self._content(item, page, spots, copy, page))
-        copy.K = pikepdf.Array(kids)
-        return copy
+                    item_keys = item.keys()
+                    if _is_grouping(item, item_keys):
+                        inner = by_object.get(item.Pg.objgen, page) if "/Pg" in item_keys else page
+                        kids += self._kids(item, item_keys, copy, inner, copy_page, by_object, spots, pages)
+                    else:
+                        kids.append(self._copy(item, copy, page, by_object, spots, pages))
+            elif isinstance(item, int) and page in spots:
+                kids.append(self._content(item, page, spots, copy, copy_page))
+        return kids
 
     def _content(self, mcid: int, page: int, spots: dict[int, _Place], element, element_page: int | None):
         """Return what an element holds for marked content `mcid` of source page `page`: the number, or a reference naming the page."""
@@ -218,6 +242,10 @@ class BookStructure:
         preferences = pikepdf.Dictionary(book.Root.get("/ViewerPreferences", pikepdf.Dictionary()))
         preferences.DisplayDocTitle = True
         book.Root.ViewerPreferences = preferences
+
+
+def _is_grouping(element, keys) -> bool:
+    return element.get("/S") in _GROUPING and set(keys) <= _STRUCTURAL_KEYS
 
 
 def _items(k) -> list:
