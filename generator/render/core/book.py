@@ -5,9 +5,9 @@ of the book with what depends on page numbers (a handout's running header and
 footer and "see page N" lines, a slide's number). Every page of the other parts
 (contents, chapters) takes the place of its frame page, its ink, fonts, images
 and marked content untouched, and the frame page's ink is drawn over it as a
-form XObject. The parts were laid out without
-links, anchors or bookmarks; they are made here, across the whole book, from
-where each part had them. Their tags are merged into one tree (`structure.py`).
+form XObject. The parts were laid out without links, anchors or bookmarks; they
+are made here, across the whole book, from where each part had them. Their tags
+are merged into one tree (`structure.py`).
 
 qpdf reads and writes the parts' objects (their structure trees run to
 thousands) in C++: pikepdf was chosen over pypdf for that, about thirty times faster here.

@@ -114,7 +114,7 @@ class PdfTarget:
     def pages(self, html: str, identifier: str) -> tuple[bytes, tuple[PageLayout, ...]]:
         """Return the PDF of `html` without links, anchors or bookmarks, and where each page had them.
 
-        For a page drawn into another document, which makes them (a chapter into its book).
+        For a page put into another document, which makes them (a chapter into its book).
         """
         with self._laid_out(html) as laid_out:
             layouts = tuple(_page_layout(page) for page in laid_out.pages)

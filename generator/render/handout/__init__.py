@@ -10,8 +10,8 @@ not the whole book. What depends on page numbers is laid out after the chapters:
 the contents, with its page numbers written in, and the book's frame, a light
 document with the cover and one empty page per page of the book carrying the
 running header, the page number and the "see page N" lines. The pages are
-drawn into the frame, and links, anchors and bookmarks made across the book,
-by `generator.render.core.book`.
+put into the frame, which is drawn over them, and links, anchors and bookmarks
+made across the book, by `generator.render.core.book`.
 """
 
 from __future__ import annotations
