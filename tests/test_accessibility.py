@@ -42,14 +42,26 @@ def test_the_handout_keeps_its_headings_figures_tables_and_links_in_the_tree(bui
     figures = [element for element, _ in elements(tree) if element["/S"] == "/Figure"]
     assert figures and all(element.get("/Alt") for element in figures)
     assert "/Table" in kinds and "/TH" in kinds and "/L" in kinds
-    # WeasyPrint's grouping elements (a Span per inline box, NonStruct) give their content to their parents
+    # WeasyPrint's grouping elements (a Span per inline box, NonStruct) give their content to their parents,
+    # but text is never left directly in a section: a Span that would give it to one stays
+    sections = ("/Document", "/Part", "/Art", "/Sect", "/Div")
     grouping = [element for element, _ in elements(tree)
-                if element["/S"] in ("/Span", "/NonStruct") and set(element) <= {"/Type", "/S", "/P", "/Pg", "/K"}]
+                if element["/S"] in ("/Span", "/NonStruct") and set(element) <= {"/Type", "/S", "/P", "/Pg", "/K"}
+                and not (element["/S"] == "/Span" and element["/P"]["/S"] in sections)]
     assert grouping == []
+    in_sections = [kid for element, _ in elements(tree) if element["/S"] in sections for kid in _kids(element)
+                   if isinstance(kid, int) or kid.get("/Type") == "/MCR"]
+    assert in_sections == []
     links = [element for element, _ in elements(tree) if element["/S"] == "/Link"]
     objects = [kid for element in links for kid in element["/K"] if hasattr(kid, "get") and kid.get("/Type") == "/OBJR"]
     assert objects  # the book's own link annotations belong to the tree
     assert reader.trailer["/Root"]["/Lang"] == "es"
+
+
+def _kids(element) -> list:
+    kids = element.get("/K")
+    kids = kids if isinstance(kids, list) else [] if kids is None else [kids]
+    return [kid.get_object() for kid in kids]
 
 
 def test_a_chapter_link_in_the_tree_names_the_annotation_on_its_page(built):

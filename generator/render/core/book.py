@@ -48,7 +48,7 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     structure = None
     if all(is_tagged(pdf) for pdf in frame_pdfs) and all(_is_tagged(part) for part in parts):
         structure = BookStructure(book)
-        _adopt_frames(structure, frame_pdfs, first)
+        _adopt_frames(structure, frame_pdfs, [len(frame.pages) for frame in frames], first)
     # Shared by every page: WeasyPrint leaves its page upside down (a `cm` never restored), so
     # the part's content is closed in q … Q before the frame is drawn over it.
     opening, closing = book.make_stream(b"q\n"), book.make_stream(f"Q\nq {_FRAME} Do Q\n".encode())
@@ -82,12 +82,18 @@ def _is_tagged(part: Part) -> bool:
         return is_tagged(pdf)
 
 
-def _adopt_frames(structure: BookStructure, frame_pdfs: list, first: int) -> None:
-    """Adopt the tags of the frame's own pages (a cover), those before the first part's page `first`."""
+def _adopt_frames(structure: BookStructure, frame_pdfs: list, counts: list[int], first: int) -> None:
+    """Adopt the tags of the frame's own pages (a cover), those before the first part's page `first`.
+
+    The first frame's PDF is the book, holding the other frames' pages after its own `counts[0]`.
+    """
+    for page in structure.book.pages[:first]:  # keys into the frames' own parent trees: the book's gives them again
+        if "/StructParents" in page.obj:
+            del page.obj["/StructParents"]
     start = 0
-    for pdf in frame_pdfs:
-        structure.adopt(pdf, {number: start + number for number in range(len(pdf.pages)) if start + number < first})
-        start += len(pdf.pages)
+    for pdf, count in zip(frame_pdfs, counts, strict=True):
+        structure.adopt(pdf, {number: start + number for number in range(count) if start + number < first})
+        start += count
 
 
 def _save(pdf) -> bytes:

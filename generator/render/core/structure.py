@@ -24,10 +24,12 @@ _TAGGED = re.compile(rb"(/[A-Za-z0-9]+)\s*<<[^<>]*?/MCID\s+\d+[^<>]*?>>\s*BDC")
 
 # Elements that only group their kids, left out of the book with their kids given to their parent.
 # A NonStruct is, by the standard, as if its content were in its parent; a Span with no attributes
-# says no more. WeasyPrint writes one for each inline box (every token of highlighted code): about
-# two elements in three of a handout's tree, in memory and in the file, for nothing a reader meets.
+# says no more. WeasyPrint writes one for each inline box (every token of highlighted code): four
+# elements in five of a handout's tree, in memory and in the file, for nothing a reader meets.
 _GROUPING = ("/Span", "/NonStruct")
 _STRUCTURAL_KEYS = {"/Type", "/S", "/P", "/Pg", "/K"}
+# Elements that should hold no text of their own: a Span that would give its text to one stays.
+_SECTIONS = ("/Document", "/Part", "/Art", "/Sect", "/Div")
 
 # Element keys copied as they are (the rest is rebuilt: /K, /P, /Pg; /NS is PDF 2's).
 _KEPT_KEYS = ("/S", "/T", "/Alt", "/ActualText", "/E", "/Lang", "/A", "/C", "/ID")
@@ -87,7 +89,7 @@ class BookStructure:
                 if not wanted:
                     continue
                 keys = element.keys()
-                if _is_grouping(element, keys):
+                if _is_grouping(element, keys, "/Document"):
                     page = by_object.get(element.Pg.objgen) if "/Pg" in keys else None
                     self.kids += self._kids(element, keys, self.document, page, None, by_object, spots, pages)
                 else:
@@ -127,7 +129,7 @@ class BookStructure:
                     continue  # the part's own annotations are gone: the book's links are attached later
                 elif kind in (None, "/StructElem"):
                     item_keys = item.keys()
-                    if _is_grouping(item, item_keys):
+                    if _is_grouping(item, item_keys, copy.get("/S")):
                         inner = by_object.get(item.Pg.objgen, page) if "/Pg" in item_keys else page
                         kids += self._kids(item, item_keys, copy, inner, copy_page, by_object, spots, pages)
                     else:
@@ -244,8 +246,12 @@ class BookStructure:
         book.Root.ViewerPreferences = preferences
 
 
-def _is_grouping(element, keys) -> bool:
-    return element.get("/S") in _GROUPING and set(keys) <= _STRUCTURAL_KEYS
+def _is_grouping(element, keys, parent_kind) -> bool:
+    """Whether `element` is left out, its kids given to its parent (of kind `parent_kind`) in the book."""
+    kind = element.get("/S")
+    if kind not in _GROUPING or not set(keys) <= _STRUCTURAL_KEYS:
+        return False
+    return kind == "/NonStruct" or parent_kind not in _SECTIONS
 
 
 def _items(k) -> list:
