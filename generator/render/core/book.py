@@ -36,10 +36,7 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     """
     import pikepdf
 
-    book = pikepdf.open(io.BytesIO(frames[0].pdf))
-    frame_pdfs = [book] + [pikepdf.open(io.BytesIO(frame.pdf)) for frame in frames[1:]]
-    for other in frame_pdfs[1:]:
-        book.pages.extend(other.pages)
+    book, frame_pdfs = _joined(frames)
     frame_pages = [frame_page for frame in frames for frame_page in frame.pages]
     part_pages = [layout for part in parts for layout in part.pages]
     first = len(book.pages) - len(part_pages)
@@ -48,7 +45,7 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     structure = None
     if all(is_tagged(pdf) for pdf in frame_pdfs) and all(_is_tagged(part) for part in parts):
         structure = BookStructure(book)
-        _adopt_frames(structure, frame_pdfs, [len(frame.pages) for frame in frames], first)
+        _adopt_pages(structure, frame_pdfs, [len(frame.pages) for frame in frames], first)  # a cover's
     # Shared by every page: WeasyPrint leaves its page upside down (a `cm` never restored), so
     # the part's content is closed in q … Q before the frame is drawn over it.
     opening, closing = book.make_stream(b"q\n"), book.make_stream(f"Q\nq {_FRAME} Do Q\n".encode())
@@ -82,17 +79,27 @@ def _is_tagged(part: Part) -> bool:
         return is_tagged(pdf)
 
 
-def _adopt_frames(structure: BookStructure, frame_pdfs: list, counts: list[int], first: int) -> None:
-    """Adopt the tags of the frame's own pages (a cover), those before the first part's page `first`.
+def _joined(documents: Sequence[Part]) -> tuple[Any, list]:
+    """Open the PDFs of `documents`; return the first, now holding all their pages one after the other, and all of them."""
+    import pikepdf
 
-    The first frame's PDF is the book, holding the other frames' pages after its own `counts[0]`.
+    pdfs = [pikepdf.open(io.BytesIO(document.pdf)) for document in documents]
+    for other in pdfs[1:]:
+        pdfs[0].pages.extend(other.pages)
+    return pdfs[0], pdfs
+
+
+def _adopt_pages(structure: BookStructure, pdfs: list, counts: list[int], end: int) -> None:
+    """Adopt the tags of the pages `_joined` put into the book (`counts[i]` from `pdfs[i]`), those before page `end`.
+
+    The first PDF is the book itself, holding the others' pages after its own `counts[0]`.
     """
-    for page in structure.book.pages[:first]:  # keys into the frames' own parent trees: the book's gives them again
+    for page in structure.book.pages[:end]:  # keys into the documents' own parent trees: the book's gives them again
         if "/StructParents" in page.obj:
             del page.obj["/StructParents"]
     start = 0
-    for pdf, count in zip(frame_pdfs, counts, strict=True):
-        structure.adopt(pdf, {number: start + number for number in range(count) if start + number < first})
+    for pdf, count in zip(pdfs, counts, strict=True):
+        structure.adopt(pdf, {number: start + number for number in range(count) if start + number < end})
         start += count
 
 
@@ -167,23 +174,14 @@ def place_pages(
     """
     import pikepdf
 
-    book = pikepdf.open(io.BytesIO(bases[0].pdf))
-    others = [pikepdf.open(io.BytesIO(base.pdf)) for base in bases[1:]]
-    starts = []
-    for other in others:
-        starts.append(len(book.pages))
-        book.pages.extend(other.pages)
+    book, base_pdfs = _joined(bases)
     pages = pikepdf.open(io.BytesIO(source)).pages
     if len(placements) != len(book.pages):
         raise AulaError(f"{len(placements)} pages of placements for a base of {len(book.pages)} pages")
     structure = None
-    if descriptions and all(is_tagged(pdf) for pdf in (book, *others)):
+    if descriptions and all(is_tagged(pdf) for pdf in base_pdfs):
         structure = BookStructure(book)
-        for page in book.pages:  # keys into the bases' own parent trees: the book's new one gives them again
-            if "/StructParents" in page.obj:
-                del page.obj["/StructParents"]
-        for pdf, base, start in zip((book, *others), bases, (0, *starts), strict=True):
-            structure.adopt(pdf, {n: start + n for n in range(len(base.pages))})
+        _adopt_pages(structure, base_pdfs, [len(base.pages) for base in bases], len(book.pages))
     forms: dict[int, Any] = {}
     for number, (host, placed) in enumerate(zip(book.pages, placements, strict=True)):
         names, drawing = {}, []

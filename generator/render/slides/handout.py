@@ -87,11 +87,8 @@ def sheets(deck: Deck, paper: str, per_page: int) -> list[Sheet]:
     return made
 
 
-def handout_html(
-    deck: Deck, course: Course, theme: Theme, edition: Edition, paper: str, per_page: int, created: str, part: slice = slice(None)
-) -> str:
-    """Return the sheets (those in `part`: all by default) as one HTML document: headers, page numbers, notes."""
-    made = sheets(deck, paper, per_page)
+def handout_html(made: Sequence[Sheet], part: slice, course: Course, theme: Theme, edition: Edition, paper: str, created: str) -> str:
+    """Return the sheets in `part` of all the handout's sheets `made` as one HTML document: headers, page numbers, notes."""
     labels = dict(theme.messages(course.info.language))
     return theme.render(
         "slides-handout.html",
@@ -134,7 +131,7 @@ def slides_handout_layouts(
     frames = yield from cache.parts(
         [
             PartSource(
-                handout_html(deck, course, theme, edition, paper, per_page, created, part),
+                handout_html(made, part, course, theme, edition, paper, created),
                 f"{course.info.slug}-slides-handout-{edition}-{per_page}-{number}",
                 target,
             )
