@@ -94,10 +94,11 @@ def _book_html(book: str):
 
 def _slides_handout_html(course, theme) -> None:
     from generator.render.slides import SlideDecks
-    from generator.render.slides.handout import handout_html
+    from generator.render.slides.handout import handout_html, sheets
 
+    made = sheets(SlideDecks(course, theme).planner.deck(), "a4", 3)
     for edition in ("student", "teacher"):
-        handout_html(SlideDecks(course, theme).planner.deck(), course, theme, edition, "a4", 3, "")
+        handout_html(made, slice(None), course, theme, edition, "a4", "")
 
 
 def _cheatsheet_html(course, theme) -> None:
