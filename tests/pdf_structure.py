@@ -4,7 +4,8 @@ What is checked (see docs/accessibility.md): the catalogue says the file is tagg
 and in which language, the window shows the title; a structure tree exists; every
 figure has alternative text; heading levels never skip one; every page's content is
 reached from the tree, and every marked sequence on a page or in a form it draws is
-an element's; every link annotation belongs to a `Link` element.
+an element's, and no artifact sits inside one (a slide drawn as a figure); every link
+annotation belongs to a `Link` element that holds the link's words.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, NameObject
 
 _MCID = re.compile(rb"/MCID\s+(\d+)")
 
@@ -96,6 +97,8 @@ def problems(pdf: bytes | Path) -> list[str]:
         if page.indirect_reference.idnum not in reached_pages and _has_tagged_content(page):
             found.append(f"page {number}: no content reached from the tree")
         found += [f"page {number}: {problem}" for problem in _marked_content_problems(page, tree)]
+        if _artifact_in_tagged_content(page, reader):
+            found.append(f"page {number}: an artifact inside tagged content")
         for annotation in page.get("/Annots") or []:
             annotation = _get(annotation)
             if annotation.get("/Subtype") == "/Link":
@@ -103,7 +106,21 @@ def problems(pdf: bytes | Path) -> list[str]:
                 owner = tree.get(int(key)) if key is not None else None
                 if owner is None or str(_get(owner).get("/S")) != "/Link":
                     found.append(f"page {number}: a link annotation outside any Link element")
+                elif not _holds_text(_get(owner)):
+                    found.append(f"page {number}: a link annotation whose Link element holds no text (away from its words)")
     return found
+
+
+def _holds_text(element) -> bool:
+    """Whether a structure element holds marked content (its words), itself or in an element under it."""
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, ArrayObject) else [] if kids is None else [kids]:
+        kid = _get(kid)
+        if not isinstance(kid, DictionaryObject) or kid.get("/Type") == "/MCR":
+            return True
+        if kid.get("/Type", "/StructElem") == "/StructElem" and _holds_text(kid):
+            return True
+    return False
 
 
 def _streams(page) -> list[tuple[object, bytes]]:
@@ -116,6 +133,29 @@ def _streams(page) -> list[tuple[object, bytes]]:
         if form.get("/Subtype") == "/Form":
             owners.append((form, form.get_data()))
     return owners
+
+
+def _artifact_in_tagged_content(owner, reader, tagged: bool = False) -> bool:
+    """Whether an `/Artifact` sequence opens inside a tagged one (an MCID's), on `owner` or in a form it draws there."""
+    contents = owner.get_contents() if hasattr(owner, "get_contents") else owner
+    if contents is None or not (tagged or _MCID.search(contents.get_data())):
+        return False
+    xobjects = _get(_get(owner.get("/Resources", {})).get("/XObject", {}))
+    stack: list[bool] = []
+    for operands, operator in ContentStream(contents, reader).operations:
+        inside = tagged or any(stack)
+        if operator in (b"BMC", b"BDC"):
+            if operands[0] == NameObject("/Artifact") and inside:
+                return True
+            properties = operands[1] if operator == b"BDC" else None
+            stack.append(isinstance(properties, DictionaryObject) and "/MCID" in properties)
+        elif operator == b"EMC" and stack:
+            stack.pop()
+        elif operator == b"Do" and inside and operands[0] in xobjects:
+            form = _get(xobjects[operands[0]])
+            if form.get("/Subtype") == "/Form" and _artifact_in_tagged_content(form, reader, True):
+                return True
+    return False
 
 
 def _has_tagged_content(page) -> bool:

@@ -16,7 +16,7 @@ thousands) in C++: pikepdf was chosen over pypdf for that, about thirty times fa
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from generator.errors import AulaError
@@ -59,7 +59,7 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
             for index, page in enumerate(pdf.pages):
                 _frame_over(book, number + index, page, opening, closing)
             if structure is not None:
-                structure.adopt(pdf, {index: number + index for index in range(len(pdf.pages))})
+                structure.adopt(pdf, {index: number + index for index in range(len(pdf.pages))}, layer=1)
         number += len(part.pages)
     layouts = [[frame_page] for frame_page in frame_pages]
     for number, layout in enumerate(part_pages, start=first):
@@ -86,7 +86,15 @@ def _joined(documents: Sequence[Part]) -> tuple[Any, list]:
     pdfs = [pikepdf.open(io.BytesIO(document.pdf)) for document in documents]
     for other in pdfs[1:]:
         pdfs[0].pages.extend(other.pages)
+    for page in pdfs[0].pages:
+        _drop_stand_ins(page)
     return pdfs[0], pdfs
+
+
+def _drop_stand_ins(page) -> None:
+    """Remove a laid-out page's stand-in links (see `PdfTarget.pages`): the book makes the real ones, from the layouts."""
+    if "/Annots" in page.obj:
+        del page.obj["/Annots"]
 
 
 def _adopt_pages(structure: BookStructure, pdfs: list, counts: list[int], end: int) -> None:
@@ -128,6 +136,7 @@ def _frame_over(book, index: int, page, opening, closing) -> None:
         raise AulaError("a page and its frame page differ in size")
     form = frame.as_form_xobject()
     form.write(as_artifact(form.read_bytes()))
+    _drop_stand_ins(page)  # before the copy: they would come along
     book.pages[index] = page
     host = book.pages[index]
     if "/StructParents" in host.obj:  # a key into the part's parent tree: the book's tree gives it again
@@ -232,10 +241,11 @@ def _untied(form) -> Any:
     return form
 
 
-def _add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[Any, str, bool]]]:
+def _add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[Any, tuple[tuple[int, int], ...]]]]:
     """Add the named destinations, links and outline of every page, from where its layouts had them.
 
-    Return each page's link annotations as (annotation, href, whether a part made it rather than the frame).
+    Return each page's link annotations, each with the layout links it stands for, as
+    (layer: which of the page's layouts, index in its links): its own, and any drawn inside it.
     """
     import pikepdf
 
@@ -251,16 +261,15 @@ def _add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[An
         names.append(pikepdf.String(name))
         names.append(book.make_indirect(destinations[name]))
     book.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=names))
-    made: list[list[tuple[Any, str, bool]]] = []
+    made: list[list[tuple[Any, tuple[tuple[int, int], ...]]]] = []
     for number, page_layouts in enumerate(layouts):
-        frame_links = set(page_layouts[0].links) if len(page_layouts) > 1 else set()
         annotations = [
-            (book.make_indirect(_link(pages[number], href, rect)), href, (href, rect) not in frame_links)
-            for href, rect in _page_links(page_layouts)
+            (book.make_indirect(_link(pages[number], href, rect)), tuple(links))
+            for href, rect, links in _page_links(page_layouts)
             if not href.startswith("#") or href[1:] in destinations  # WeasyPrint too leaves out links to nowhere
         ]
         if annotations:
-            pages[number].obj.Annots = pikepdf.Array(annotation for annotation, _, _ in annotations)
+            pages[number].obj.Annots = pikepdf.Array(annotation for annotation, _ in annotations)
             pages[number].obj.Tabs = pikepdf.Name.S  # tab through links in the order of the tags
         made.append(annotations)
     _add_outline(book, pages, layouts)
@@ -318,15 +327,20 @@ def _point(page, x: float, y: float) -> tuple[float, float]:
     return round(x * _PT, 3), round(float(page.mediabox[3]) - y * _PT, 3)
 
 
-def _page_links(layouts: list[PageLayout]) -> Iterator[tuple[str, Rect]]:
-    """Return a page's links; a link drawn under a link to the same place (a "see page N" line) is one."""
-    seen: list[tuple[str, Rect]] = []
-    for layout in layouts:
-        for href, rect in layout.links:
-            if any(href == other and _inside(rect, around) for other, around in seen):
-                continue
-            seen.append((href, rect))
-            yield href, rect
+def _page_links(layouts: list[PageLayout]) -> list[tuple[str, Rect, list[tuple[int, int]]]]:
+    """Return a page's links, each with the (layer, index) of the layout links it stands for.
+
+    A link drawn inside a link to the same place (a "see page N" line, a link's `::after`) is one.
+    """
+    kept: list[tuple[str, Rect, list[tuple[int, int]]]] = []
+    for layer, layout in enumerate(layouts):
+        for index, (href, rect) in enumerate(layout.links):
+            around = next((link for link in kept if link[0] == href and _inside(rect, link[1])), None)
+            if around is None:
+                kept.append((href, rect, [(layer, index)]))
+            else:
+                around[2].append((layer, index))
+    return kept
 
 
 def _inside(rect: Rect, outer: Rect, slack: float = 1.0) -> bool:

@@ -114,12 +114,17 @@ class PdfTarget:
     def pages(self, html: str, identifier: str) -> tuple[bytes, tuple[PageLayout, ...]]:
         """Return the PDF of `html` without links, anchors or bookmarks, and where each page had them.
 
-        For a page put into another document, which makes them (a chapter into its book).
+        For a page put into another document, which makes them (a chapter into its book). Each
+        link is left as a stand-in annotation (`LINK_STAND_IN`) tied to the link's tag, for the
+        book to find which tag its real link belongs to.
         """
         with self._laid_out(html) as laid_out:
             layouts = tuple(_page_layout(page) for page in laid_out.pages)
             for page in laid_out.pages:
-                page.links.clear()
+                # Each link stays as a stand-in naming its place in the page's layout: WeasyPrint ties the
+                # stand-in's annotation to the link's own tag, where the book's real link will be tied.
+                kept = [link for link in page.links if link[0] in _LINK_KINDS]
+                page.links[:] = [("external", f"{LINK_STAND_IN}{index}", rect, box) for index, (_, _, rect, box) in enumerate(kept)]
                 page.anchors.clear()
                 page.bookmarks.clear()
             return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier), pdf_tags=True), layouts
@@ -183,6 +188,10 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
+_LINK_KINDS = ("internal", "external")  # WeasyPrint's other kinds (attachments) are not made
+# The URI of a part's stand-in link annotation: this prefix and the link's index in its `PageLayout.links`.
+LINK_STAND_IN = "aula-link:"
+
 
 @dataclass(frozen=True, slots=True)
 class PageLayout:
@@ -207,7 +216,7 @@ def _page_layout(page) -> PageLayout:
         links=tuple(
             (f"#{target}" if kind == "internal" else target, rect(*rectangle))
             for kind, target, rectangle, _box in page.links
-            if kind in ("internal", "external")
+            if kind in _LINK_KINDS
         ),
         bookmarks=tuple(
             (level, label, state != "closed", round(x, 3), round(y, 3)) for level, label, (x, y), state in page.bookmarks

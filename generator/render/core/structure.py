@@ -7,7 +7,9 @@ page they name becomes the book's, and the page gets a `/StructParents` key into
 the book's parent tree. The frame's ink drawn over those pages (running header,
 page number, "see page N") is an artifact, as a page number is; the frame's
 pages that show nothing else (a cover) keep their tags. Links made across the
-book are attached to the `Link` elements the parts' trees already hold.
+book are attached to the `Link` elements the parts' trees already hold: each
+part's link was laid out as a stand-in annotation tied to its element, naming
+the link's place in the page's layout (`pdf.LINK_STAND_IN`).
 
 Checked by `tests/test_accessibility.py`; see docs/accessibility.md.
 """
@@ -19,14 +21,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.render.core.pdf import LINK_STAND_IN
+
 # A marked-content sequence tied to the tree, as WeasyPrint writes it: `/P <</MCID 3>> BDC`.
 _TAGGED = re.compile(rb"(/[A-Za-z0-9]+)\s*<<[^<>]*?/MCID\s+\d+[^<>]*?>>\s*BDC")
+# An artifact's marked sequence: `/Artifact BMC`, or with properties (`/Artifact <</Type /Pagination>> BDC`).
+_ARTIFACT = re.compile(rb"/Artifact\s*(?:<<[^<>]*>>\s*BDC|BMC)")
 
 # Elements that only group their kids, left out of the book with their kids given to their parent.
 # A NonStruct is, by the standard, as if its content were in its parent; a Span with no attributes
 # says no more. WeasyPrint writes one for each inline box (every token of highlighted code): four
 # elements in five of a handout's tree, in memory and in the file, for nothing a reader meets.
-_GROUPING = ("/Span", "/NonStruct")
+# A Link in a Link (a link's `::before` or `::after`, a box inside it) is the same link.
+_GROUPING = ("/Span", "/NonStruct", "/Link")
 _STRUCTURAL_KEYS = {"/Type", "/S", "/P", "/Pg", "/K"}
 # Elements that should hold no text of their own: a Span that would give its text to one stays.
 _SECTIONS = ("/Document", "/Part", "/Art", "/Sect", "/Div")
@@ -45,8 +52,12 @@ def as_artifact(data: bytes) -> bytes:
 
 
 def untied(data: bytes) -> bytes:
-    """Return content with each tagged sequence kept as a marked sequence of its kind, tied to no element."""
-    return _TAGGED.sub(rb"\1 BMC", data)
+    """Return content drawn inside a figure: each tagged sequence kept as a marked sequence of its kind, tied to no element.
+
+    Its artifacts become plain marked sequences too: inside a figure, everything is the figure's
+    (PDF/UA forbids an artifact within tagged content).
+    """
+    return _ARTIFACT.sub(b"/Span BMC", _TAGGED.sub(rb"\1 BMC", data))
 
 
 @dataclass
@@ -67,14 +78,22 @@ class BookStructure:
         self.kids: list[Any] = []
         self.document = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document))
         self.places: list[_Place] = []
-        self.links: dict[int, list[Any]] = {}  # book page number: its Link elements, in reading order
+        # Book page number: the links its Link elements stand for, as (element, (layer, index in the layer's links)).
+        self.claims: dict[int, list[tuple[Any, tuple[int, int]]]] = {}
+        self.link_elements: list[Any] = []
         self.spare: list[Any] = []  # elements for links no part element stands for
         self.tied: list[tuple[Any, Any]] = []  # (Link element, annotation)
+        self._layer = 0
 
     # --- adopting the trees of the frame and the parts ------------------------------------------
 
-    def adopt(self, pdf, pages: dict[int, int]) -> None:
-        """Copy the elements of `pdf`'s tree whose content lies on the pages in `pages`: its page number, the book's."""
+    def adopt(self, pdf, pages: dict[int, int], layer: int = 0) -> None:
+        """Copy the elements of `pdf`'s tree whose content lies on the pages in `pages`: its page number, the book's.
+
+        `layer` says which of a book page's layouts is `pdf`'s (0, the frame's; 1, a part's on it):
+        the links its elements stand for are that layout's.
+        """
+        self._layer = layer
         by_object = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         spots = {number: _Place(self.book.pages[at]) for number, at in pages.items()}
         self.places += spots.values()
@@ -108,8 +127,8 @@ class BookStructure:
         placed = page is not None and page in spots
         if placed:
             copy.Pg = spots[page].host.obj
-        if placed and fields.get("S") == "/Link":
-            self.links.setdefault(pages[page], []).append(copy)
+        if fields.get("S") == "/Link":
+            self.link_elements.append(copy)
         copy.K = pikepdf.Array(self._kids(element, keys, copy, page, page, by_object, spots, pages))
         return copy
 
@@ -125,8 +144,10 @@ class BookStructure:
                     where = by_object.get(item.Pg.objgen, page) if "/Pg" in item else page
                     if where in spots:
                         kids.append(self._content(int(item.MCID), where, spots, copy, copy_page))
-                elif kind == "/OBJR":
-                    continue  # the part's own annotations are gone: the book's links are attached later
+                elif kind == "/OBJR":  # a stand-in link: the book's own link is attached in its place later
+                    where = by_object.get(item.Pg.objgen, page) if "/Pg" in item else page
+                    if copy.get("/S") == "/Link" and where in pages:
+                        self._claim(copy, item, pages[where])
                 elif kind in (None, "/StructElem"):
                     item_keys = item.keys()
                     if _is_grouping(item, item_keys, copy.get("/S")):
@@ -137,6 +158,14 @@ class BookStructure:
             elif isinstance(item, int) and page in spots:
                 kids.append(self._content(item, page, spots, copy, copy_page))
         return kids
+
+    def _claim(self, element, reference, book_page: int) -> None:
+        """Note that `element` stands for the link whose stand-in annotation `reference` (an /OBJR) names."""
+        uri = reference.get("/Obj", {}).get("/A", {}).get("/URI")
+        text = bytes(uri).decode("latin-1") if uri is not None else ""
+        if text.startswith(LINK_STAND_IN) and text[len(LINK_STAND_IN) :].isdigit():
+            index = int(text[len(LINK_STAND_IN) :])
+            self.claims.setdefault(book_page, []).append((element, (self._layer, index)))
 
     def _content(self, mcid: int, page: int, spots: dict[int, _Place], element, element_page: int | None):
         """Return what an element holds for marked content `mcid` of source page `page`: the number, or a reference naming the page."""
@@ -169,30 +198,23 @@ class BookStructure:
 
     # --- the book's links -------------------------------------------------------------------------
 
-    def attach_links(self, number: int, annotations: list[tuple[Any, str, bool]]) -> None:
-        """Tie the link annotations of book page `number` to elements: `(annotation, href, from_a_part)`.
+    def attach_links(self, number: int, annotations: list[tuple[Any, tuple[tuple[int, int], ...]]]) -> None:
+        """Tie the link annotations of book page `number` to elements: `(annotation, the layout links it stands for)`.
 
-        A part's links take its `Link` elements in order (a link broken over two lines is two
-        annotations of one element); the frame's links, or any that do not match, get an element of their own.
+        Each annotation goes to the first `Link` element that stood for one of its links (a link
+        broken over two lines is two annotations of one element); the frame's links, those of a
+        part laid out without stand-ins, and any left over get an element of their own.
         """
-        elements = self.links.get(number, [])
-        groups: list[list[Any]] = []
-        last_href = None
-        for annotation, href, from_part in annotations:
-            if not from_part:
+        by_link = {link: annotation for annotation, links in annotations for link in links}
+        tied = set()
+        for element, link in self.claims.get(number, []):
+            annotation = by_link.get(link)
+            if annotation is not None and annotation.objgen not in tied:
+                tied.add(annotation.objgen)
+                self.tied.append((element, annotation))
+        for annotation, _ in annotations:
+            if annotation.objgen not in tied:
                 self._own_link(annotation)
-                continue
-            if groups and href == last_href:
-                groups[-1].append(annotation)
-            else:
-                groups.append([annotation])
-            last_href = href
-        if len(groups) != len(elements):
-            for annotation in (annotation for group in groups for annotation in group):
-                self._own_link(annotation)
-            return
-        for element, group in zip(elements, groups, strict=True):
-            self.tied += [(element, annotation) for annotation in group]
 
     def _own_link(self, annotation) -> None:
         import pikepdf
@@ -203,6 +225,21 @@ class BookStructure:
         self.spare.append(element)
         self.tied.append((element, annotation))
 
+    def _drop_empty_links(self) -> None:
+        """Leave out the `Link` elements that hold nothing: no text, and no link of the book tied to them.
+
+        (A part's link to a place that is in no part of the book is not made: its element would say "link" to nothing.)
+        """
+        tied = {element.objgen for element, _ in self.tied}
+        empty = {element.objgen for element in self.link_elements if len(element.K) == 0 and element.objgen not in tied}
+        if not empty:
+            return
+        self.kids = [kid for kid in self.kids if kid.objgen not in empty]
+        for element in self.link_elements:
+            if element.objgen in empty and "/P" in element and element.P.objgen != self.document.objgen:
+                parent = element.P
+                parent.K = [kid for kid in parent.K if getattr(kid, "objgen", None) != element.objgen]
+
     # --- writing the tree ---------------------------------------------------------------------------
 
     def finish(self) -> None:
@@ -210,6 +247,7 @@ class BookStructure:
         import pikepdf
 
         book = self.book
+        self._drop_empty_links()
         self.document.K = pikepdf.Array([*self.kids, *self.spare])
         numbers = pikepdf.Array()
         key = 0
@@ -251,6 +289,8 @@ def _is_grouping(element, keys, parent_kind) -> bool:
     kind = element.get("/S")
     if kind not in _GROUPING or not set(keys) <= _STRUCTURAL_KEYS:
         return False
+    if kind == "/Link":
+        return parent_kind == "/Link"
     return kind == "/NonStruct" or parent_kind not in _SECTIONS
 
 
