@@ -19,6 +19,8 @@ from xml.sax.saxutils import escape
 from lxml import etree
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.parts.slide import SlidePart
 
 from generator.errors import ThemeError
 from generator.model import Text
@@ -166,6 +168,13 @@ class _DeckWriter:
         self.layouts = layouts_by_name(self.prs)
         self.lang = _LANGUAGES.get(deck.info.language, deck.info.language)
         self.placeholders = {name: placeholders_by_name(layout) for name, layout in self.layouts.items()}
+        # python-pptx finds each new slide's name, number and relationship, and each notes slide's
+        # name, by looking through everything added before: 120 s of a 7,500-slide deck. Counted on here.
+        self.slide_ids = self.prs.slides._sldIdLst
+        self.slides_made = len(self.slide_ids)
+        self.next_slide_id = max([255, *(int(number) for number in self.slide_ids.xpath("./p:sldId/@id"))]) + 1
+        package = self.prs.part.package
+        package.next_partname = _PartNames(package)  # type: ignore[method-assign, assignment]  # on this package only
 
     def write(self, created: str, title: str) -> bytes:
         for number, slide in enumerate(self.deck.slides, 1):
@@ -198,9 +207,7 @@ class _DeckWriter:
 
     def slide(self, plan: Slide, number: int) -> None:
         layout = self.layouts[LAYOUT_NAMES[plan.layout]]
-        # A blank slide on the layout; only the placeholders used are added, below.
-        rId, slide = self.prs.part.add_slide(layout)
-        self.prs.slides._sldIdLst.add_sldId(rId)
+        slide = self.add_slide(layout)
         self.target, self.available, self.next_id = slide, self.placeholders[layout.name], 2
         self.used: dict[str, int] = {}
         shapes = [self.text_shape("Title", None, [TextPara(plan.title, plan.title_size)], TEXT_INSETS, anchor=None)]
@@ -222,6 +229,17 @@ class _DeckWriter:
             spTree.append(shape)
         if plan.notes:
             slide.notes_slide.notes_text_frame.text = "\n".join(_CONTROL.sub("", line) for line in plan.notes)
+        _freeze(slide.part)
+
+    def add_slide(self, layout):
+        """Return a new blank slide on `layout` (only the placeholders used are added), as python-pptx's `add_slide` makes it."""
+        presentation = self.prs.part
+        self.slides_made += 1
+        slide_part = SlidePart.new(PackURI(f"/ppt/slides/slide{self.slides_made}.xml"), presentation.package, layout.part)
+        rId = presentation.rels._add_relationship(RT.SLIDE, slide_part)  # a new part: no relationship to it yet
+        self.slide_ids._add_sldId(id=self.next_slide_id, rId=rId)
+        self.next_slide_id += 1
+        return slide_part.slide
 
     def placeholder(self, name: str) -> tuple[int, str, str]:
         """Return a new shape id, the name and the `<p:ph>` of the layout placeholder `name`."""
@@ -413,6 +431,56 @@ class _DeckWriter:
             if piece:
                 parts.append(f"<a:r>{r_pr}<a:t>{_x(piece)}</a:t></a:r>")
         return "".join(parts)
+
+
+class _PartNames:
+    """A package's `next_partname`, as python-pptx gives it, without walking every part for every name.
+
+    The names of a kind (`/ppt/notesSlides/notesSlide%d.xml`) are read from the package the
+    first time, then counted on: a part of that kind is only ever named here.
+    """
+
+    def __init__(self, package):
+        self.package = package
+        self.taken: dict[str, set[str]] = {}
+
+    def __call__(self, template: str) -> PackURI:
+        prefix = template[: (template % 42).find("42")]
+        if prefix not in self.taken:
+            self.taken[prefix] = {str(part.partname) for part in self.package.iter_parts() if part.partname.startswith(prefix)}
+        taken = self.taken[prefix]
+        number = len(taken) + 1  # as python-pptx: the highest free number up to one past the count
+        while template % number in taken:
+            number -= 1
+        taken.add(template % number)
+        return PackURI(template % number)
+
+
+def _freeze(slide_part) -> None:
+    """Write a finished slide (and its notes) to bytes now, and let go of its XML tree.
+
+    python-pptx holds every part's tree until it saves, some 120 KB a slide: 1 GB for a
+    course of 7,500 slides. A frozen part gives those bytes when the deck is saved; it
+    stays the same object, so every relationship to it and from it stays as it was.
+    """
+    notes = [rel.target_part for rel in slide_part.rels.values() if not rel.is_external and rel.reltype == RT.NOTES_SLIDE]
+    for part in (slide_part, *notes):
+        blob = part.blob
+        part.__class__ = _frozen_class(type(part))
+        part.frozen_blob = blob
+        del part._element
+        for cached in ("slide", "notes_slide"):  # python-pptx's lazy properties, each holding the tree
+            part.__dict__.pop(cached, None)
+
+
+def _frozen_class(part_class: type) -> type:
+    """Return a subclass of `part_class` whose `blob` is the bytes `_freeze` kept."""
+    if part_class not in _FROZEN:
+        _FROZEN[part_class] = type(f"Frozen{part_class.__name__}", (part_class,), {"blob": property(lambda part: part.frozen_blob)})
+    return _FROZEN[part_class]
+
+
+_FROZEN: dict[type, type] = {}
 
 
 def deterministic_zip(data: bytes) -> bytes:
