@@ -5,7 +5,8 @@ and in which language, the window shows the title; a structure tree exists; ever
 figure has alternative text; heading levels never skip one; every page's content is
 reached from the tree, and every marked sequence on a page or in a form it draws is
 an element's, and no artifact sits inside one (a slide drawn as a figure); every link
-annotation belongs to a `Link` element that holds the link's words.
+annotation belongs to a `Link` element that holds the link's words; every embedded
+TrueType font gives each glyph the width the PDF says it has (PDF/UA 7.21.5).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def problems(pdf: bytes | Path) -> list[str]:
         found.append("the window shows the file name, not the title (/DisplayDocTitle)")
     if not (reader.metadata and reader.metadata.title):
         found.append("no title in the document information")
+    found += _font_width_problems(pdf)
     if "/StructTreeRoot" not in catalog:
         return [*found, "no structure tree"]
     root = _get(catalog["/StructTreeRoot"])
@@ -109,6 +111,46 @@ def problems(pdf: bytes | Path) -> list[str]:
                 elif not _holds_text(_get(owner)):
                     found.append(f"page {number}: a link annotation whose Link element holds no text (away from its words)")
     return found
+
+
+def _font_width_problems(pdf: bytes | Path) -> list[str]:
+    """Return the fonts whose embedded program gives a glyph another advance than the PDF's `/W` array."""
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    found = []
+    with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
+        programs: dict = {}
+        for font in document.objects:
+            if not (isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == "/CIDFontType2" and "/W" in font
+                    and font.get("/CIDToGIDMap") == pikepdf.Name.Identity and "/FontFile2" in font.get("/FontDescriptor", {})):
+                continue
+            stream = font.FontDescriptor.FontFile2
+            if stream.objgen not in programs:
+                program = TTFont(io.BytesIO(stream.read_bytes()))
+                programs[stream.objgen] = (program["hmtx"].metrics, program.getGlyphOrder(), program["head"].unitsPerEm)
+            metrics, order, units = programs[stream.objgen]
+            wrong = [gid for gid, width in _widths(font.W).items()
+                     if gid < len(order) and abs(metrics[order[gid]][0] * 1000 / units - width) > 1]
+            if wrong:
+                found.append(f"font {font.get('/BaseFont')}: glyphs {wrong[:5]} wider or narrower in the font than in /W")
+    return found
+
+
+def _widths(array) -> dict[int, float]:
+    """Return a CID font's `/W` array as {CID: width}: `c [w1 w2 …]` and `first last w` runs."""
+    import pikepdf
+
+    items, widths, index = list(array), {}, 0
+    while index < len(items):
+        first = int(items[index])
+        if isinstance(items[index + 1], pikepdf.Array):
+            widths.update({first + offset: float(width) for offset, width in enumerate(items[index + 1])})
+            index += 2
+        else:
+            widths.update({cid: float(items[index + 2]) for cid in range(first, int(items[index + 1]) + 1)})
+            index += 3
+    return widths
 
 
 def _holds_text(element) -> bool:

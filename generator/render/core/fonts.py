@@ -146,6 +146,14 @@ class _Subset:
         loca = self.loca
         return [number for number in range(min(top, self.count - 1) + 1) if loca[number + 1] > loca[number]]
 
+    def blank(self, top: int) -> list[int]:
+        """Return the numbers up to `top` of glyphs with no outline but an advance: a space, a no-break space."""
+        loca = self.loca
+        return [
+            number for number in range(min(top, self.count - 1) + 1)
+            if loca[number + 1] == loca[number] and self.metric(number)[:2] != b"\0\0"
+        ]
+
     def glyph(self, number: int) -> bytes:
         return self.glyf[self.loca[number] : self.loca[number + 1]]
 
@@ -178,6 +186,10 @@ class _Merged:
             if number not in self.filled:
                 self._adopt(other, number, adopted, at=number)
                 self.filled.add(number)
+        # A space draws nothing but moves on: its advance too, or the font's width would not be the PDF's (`/W`).
+        for number in other.blank(top):
+            if self.metrics[number] == b"\0\0\0\0":
+                self.metrics[number] = other.metric(number)
 
     def _widen_limits(self, other: _Subset) -> None:
         """Make the bounding box and the `maxp` limits (points, contours, components) cover `other`'s glyphs too."""
