@@ -5,7 +5,8 @@ and in which language, the window shows the title; a structure tree exists; ever
 figure has alternative text; heading levels never skip one; every page's content is
 reached from the tree, and every marked sequence on a page or in a form it draws is
 an element's, and no artifact sits inside one (a slide drawn as a figure); every link
-annotation belongs to a `Link` element that holds the link's words; every embedded
+annotation belongs to a `Link` element that holds the link's words; every table has
+header cells, each with its `/Scope`; every embedded
 TrueType font gives each glyph the width the PDF says it has (PDF/UA 7.21.5).
 """
 
@@ -83,6 +84,10 @@ def problems(pdf: bytes | Path) -> list[str]:
         kind = str(element["/S"])
         if kind == "/Figure" and not element.get("/Alt"):
             found.append("a figure without alternative text")
+        if kind == "/TH" and not _scope(element):
+            found.append("a table header cell without /Scope (which cells it heads)")
+        if kind == "/Table" and not any(str(cell["/S"]) == "/TH" for cell, _ in elements(element)):
+            found.append("a table without header cells (TH)")
         if re.fullmatch(r"/H[1-6]", kind):
             if int(kind[2]) > level + 1:
                 found.append(f"heading level skipped: {kind} after H{level}")
@@ -151,6 +156,15 @@ def _widths(array) -> dict[int, float]:
             widths.update({cid: float(items[index + 2]) for cid in range(first, int(items[index + 1]) + 1)})
             index += 3
     return widths
+
+
+def _scope(element) -> str | None:
+    attributes = _get(element.get("/A"))
+    for owner in attributes if isinstance(attributes, ArrayObject) else [attributes] if attributes is not None else []:
+        owner = _get(owner)
+        if isinstance(owner, DictionaryObject) and owner.get("/Scope"):
+            return str(owner["/Scope"])
+    return None
 
 
 def _holds_text(element) -> bool:

@@ -121,6 +121,9 @@ class BookStructure:
         # Each key asked of `element` once: there are tens of thousands of elements in a handout.
         keys = element.keys()
         fields = {key[1:]: _plain(element[key]) for key in _KEPT_KEYS if key in keys}
+        if fields.get("S") == "/TH":  # a header row's cells head their columns; a row's first cell heads its row
+            in_head = _kind(parent.get("/P")) == "/THead"
+            fields["A"] = _with_scope(fields.get("A"), "/Column" if in_head or not _first_kid(element) else "/Row")
         copy = self.book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, P=parent, **fields))
         if "/Pg" in keys:
             page = by_object.get(element.Pg.objgen, page)
@@ -292,6 +295,31 @@ def _is_grouping(element, keys, parent_kind) -> bool:
     if kind == "/Link":
         return parent_kind == "/Link"
     return kind == "/NonStruct" or parent_kind not in _SECTIONS
+
+
+def _with_scope(attributes, scope: str):
+    """Return a header cell's attributes with the `/Scope` PDF/UA asks of it (WeasyPrint writes none), unless one is there."""
+    import pikepdf
+
+    owners = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes] if attributes is not None else []
+    table = next((owner for owner in owners if isinstance(owner, pikepdf.Dictionary) and owner.get("/O") == "/Table"), None)
+    if table is None:
+        table = pikepdf.Dictionary(O=pikepdf.Name.Table)
+        owners.append(table)
+    if "/Scope" not in table:
+        table.Scope = pikepdf.Name(scope)
+    return owners[0] if len(owners) == 1 else pikepdf.Array(owners)
+
+
+def _kind(element) -> str | None:
+    return str(element.get("/S")) if element is not None else None
+
+
+def _first_kid(element) -> bool:
+    """Whether `element` comes first among its parent's elements (a row's first cell)."""
+    parent = element.get("/P")
+    first = next(iter(_elements(parent.get("/K"))), None) if parent is not None else None
+    return first is not None and first.objgen == element.objgen
 
 
 def _items(k) -> list:
