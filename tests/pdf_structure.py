@@ -1,7 +1,7 @@
 """Read a tagged PDF's structure back and list what is missing for a reader who cannot see it.
 
 What is checked (see docs/accessibility.md): the catalogue says the file is tagged
-and in which language, the window shows the title; a structure tree exists; every
+and in which language, the window shows the title, the XMP metadata holds it; a structure tree exists; every
 figure has alternative text; heading levels never skip one; every page's content is
 reached from the tree, and every marked sequence on a page or in a form it draws is
 an element's, and no artifact sits inside one (a slide drawn as a figure); every link
@@ -73,6 +73,9 @@ def problems(pdf: bytes | Path) -> list[str]:
         found.append("the window shows the file name, not the title (/DisplayDocTitle)")
     if not (reader.metadata and reader.metadata.title):
         found.append("no title in the document information")
+    xmp = reader.xmp_metadata
+    if not (xmp and xmp.dc_title and reader.metadata and reader.metadata.title in xmp.dc_title.values()):
+        found.append("no XMP metadata stream holding the title (dc:title)")
     found += _font_width_problems(pdf)
     if "/StructTreeRoot" not in catalog:
         return [*found, "no structure tree"]

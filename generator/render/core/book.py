@@ -22,7 +22,7 @@ from typing import Any
 from generator.errors import AulaError
 from generator.render.core.fonts import share_font_programs
 from generator.render.core.parts import Part
-from generator.render.core.pdf import PageLayout, Rect
+from generator.render.core.pdf import PageLayout, Rect, describe, saved
 from generator.render.core.structure import BookStructure, as_artifact, is_tagged, untied
 
 _FRAME = "/AulaFrame"
@@ -112,14 +112,9 @@ def _adopt_pages(structure: BookStructure, pdfs: list, counts: list[int], end: i
 
 
 def _save(pdf) -> bytes:
-    import pikepdf
-
     share_font_programs(pdf)  # one copy of each font, not one per part
-    output = io.BytesIO()
-    # The same bytes for the same input: no random ID, objects in a stable order, streams compressed.
-    pdf.save(output, static_id=True, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             compress_streams=True, recompress_flate=False)
-    return output.getvalue()
+    describe(pdf)
+    return saved(pdf)
 
 
 def _frame_over(book, index: int, page, opening, closing) -> None:

@@ -109,7 +109,12 @@ class PdfTarget:
         with self._laid_out(html) as laid_out:
             if page_limit and len(laid_out.pages) > page_limit:
                 warn(None, "W-page-limit", f"{identifier} takes {len(laid_out.pages)} pages, more than {page_limit}")
-            return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier), pdf_tags=True)
+            data = laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier), pdf_tags=True)
+        import pikepdf
+
+        with pikepdf.open(io.BytesIO(data)) as document:
+            describe(document)
+            return saved(document)
 
     def pages(self, html: str, identifier: str) -> tuple[bytes, tuple[PageLayout, ...]]:
         """Return the PDF of `html` without links, anchors or bookmarks, and where each page had them.
@@ -169,6 +174,26 @@ class PdfTarget:
                 _STYLES.pop(next(iter(_STYLES)))
             _STYLES[key] = (fonts, css)
         return _STYLES[key]
+
+
+def describe(document: Any) -> None:
+    """Give a PDF (pikepdf) an XMP metadata stream saying what its document information says: title, author, subject.
+
+    WeasyPrint writes XMP only for the PDF/A and PDF/UA variants; PDF/UA readers take the title from there.
+    """
+    with document.open_metadata(set_pikepdf_as_editor=False) as metadata:  # no date of now: a build is reproducible
+        metadata.load_from_docinfo(document.docinfo)
+
+
+def saved(document: Any) -> bytes:
+    """Return a PDF (pikepdf) written out: the same bytes for the same document, streams compressed."""
+    import pikepdf
+
+    output = io.BytesIO()
+    # No random ID, objects in a stable order.
+    document.save(output, static_id=True, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                  compress_streams=True, recompress_flate=False)
+    return output.getvalue()
 
 
 # The parsed stylesheets and loaded fonts of this process, by the files they come from (see `PdfTarget._styles`).
