@@ -82,8 +82,11 @@ def problems(pdf: bytes | Path) -> list[str]:
     root = _get(catalog["/StructTreeRoot"])
     tree = parent_tree(root)
     reached_pages: set[int] = set()
+    reached_elements: set[int] = set()
     level = 0
     for element, page in elements(root):
+        if element.indirect_reference is not None:
+            reached_elements.add(element.indirect_reference.idnum)
         kind = str(element["/S"])
         if kind == "/Figure" and not element.get("/Alt"):
             found.append("a figure without alternative text")
@@ -106,7 +109,7 @@ def problems(pdf: bytes | Path) -> list[str]:
         # A page of nothing but artifacts (ruled lines, a running header) has no content to reach.
         if page.indirect_reference.idnum not in reached_pages and _has_tagged_content(page):
             found.append(f"page {number}: no content reached from the tree")
-        found += [f"page {number}: {problem}" for problem in _marked_content_problems(page, tree)]
+        found += [f"page {number}: {problem}" for problem in _marked_content_problems(page, tree, reached_elements)]
         if _artifact_in_tagged_content(page, reader):
             found.append(f"page {number}: an artifact inside tagged content")
         for annotation in page.get("/Annots") or []:
@@ -221,8 +224,8 @@ def _has_tagged_content(page) -> bool:
     return any(_MCID.search(data) for _, data in _streams(page))
 
 
-def _marked_content_problems(page, tree: dict[int, object]) -> list[str]:
-    """Return the marked sequences of a page, and of the forms it draws, that no element claims."""
+def _marked_content_problems(page, tree: dict[int, object], reached: set[int]) -> list[str]:
+    """Return the marked sequences of a page, and of the forms it draws, that no element reached from the root claims."""
     found = []
     for owner, data in _streams(page):
         mcids = {int(m) for m in _MCID.findall(data)}
@@ -237,4 +240,7 @@ def _marked_content_problems(page, tree: dict[int, object]) -> list[str]:
         orphans = [m for m in mcids if m >= len(claimed) or _get(claimed[m]) is None or not isinstance(_get(claimed[m]), DictionaryObject)]
         if orphans:
             found.append(f"marked sequences {orphans[:5]} belong to no element")
+        hidden = [m for m in set(mcids) - set(orphans) if getattr(claimed[m], "idnum", None) not in reached]
+        if hidden:
+            found.append(f"marked sequences {sorted(hidden)[:5]} belong to elements the tree's root does not reach")
     return found

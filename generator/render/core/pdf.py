@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from generator.errors import warn
 from generator.model import Course
 from generator.render.core.images import DEFAULT_IMAGE_PIXELS, ImageRefused, check_raster, is_inside
+from generator.render.core.structure import LINK_STAND_IN, unreached_as_artifacts
 from generator.themes import Theme
 
 
@@ -113,6 +114,7 @@ class PdfTarget:
         import pikepdf
 
         with pikepdf.open(io.BytesIO(data)) as document:
+            unreached_as_artifacts(document)  # a running footer, tagged by WeasyPrint outside the tree
             describe(document)
             return saved(document)
 
@@ -214,8 +216,6 @@ def _stamp(path: Path) -> tuple[int, int]:
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
 _LINK_KINDS = ("internal", "external")  # WeasyPrint's other kinds (attachments) are not made
-# The URI of a part's stand-in link annotation: this prefix and the link's index in its `PageLayout.links`.
-LINK_STAND_IN = "aula-link:"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ page number, "see page N") is an artifact, as a page number is; the frame's
 pages that show nothing else (a cover) keep their tags. Links made across the
 book are attached to the `Link` elements the parts' trees already hold: each
 part's link was laid out as a stand-in annotation tied to its element, naming
-the link's place in the page's layout (`pdf.LINK_STAND_IN`).
+the link's place in the page's layout (`LINK_STAND_IN`). A document laid out
+whole gets its running header and footer made artifacts (`unreached_as_artifacts`).
 
 Checked by `tests/test_accessibility.py`; see docs/accessibility.md.
 """
@@ -21,10 +22,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.render.core.pdf import LINK_STAND_IN
+# The URI of a part's stand-in link annotation (`PdfTarget.pages`): this prefix and the link's index in its page's links.
+LINK_STAND_IN = "aula-link:"
 
 # A marked-content sequence tied to the tree, as WeasyPrint writes it: `/P <</MCID 3>> BDC`.
-_TAGGED = re.compile(rb"(/[A-Za-z0-9]+)\s*<<[^<>]*?/MCID\s+\d+[^<>]*?>>\s*BDC")
+_TAGGED = re.compile(rb"(/[A-Za-z0-9]+)\s*<<[^<>]*?/MCID\s+(\d+)[^<>]*?>>\s*BDC")
 # An artifact's marked sequence: `/Artifact BMC`, or with properties (`/Artifact <</Type /Pagination>> BDC`).
 _ARTIFACT = re.compile(rb"/Artifact\s*(?:<<[^<>]*>>\s*BDC|BMC)")
 
@@ -49,6 +51,54 @@ def is_tagged(pdf) -> bool:
 def as_artifact(data: bytes) -> bytes:
     """Return a page's content with all of it an artifact: its tagged sequences untied from any element."""
     return b"/Artifact BMC\n" + _TAGGED.sub(b"/Artifact BMC", data) + b"\nEMC\n"
+
+
+def unreached_as_artifacts(pdf) -> None:
+    """Make artifacts of the marked content whose elements the tree's root does not reach.
+
+    WeasyPrint tags the text of page margin boxes (a running footer, "page N / M") with
+    elements outside the tree: hidden from a reader as content, yet not marked as the
+    pagination it is. Here it becomes an artifact, and leaves the parent tree.
+    """
+    import pikepdf
+
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None or "/ParentTree" not in root:
+        return
+    reached, stack = set(), list(_elements(root.get("/K")))
+    while stack:
+        element = stack.pop()
+        if element.objgen not in reached:
+            reached.add(element.objgen)
+            stack += _elements(element.get("/K"))
+    entries = _number_tree(root.ParentTree)
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        parents = entries.get(int(key)) if key is not None else None
+        if not isinstance(parents, pikepdf.Array):
+            continue
+        hidden = {index for index, parent in enumerate(parents) if isinstance(parent, pikepdf.Dictionary) and parent.objgen not in reached}
+        if not hidden:
+            continue
+        for index in hidden:
+            parents[index] = None
+        contents = page.obj.Contents
+        for stream in contents if isinstance(contents, pikepdf.Array) else [contents]:
+            stream.write(_as_artifacts(stream.read_bytes(), hidden))
+
+
+def _as_artifacts(data: bytes, numbers: set[int]) -> bytes:
+    """Return content with the tagged sequences of `numbers` (MCIDs) made artifacts."""
+    return _TAGGED.sub(lambda match: b"/Artifact BMC" if int(match.group(2)) in numbers else match.group(0), data)
+
+
+def _number_tree(node) -> dict[int, Any]:
+    """Return a number tree's entries (a flat `/Nums` array, or `/Kids` of them) by key."""
+    numbers = node.get("/Nums", [])
+    entries = {int(numbers[index]): numbers[index + 1] for index in range(0, len(numbers), 2)}
+    for kid in node.get("/Kids", []):
+        entries |= _number_tree(kid)
+    return entries
 
 
 def untied(data: bytes) -> bytes:
