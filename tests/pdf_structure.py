@@ -5,7 +5,8 @@ and in which language, the window shows the title, the XMP metadata holds it; a 
 figure has alternative text; heading levels never skip one; every page's content is
 reached from the tree, and every marked sequence on a page or in a form it draws is
 an element's, and no artifact sits inside one (a slide drawn as a figure); every link
-annotation belongs to a `Link` element that holds the link's words; every table has
+annotation belongs to a `Link` element that holds the link's words and is described by
+words, not a bare `#fragment`; every table has
 header cells, each with its `/Scope`; every embedded
 TrueType font gives each glyph the width the PDF says it has (PDF/UA 7.21.5).
 """
@@ -121,6 +122,8 @@ def problems(pdf: bytes | Path) -> list[str]:
                     found.append(f"page {number}: a link annotation outside any Link element")
                 elif not _holds_text(_get(owner)):
                     found.append(f"page {number}: a link annotation whose Link element holds no text (away from its words)")
+                if not str(annotation.get("/Contents", "")).strip() or str(annotation.get("/Contents", "")).startswith("#"):
+                    found.append(f"page {number}: a link annotation described by nothing, or by a bare #fragment")
     return found
 
 

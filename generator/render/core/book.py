@@ -259,8 +259,8 @@ def _add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[An
     made: list[list[tuple[Any, tuple[tuple[int, int], ...]]]] = []
     for number, page_layouts in enumerate(layouts):
         annotations = [
-            (book.make_indirect(_link(pages[number], href, rect)), tuple(links))
-            for href, rect, links in _page_links(page_layouts)
+            (book.make_indirect(_link(pages[number], href, rect, words)), tuple(links))
+            for href, rect, words, links in _page_links(page_layouts)
             if not href.startswith("#") or href[1:] in destinations  # WeasyPrint too leaves out links to nowhere
         ]
         if annotations:
@@ -278,8 +278,8 @@ def _destination(page, x: float, y: float):
     return pikepdf.Array([page.obj, pikepdf.Name.XYZ, left, top, 0])
 
 
-def _link(page, href: str, rect: Rect):
-    """Return a link annotation: to a named destination (`#name`) or a URL."""
+def _link(page, href: str, rect: Rect, words: str = ""):
+    """Return a link annotation: to a named destination (`#name`) or a URL, described by the words it shows."""
     import pikepdf
 
     (left, top), (right, bottom) = _point(page, rect[0], rect[1]), _point(page, rect[2], rect[3])
@@ -289,8 +289,9 @@ def _link(page, href: str, rect: Rect):
         Rect=pikepdf.Array([left, bottom, right, top]),
         BS=pikepdf.Dictionary(W=0),
         P=page.obj,
-        # Read out by a screen reader with the link (PDF/UA asks every link for one).
-        Contents=pikepdf.String(href.removeprefix("mailto:") if not href.startswith("#") else href),
+        # Read out by a screen reader with the link (PDF/UA asks every link for a description): its words,
+        # which for a "see page N" line are the frame's (the part's are hidden), or else where it leads.
+        Contents=pikepdf.String(words or href.removeprefix("mailto:")),
     )
     if href.startswith("#"):
         link.Dest = pikepdf.String(href[1:])
@@ -322,19 +323,19 @@ def _point(page, x: float, y: float) -> tuple[float, float]:
     return round(x * _PT, 3), round(float(page.mediabox[3]) - y * _PT, 3)
 
 
-def _page_links(layouts: list[PageLayout]) -> list[tuple[str, Rect, list[tuple[int, int]]]]:
-    """Return a page's links, each with the (layer, index) of the layout links it stands for.
+def _page_links(layouts: list[PageLayout]) -> list[tuple[str, Rect, str, list[tuple[int, int]]]]:
+    """Return a page's links with their words, each with the (layer, index) of the layout links it stands for.
 
     A link drawn inside a link to the same place (a "see page N" line, a link's `::after`) is one.
     """
-    kept: list[tuple[str, Rect, list[tuple[int, int]]]] = []
+    kept: list[tuple[str, Rect, str, list[tuple[int, int]]]] = []
     for layer, layout in enumerate(layouts):
-        for index, (href, rect) in enumerate(layout.links):
+        for index, (href, rect, words) in enumerate(layout.links):
             around = next((link for link in kept if link[0] == href and _inside(rect, link[1])), None)
             if around is None:
-                kept.append((href, rect, [(layer, index)]))
+                kept.append((href, rect, words, [(layer, index)]))
             else:
-                around[2].append((layer, index))
+                around[3].append((layer, index))
     return kept
 
 

@@ -150,7 +150,7 @@ class PartCache:
                 PageLayout(
                     area=tuple(page["area"]),
                     anchors=tuple((name, tuple(rect)) for name, rect in page["anchors"]),
-                    links=tuple((href, tuple(rect)) for href, rect in page["links"]),
+                    links=tuple((href, tuple(rect), words) for href, rect, words in page["links"]),
                     bookmarks=tuple(tuple(mark) for mark in page["bookmarks"]),
                 )
                 for page in stored["pages"]

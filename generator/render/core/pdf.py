@@ -215,6 +215,28 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
+def _words(box) -> str:
+    """Return the text a link's box shows (its `::after` included), spaces collapsed.
+
+    A block, a line, an inline block or a positioned box inside is a word apart (a contents
+    entry's number, its title, its page number).
+    """
+    texts: list[str] = []
+
+    def walk(inner) -> None:
+        if hasattr(inner, "text"):
+            texts.append(inner.text)
+            return
+        apart = type(inner).__name__.endswith(("BlockBox", "LineBox", "Placeholder"))  # a placeholder: a box set apart
+        texts.append(" " if apart else "")
+        for child in getattr(inner, "children", ()):
+            walk(child)
+        texts.append(" " if apart else "")
+
+    walk(box)
+    return " ".join("".join(texts).split())
+
+
 _LINK_KINDS = ("internal", "external")  # WeasyPrint's other kinds (attachments) are not made
 
 
@@ -224,7 +246,7 @@ class PageLayout:
 
     area: tuple[float, float]  # the top-left corner of the page area (inside the margins)
     anchors: tuple[tuple[str, Rect], ...] = ()  # (id, rectangle), in document order
-    links: tuple[tuple[str, Rect], ...] = ()  # ("#id" or URL, rectangle)
+    links: tuple[tuple[str, Rect, str], ...] = ()  # ("#id" or URL, rectangle, the words shown)
     bookmarks: tuple[tuple[int, str, bool, float, float], ...] = ()  # (level, label, open, x, y)
 
 
@@ -239,8 +261,8 @@ def _page_layout(page) -> PageLayout:
         area=(round(box.content_box_x(), 3), round(box.content_box_y(), 3)),
         anchors=tuple((name, rect(*rectangle)) for name, rectangle in page.anchors.items()),
         links=tuple(
-            (f"#{target}" if kind == "internal" else target, rect(*rectangle))
-            for kind, target, rectangle, _box in page.links
+            (f"#{target}" if kind == "internal" else target, rect(*rectangle), _words(box))
+            for kind, target, rectangle, box in page.links
             if kind in _LINK_KINDS
         ),
         bookmarks=tuple(
