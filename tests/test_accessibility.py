@@ -71,3 +71,11 @@ def test_a_chapter_link_in_the_tree_names_the_annotation_on_its_page(built):
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
             assert annotation.get_object().raw_get("/P").idnum == page.indirect_reference.idnum
+
+
+def test_the_slide_handout_has_headings_to_move_by(built):
+    """Each slide is one figure: the course's title and each chapter's, where its slides start, are headings."""
+    reader = PdfReader(built / "curso-de-muestra-slides-handout.pdf")
+    kinds = [str(element["/S"]) for element, _ in elements(reader.trailer["/Root"]["/StructTreeRoot"].get_object())]
+    assert kinds.count("/H1") == 1 and kinds.count("/H2") >= 2  # the sample course has two chapters
+    assert kinds.index("/H1") < kinds.index("/H2") < kinds.index("/Figure")

@@ -53,6 +53,7 @@ class Sheet:
     header: str
     number: int
     slides: tuple[tuple[int, Slot, tuple[str, ...]], ...]  # (page of the deck, where, its speaker notes)
+    opens: bool = False  # its header differs from the sheet before's: a chapter starts here
 
 
 def slots(paper: str, per_page: int) -> list[Slot]:
@@ -83,7 +84,8 @@ def sheets(deck: Deck, paper: str, per_page: int) -> list[Sheet]:
         chosen = deck.slides[first : first + per_page]
         titles = dict.fromkeys(slide.chapter.title_text if slide.chapter else deck.info.title for slide in chosen)
         placed = tuple((first + i, boxes[i], slide.notes) for i, slide in enumerate(chosen))
-        made.append(Sheet(" · ".join(titles), number, placed))
+        header = " · ".join(titles)
+        made.append(Sheet(header, number, placed, opens=not made or made[-1].header != header))
     return made
 
 
