@@ -79,3 +79,9 @@ def test_the_slide_handout_has_headings_to_move_by(built):
     kinds = [str(element["/S"]) for element, _ in elements(reader.trailer["/Root"]["/StructTreeRoot"].get_object())]
     assert kinds.count("/H1") == 1 and kinds.count("/H2") >= 2  # the sample course has two chapters
     assert kinds.index("/H1") < kinds.index("/H2") < kinds.index("/Figure")
+
+
+def test_the_pdf_deck_tags_its_bullets_as_lists(built):
+    reader = PdfReader(built / "curso-de-muestra-slides.pdf")
+    kinds = [str(element["/S"]) for element, _ in elements(reader.trailer["/Root"]["/StructTreeRoot"].get_object())]
+    assert kinds.count("/H1") >= 3 and "/L" in kinds and "/LI" in kinds
