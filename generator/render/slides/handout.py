@@ -79,7 +79,7 @@ def slots(paper: str, per_page: int) -> list[Slot]:
 def sheets(deck: Deck, paper: str, per_page: int) -> list[Sheet]:
     """Return the sheets of the handout: the deck's slides in order, `per_page` to a sheet."""
     boxes = slots(paper, per_page)
-    made = []
+    made: list[Sheet] = []
     for number, first in enumerate(range(0, len(deck.slides), per_page), start=1):
         chosen = deck.slides[first : first + per_page]
         titles = dict.fromkeys(slide.chapter.title_text if slide.chapter else deck.info.title for slide in chosen)
