@@ -215,6 +215,31 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
+def _nested(one: Rect, other: Rect, slack: float = 1.0) -> bool:
+    """Whether one rectangle lies inside the other, either way round."""
+
+    def inside(a: Rect, b: Rect) -> bool:
+        return b[0] - slack <= a[0] and b[1] - slack <= a[1] and a[2] <= b[2] + slack and a[3] <= b[3] + slack
+
+    return inside(one, other) or inside(other, one)
+
+
+def _whole_words(box, fragments: list[str]) -> str:
+    """Return the words of a link shown in `fragments` (one a line): as shown if on one line, else its element's text.
+
+    The element's text is the link as written, where joining the lines would keep a hyphen
+    the line break added (`reposito‐ rio`) or split a URL; one line keeps text the
+    stylesheet generated (a page number).
+    """
+    if len(fragments) == 1 or not hasattr(getattr(box, "element", None), "itertext"):
+        return " ".join(fragments)
+    return " ".join("".join(box.element.itertext()).split())
+
+
+def _link_key(box) -> tuple:
+    return (id(getattr(box, "element", box)), getattr(box, "element_tag", None))
+
+
 def _words(box) -> str:
     """Return the text a link's box shows (its `::after` included), spaces collapsed.
 
@@ -256,14 +281,23 @@ def _page_layout(page) -> PageLayout:
     def rect(x1: float, y1: float, x2: float, y2: float) -> Rect:
         return (round(x1, 3), round(y1, 3), round(x2, 3), round(y2, 3))
 
+    links = [link for link in page.links if link[0] in _LINK_KINDS]
+    # A link broken over lines is a box a line (the same element, the same tag: not its `::after`),
+    # each with its own words: each is described by the whole link's (`_whole_words`).
+    words: dict[tuple, list[str]] = {}
+    fragments: dict[tuple, list[Rect]] = {}
+    for _, _, rectangle, link_box in links:
+        key, area = _link_key(link_box), rect(*rectangle)
+        if not any(_nested(area, other) for other in fragments.get(key, [])):  # a box inside another: the same words
+            words.setdefault(key, []).append(_words(link_box))
+            fragments.setdefault(key, []).append(area)
     box = page._page_box  # WeasyPrint's own (pinned major version): where the page area starts
     return PageLayout(
         area=(round(box.content_box_x(), 3), round(box.content_box_y(), 3)),
         anchors=tuple((name, rect(*rectangle)) for name, rectangle in page.anchors.items()),
         links=tuple(
-            (f"#{target}" if kind == "internal" else target, rect(*rectangle), _words(box))
-            for kind, target, rectangle, box in page.links
-            if kind in _LINK_KINDS
+            (f"#{target}" if kind == "internal" else target, rect(*rectangle), _whole_words(link_box, words[_link_key(link_box)]))
+            for kind, target, rectangle, link_box in links
         ),
         bookmarks=tuple(
             (level, label, state != "closed", round(x, 3), round(y, 3)) for level, label, (x, y), state in page.bookmarks
