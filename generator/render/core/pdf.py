@@ -106,13 +106,15 @@ class PdfTarget:
         """Return the PDF of `html`; `identifier` names it (in warnings) and fixes its PDF id.
 
         With a `page_limit`, a document laid out on more pages is still written, with a warning.
+        WeasyPrint's file then goes through pikepdf once: its running header and footer become
+        artifacts, and it gets XMP metadata (see `describe`).
         """
+        import pikepdf
+
         with self._laid_out(html) as laid_out:
             if page_limit and len(laid_out.pages) > page_limit:
                 warn(None, "W-page-limit", f"{identifier} takes {len(laid_out.pages)} pages, more than {page_limit}")
             data = laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier), pdf_tags=True)
-        import pikepdf
-
         with pikepdf.open(io.BytesIO(data)) as document:
             unreached_as_artifacts(document)  # a running footer, tagged by WeasyPrint outside the tree
             describe(document)
