@@ -22,7 +22,7 @@ from typing import Any
 from generator.errors import AulaError
 from generator.render.core.fonts import share_font_programs
 from generator.render.core.parts import Part
-from generator.render.core.pdf import PageLayout, Rect, describe, saved
+from generator.render.core.pdf import PageLayout, Rect, describe, inside, saved
 from generator.render.core.structure import BookStructure, as_artifact, is_tagged, untied
 
 _FRAME = "/AulaFrame"
@@ -331,15 +331,9 @@ def _page_links(layouts: list[PageLayout]) -> list[tuple[str, Rect, str, list[tu
     kept: list[tuple[str, Rect, str, list[tuple[int, int]]]] = []
     for layer, layout in enumerate(layouts):
         for index, (href, rect, words) in enumerate(layout.links):
-            around = next((link for link in kept if link[0] == href and _inside(rect, link[1])), None)
+            around = next((link for link in kept if link[0] == href and inside(rect, link[1])), None)
             if around is None:
                 kept.append((href, rect, words, [(layer, index)]))
             else:
                 around[3].append((layer, index))
     return kept
-
-
-def _inside(rect: Rect, outer: Rect, slack: float = 1.0) -> bool:
-    return (
-        outer[0] - slack <= rect[0] and outer[1] - slack <= rect[1] and rect[2] <= outer[2] + slack and rect[3] <= outer[3] + slack
-    )

@@ -128,12 +128,13 @@ class PdfTarget:
         book to find which tag its real link belongs to.
         """
         with self._laid_out(html) as laid_out:
+            for page in laid_out.pages:
+                page.links[:] = [link for link in page.links if link[0] in ("internal", "external")]  # not attachments
             layouts = tuple(_page_layout(page) for page in laid_out.pages)
             for page in laid_out.pages:
                 # Each link stays as a stand-in naming its place in the page's layout: WeasyPrint ties the
                 # stand-in's annotation to the link's own tag, where the book's real link will be tied.
-                kept = [link for link in page.links if link[0] in _LINK_KINDS]
-                page.links[:] = [("external", f"{LINK_STAND_IN}{index}", rect, box) for index, (_, _, rect, box) in enumerate(kept)]
+                page.links[:] = [("external", f"{LINK_STAND_IN}{index}", rect, box) for index, (_, _, rect, box) in enumerate(page.links)]
                 page.anchors.clear()
                 page.bookmarks.clear()
             return laid_out.write_pdf(pdf_identifier=_pdf_identifier(identifier), pdf_tags=True), layouts
@@ -217,13 +218,12 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
-def _nested(one: Rect, other: Rect, slack: float = 1.0) -> bool:
-    """Whether one rectangle lies inside the other, either way round."""
 
-    def inside(a: Rect, b: Rect) -> bool:
-        return b[0] - slack <= a[0] and b[1] - slack <= a[1] and a[2] <= b[2] + slack and a[3] <= b[3] + slack
-
-    return inside(one, other) or inside(other, one)
+def inside(rect: Rect, outer: Rect, slack: float = 1.0) -> bool:
+    """Whether `rect` lies within `outer`, give or take `slack` on each side."""
+    return (
+        outer[0] - slack <= rect[0] and outer[1] - slack <= rect[1] and rect[2] <= outer[2] + slack and rect[3] <= outer[3] + slack
+    )
 
 
 def _whole_words(box, fragments: list[str]) -> str:
@@ -264,9 +264,6 @@ def _words(box) -> str:
     return " ".join("".join(texts).split())
 
 
-_LINK_KINDS = ("internal", "external")  # WeasyPrint's other kinds (attachments) are not made
-
-
 @dataclass(frozen=True, slots=True)
 class PageLayout:
     """Where a page's anchors, links and bookmarks fell, in CSS px from the top-left corner of the page."""
@@ -278,19 +275,19 @@ class PageLayout:
 
 
 def _page_layout(page) -> PageLayout:
-    """Return what `page` (a WeasyPrint page) holds besides ink."""
+    """Return what `page` (a WeasyPrint page, its links internal or external only) holds besides ink."""
 
     def rect(x1: float, y1: float, x2: float, y2: float) -> Rect:
         return (round(x1, 3), round(y1, 3), round(x2, 3), round(y2, 3))
 
-    links = [link for link in page.links if link[0] in _LINK_KINDS]
     # A link broken over lines is a box a line (the same element, the same tag: not its `::after`),
     # each with its own words: each is described by the whole link's (`_whole_words`).
     words: dict[tuple, list[str]] = {}
     fragments: dict[tuple, list[Rect]] = {}
-    for _, _, rectangle, link_box in links:
+    for _, _, rectangle, link_box in page.links:
         key, area = _link_key(link_box), rect(*rectangle)
-        if not any(_nested(area, other) for other in fragments.get(key, [])):  # a box inside another: the same words
+        # A box inside another (or around it) shows the same words: counted once.
+        if not any(inside(area, other) or inside(other, area) for other in fragments.get(key, [])):
             words.setdefault(key, []).append(_words(link_box))
             fragments.setdefault(key, []).append(area)
     box = page._page_box  # WeasyPrint's own (pinned major version): where the page area starts
@@ -299,7 +296,7 @@ def _page_layout(page) -> PageLayout:
         anchors=tuple((name, rect(*rectangle)) for name, rectangle in page.anchors.items()),
         links=tuple(
             (f"#{target}" if kind == "internal" else target, rect(*rectangle), _whole_words(link_box, words[_link_key(link_box)]))
-            for kind, target, rectangle, link_box in links
+            for kind, target, rectangle, link_box in page.links
         ),
         bookmarks=tuple(
             (level, label, state != "closed", round(x, 3), round(y, 3)) for level, label, (x, y), state in page.bookmarks
