@@ -92,13 +92,23 @@ def _book_html(book: str):
     return render
 
 
-def _slides_handout_html(course, theme) -> None:
-    from generator.render.slides import SlideDecks
-    from generator.render.slides.handout import handout_html, sheets
+def _slides_handout(course, theme) -> None:
+    """The sheets drawn whole (they are not typeset: drawing them is quick) around blank slides in place of the PDF deck."""
+    import io
 
-    made = sheets(SlideDecks(course, theme).planner.deck(), "a4", 3)
+    import pikepdf
+
+    from generator.render.slides import SlideDecks
+    from generator.render.slides.handout import draw_handout, sheets
+
+    deck = SlideDecks(course, theme).planner.deck()
+    blank = pikepdf.new()
+    for _ in deck.slides:
+        blank.add_blank_page(page_size=(720, 405))
+    slides = io.BytesIO()
+    blank.save(slides)
     for edition in ("student", "teacher"):
-        handout_html(made, slice(None), course, theme, edition, "a4", "")
+        draw_handout(sheets(deck, "a4", 3), deck, slides.getvalue(), course, theme, edition, "a4", "")
 
 
 def _cheatsheet_html(course, theme) -> None:
@@ -132,7 +142,7 @@ RENDER_WITHOUT_PDF = {
     "slides": _slides_pptx,
     "worksheet": _book_html("worksheet"),
     "answers": _book_html("answers"),
-    "slides-handout": _slides_handout_html,
+    "slides-handout": _slides_handout,
     "site": _site,
 }
 

@@ -23,7 +23,7 @@ from generator.errors import AulaError
 from generator.render.core.fonts import share_font_programs
 from generator.render.core.parts import Part
 from generator.render.core.pdf import PageLayout, Rect, describe, inside, saved
-from generator.render.core.structure import BookStructure, as_artifact, is_tagged, untied
+from generator.render.core.structure import BookStructure, as_artifact, is_tagged
 
 _FRAME = "/AulaFrame"
 _PT = 0.75  # PDF points per CSS pixel
@@ -153,87 +153,6 @@ def _add_forms(host, forms: dict) -> None:
         xobjects[name] = form
     resources.XObject = xobjects
     host.obj.Resources = resources
-
-
-# A box on a page, in PDF points from the bottom-left corner: (left, bottom, width, height).
-Box = tuple[float, float, float, float]
-# A horizontal line, in PDF points from the bottom-left corner: (left, height, right).
-Rule = tuple[float, float, float]
-
-
-def place_pages(
-    bases: Sequence[Part],
-    source: bytes,
-    placements: Sequence[Sequence[tuple[int, Box]]],
-    descriptions: Sequence[str] = (),
-    rules: Sequence[Sequence[Rule]] = (),
-) -> bytes:
-    """Return the pages of `bases`, one after the other, with pages of `source` drawn on them, each scaled into its box.
-
-    `placements[i]` lists, for page i of the bases, which page of `source` goes into which box,
-    framed by a thin rule. Nothing is laid out again: each source page becomes a form XObject,
-    drawn once or more. In tagged bases, each drawing is a figure described by
-    `descriptions[page of source]`. `rules[i]` are grey lines to draw on page i (lines to write
-    notes on): drawn here, they cost nothing, where thousands of ruled boxes were seconds of layout.
-    """
-    import pikepdf
-
-    book, base_pdfs = _joined(bases)
-    pages = pikepdf.open(io.BytesIO(source)).pages
-    if len(placements) != len(book.pages):
-        raise AulaError(f"{len(placements)} pages of placements for a base of {len(book.pages)} pages")
-    structure = None
-    if descriptions and all(is_tagged(pdf) for pdf in base_pdfs):
-        structure = BookStructure(book)
-        _adopt_pages(structure, base_pdfs, [len(base.pages) for base in bases], len(book.pages))
-    forms: dict[int, Any] = {}
-    for number, (host, placed) in enumerate(zip(book.pages, placements, strict=True)):
-        names, drawing = {}, []
-        for index, (left, bottom, width, height) in placed:
-            if index not in forms:
-                forms[index] = _untied(book.copy_foreign(pages[index].as_form_xobject()))
-            box = pages[index].mediabox
-            name = f"/AulaSlide{index}"
-            names[name] = forms[index]
-            scale_x, scale_y = width / float(box[2] - box[0]), height / float(box[3] - box[1])
-            show = f"q {scale_x:.5f} 0 0 {scale_y:.5f} {left:.3f} {bottom:.3f} cm {name} Do Q"
-            if structure is not None:
-                show = structure.figure(host, descriptions[index]) + show + "\nEMC"
-            drawing.append(show)
-            drawing.append(f"/Artifact BMC q 0.45 G 0.5 w {left:.3f} {bottom:.3f} {width:.3f} {height:.3f} re S Q EMC")
-        if number < len(rules) and rules[number]:
-            strokes = " ".join(f"{x1:.3f} {y:.3f} m {x2:.3f} {y:.3f} l" for x1, y, x2 in rules[number])
-            drawing.append(f"/Artifact BMC q 0.6 G 0.5 w {strokes} S Q EMC")
-        _add_forms(host, names)
-        # WeasyPrint leaves its page upside down (a `cm` never restored): draw after a `Q` that ends it.
-        contents = host.obj.Contents
-        own = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-        closing = b"Q\n" + "\n".join(drawing).encode() + b"\n"
-        host.obj.Contents = pikepdf.Array([book.make_stream(b"q\n"), *own, book.make_stream(closing)])
-    if structure is not None:
-        structure.finish()
-    return _save(book)
-
-
-def _untied(form) -> Any:
-    """Return a form (a page of another document) whose content no longer points into that document's structure tree.
-
-    Drawn as a figure, the page is one image to a reader, described by its alt text:
-    its marked content keeps its marks, tied to no element.
-    """
-    stack, seen = [form], set()
-    while stack:
-        xobject = stack.pop()
-        if xobject.objgen in seen:
-            continue
-        seen.add(xobject.objgen)
-        if "/StructParents" in xobject:
-            del xobject["/StructParents"]
-        xobject.write(untied(xobject.read_bytes()))
-        for inner in xobject.get("/Resources", {}).get("/XObject", {}).values():
-            if inner.get("/Subtype") == "/Form":
-                stack.append(inner)
-    return form
 
 
 def _add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[Any, tuple[tuple[int, int], ...]]]]:

@@ -110,6 +110,27 @@ def untied(data: bytes) -> bytes:
     return _ARTIFACT.sub(b"/Span BMC", _TAGGED.sub(rb"\1 BMC", data))
 
 
+def untied_form(form) -> Any:
+    """Return a form (a page of another document) whose content no longer points into that document's structure tree.
+
+    Drawn as a figure, the page is one image to a reader, described by its alt text:
+    its marked content keeps its marks, tied to no element.
+    """
+    stack, seen = [form], set()
+    while stack:
+        xobject = stack.pop()
+        if xobject.objgen in seen:
+            continue
+        seen.add(xobject.objgen)
+        if "/StructParents" in xobject:
+            del xobject["/StructParents"]
+        xobject.write(untied(xobject.read_bytes()))
+        for inner in xobject.get("/Resources", {}).get("/XObject", {}).values():
+            if inner.get("/Subtype") == "/Form":
+                stack.append(inner)
+    return form
+
+
 @dataclass
 class _Place:
     """A page of the book that shows marked content, and the element each of its numbers belongs to."""
@@ -230,10 +251,14 @@ class BookStructure:
             return mcid
         return pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=spot.host.obj, MCID=mcid)
 
-    # --- figures drawn on a page (a slide on a slide handout) -------------------------------------
+    # --- content drawn on a page by Aula (a slide handout's sheet) ------------------------------------
 
-    def figure(self, host, description: str) -> str:
-        """Add a figure drawn on `host` next to its tagged content; return the operator that opens its marked content."""
+    def mark(self, host, kind: str, alt: str = "") -> str:
+        """Add an element of `kind` (`/Figure`, `/P`, `/H2`…) drawn on `host` after its tagged content.
+
+        Return the operator that opens its marked content; the caller closes it with `EMC`. A
+        figure is described by `alt`. Elements come in the order this is called: the reading order.
+        """
         import pikepdf
 
         spot = next((place for place in self.places if place.host.obj.objgen == host.obj.objgen), None)
@@ -242,12 +267,14 @@ class BookStructure:
             self.places.append(spot)
         mcid = max([*_marked_numbers(host), *spot.parents], default=-1) + 1
         element = self.book.make_indirect(
-            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Figure, P=self.document, Pg=host.obj,
-                               Alt=pikepdf.String(description), K=pikepdf.Array([mcid]))
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(kind), P=self.document, Pg=host.obj,
+                               K=pikepdf.Array([mcid]))
         )
+        if alt:
+            element.Alt = pikepdf.String(alt)
         spot.parents[mcid] = element
         self.kids.append(element)
-        return f"/Figure <</MCID {mcid}>> BDC "
+        return f"{kind} <</MCID {mcid}>> BDC "
 
     # --- the book's links -------------------------------------------------------------------------
 

@@ -57,12 +57,8 @@ class SlideDecks:
                 return (yield from deck.layouts())
             return deck.make()
 
-        # A folder an edition: each prunes the pieces it did not use.
-        cache = self.cache_dir.parent / f"slides-handout-{edition}" if self.cache_dir else None
         return InParts(
-            lambda: slides_handout_layouts(
-                self.planner.deck(), self.course, self.theme, deck_pdf(), edition, paper, per_page, self.created, cache
-            )
+            lambda: slides_handout_layouts(self.planner.deck(), self.course, self.theme, deck_pdf(), edition, paper, per_page, self.created)
         )
 
     def course_pdf(self) -> Document:

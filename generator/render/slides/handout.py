@@ -1,28 +1,34 @@
 """Slide handouts: the PDF deck's pages, N to a portrait sheet, with ruled lines or the speaker notes beside each.
 
-The slides are not laid out again. The sheets are a light document of their own
-(`slides-handout.html`: running header, page numbers, the teacher's notes), laid
-out by WeasyPrint in parts of `SHEETS_PER_PART` sheets, cached like any part;
-then each page of the PDF deck is drawn into its box on its sheet as a form
-XObject, and the student's ruled lines beside it as plain strokes
-(`core.book.place_pages`).
-Boxes are computed here, in millimetres from the sheet's top-left corner, and
-given both to the template and to the drawing, so the two always agree.
+The slides are not laid out again: each page of the PDF deck becomes a form XObject,
+drawn into its box on a sheet. Nor are the sheets laid out: every box on them is
+decided here, in millimetres from the sheet's top-left corner, so they are drawn
+directly (`core.drawing`): the running header, the page number, the student's ruled
+lines, the presenter's notes. Laid out by WeasyPrint, the sheets cost 5 to 10 ms each;
+drawn, the 158 sheets of the bundled course's handout take a few milliseconds in all.
+
+As drawing replaces layout, the sheet's look is set here rather than in a stylesheet,
+in the theme's own fonts: grey headers and black text, for printing in black and white.
+The tags are ours too: the course's title on the first sheet is the `H1`, each chapter's
+title an `H2` where its slides start, each slide a `Figure` described by its title, each
+note a `P`; the running header, the page number, frames and lines are artifacts.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-
-from markupsafe import Markup
+from typing import Any
 
 from generator import __version__
 from generator.model import Course, Edition
-from generator.render.core.book import Rule, place_pages
-from generator.render.core.parts import Layouts, PartCache, PartSource
-from generator.render.core.pdf import PdfTarget
+from generator.render.core.drawing import Font, fitted, lines
+from generator.render.core.fonts import share_font_programs
+from generator.render.core.parts import Layouts
+from generator.render.core.pdf import describe, saved
+from generator.render.core.structure import BookStructure, untied_form
 from generator.render.slides.deck import Deck
 from generator.themes import Theme
 
@@ -32,7 +38,14 @@ MARGIN, TOP, BOTTOM, GAP = 15.0, 20.0, 15.0, 6.0  # the header sits above TOP, t
 LINE = 8.0  # between ruled lines
 PT_PER_MM = 72 / 25.4
 SLIDE_SHARE = 0.55  # a slide takes at most this share of the width when the notes are beside it
-SHEETS_PER_PART = 24
+
+# The look of what is drawn around the slides (sizes in points, distances in millimetres, grey 0 is black).
+SANS, SERIF = "DejaVuSans.ttf", "DejaVuSerif.ttf"  # in the theme's fonts/ folder
+HEADER_SIZE, HEADER_GREY, HEADER_TOP = 7.5, 0.27, 9.0  # the running header's line starts HEADER_TOP from the top edge
+COURSE_WIDTH, CHAPTER_WIDTH = 85.0, 95.0  # a title longer than its room ends in "…"
+NUMBER_SIZE, NUMBER_BOTTOM = 8.0, 7.0
+NOTES_SIZE, NOTES_SMALL, LONG_NOTES = 8.0, 6.8, 900  # notes of more than LONG_NOTES characters are set smaller
+NOTES_LEADING, NOTES_GAP = 1.3, 1.2  # line height (in em), and space after a paragraph
 
 Box = tuple[float, float, float, float]  # left, top, width, height, in mm from the sheet's top-left corner
 
@@ -50,10 +63,14 @@ class Slot:
 class Sheet:
     """One sheet of the handout: its header, its number, and the slides on it with their notes."""
 
-    header: str
+    titles: tuple[str, ...]  # the chapters its slides belong to (the course's, for the cover), in order
     number: int
     slides: tuple[tuple[int, Slot, tuple[str, ...]], ...]  # (page of the deck, where, its speaker notes)
     opens: bool = False  # its header differs from the sheet before's: a chapter starts here
+
+    @property
+    def header(self) -> str:
+        return " · ".join(self.titles)
 
 
 def slots(paper: str, per_page: int) -> list[Slot]:
@@ -84,31 +101,8 @@ def sheets(deck: Deck, paper: str, per_page: int) -> list[Sheet]:
         chosen = deck.slides[first : first + per_page]
         titles = dict.fromkeys(slide.chapter.title_text if slide.chapter else deck.info.title for slide in chosen)
         placed = tuple((first + i, boxes[i], slide.notes) for i, slide in enumerate(chosen))
-        header = " · ".join(titles)
-        made.append(Sheet(header, number, placed, opens=not made or made[-1].header != header))
+        made.append(Sheet(tuple(titles), number, placed, opens=not made or made[-1].titles != tuple(titles)))
     return made
-
-
-def handout_html(made: Sequence[Sheet], part: slice, course: Course, theme: Theme, edition: Edition, paper: str, created: str) -> str:
-    """Return the sheets in `part` of all the handout's sheets `made` as one HTML document: headers, page numbers, notes."""
-    labels = dict(theme.messages(course.info.language))
-    return theme.render(
-        "slides-handout.html",
-        info=course.info,
-        sheets=made[part],
-        total=len(made),
-        edition=edition,
-        labels=labels,
-        sheet_size=SHEETS[paper],
-        created=created,
-        version=__version__,
-        box=_box_style,
-    )
-
-
-def _box_style(box: Box) -> Markup:
-    left, top, width, height = box
-    return Markup(f"left: {left:.2f}mm; top: {top:.2f}mm; width: {width:.2f}mm; height: {height:.2f}mm;")
 
 
 def slides_handout_layouts(
@@ -120,55 +114,199 @@ def slides_handout_layouts(
     paper: str = "a4",
     per_page: int = 3,
     created: str = "",
-    cache_dir: Path | None = None,
 ) -> Layouts:
-    """Make the slide handout: the deck's own parts (`deck_pdf`, shared with the PDF deck), then the sheets, then both joined."""
+    """Make the slide handout: the deck's own parts (`deck_pdf`, shared with the PDF deck), then the sheets drawn around them."""
     pdf = yield from deck_pdf
-    target = PdfTarget.for_course(course, theme, [theme.find("fonts.css"), theme.find("slides-handout.css")])
-    made, height = sheets(deck, paper, per_page), SHEETS[paper][1]
-    # The sheets in parts of SHEETS_PER_PART: laid out side by side, and one part again when the notes
-    # of its slides change, not all 158 sheets.
-    parts = [slice(first, first + SHEETS_PER_PART) for first in range(0, max(len(made), 1), SHEETS_PER_PART)]
-    cache = PartCache(cache_dir)
-    frames = yield from cache.parts(
-        [
-            PartSource(
-                handout_html(made, part, course, theme, edition, paper, created),
-                f"{course.info.slug}-slides-handout-{edition}-{per_page}-{number}",
-                target,
-            )
-            for number, part in enumerate(parts, start=1)
-        ]
-    )
-    cache.prune()
-    label = dict(theme.messages(course.info.language)).get("slide", "Slide")
+    return draw_handout(sheets(deck, paper, per_page), deck, pdf, course, theme, edition, paper, created)
+
+
+def draw_handout(
+    made: Sequence[Sheet], deck: Deck, deck_pdf: bytes, course: Course, theme: Theme, edition: Edition, paper: str, created: str
+) -> bytes:
+    """Return the handout's PDF: each sheet of `made` drawn, tagged, with its slides from `deck_pdf` placed on it."""
+    import pikepdf
+
+    labels = dict(theme.messages(course.info.language))
+    book = pikepdf.new()
+    _describe(book, course, labels, edition, created)
+    structure = BookStructure(book)
+    typefaces = _Typefaces(theme)
+    fonts = book.make_indirect(pikepdf.Dictionary())  # filled once every sheet is drawn: the subsets hold what was drawn
+    width, height = SHEETS[paper]
+    label = labels.get("slide", "Slide")
     descriptions = [f"{label} {number}: {slide.title_text}" for number, slide in enumerate(deck.slides, start=1)]
-    rules = _rules(made, height) if edition == "student" else []
-    return place_pages(frames, pdf, _placements(made, height), descriptions, rules)
+    with pikepdf.open(io.BytesIO(deck_pdf)) as slides:
+        forms = _SlideForms(book, slides)
+        for sheet in made:
+            page = book.add_blank_page(page_size=(width * PT_PER_MM, height * PT_PER_MM))
+            page.obj.Tabs = pikepdf.Name.S  # annotations, if a reader adds any, in the order of the tags
+            drawing = _SheetDrawing(page, structure, height, typefaces)
+            drawing.header(sheet, course.info.title, width)
+            for index, slot, notes in sheet.slides:
+                drawing.slide(forms.form(index), slot, descriptions[index])
+                if edition == "teacher":
+                    drawing.notes(notes, slot.notes)
+                else:
+                    drawing.rules(slot)
+            drawing.number(f"{sheet.number} / {len(made)}", width)
+            page.obj.Resources = pikepdf.Dictionary(Font=fonts, XObject=pikepdf.Dictionary(drawing.forms))
+            page.obj.Contents = book.make_stream(drawing.content())
+        for name, font in typefaces.used.values():
+            fonts[name] = font.embedded(book)
+        _add_outline(book, made)
+        structure.finish()
+        share_font_programs(book)  # the slides' fonts: one copy each, not one per chapter of the deck
+        describe(book)
+        return saved(book)
 
 
-def _placements(made: Sequence[Sheet], sheet_height: float) -> list[list[tuple[int, tuple[float, float, float, float]]]]:
-    """Return, per sheet, each deck page and its box in PDF points from the bottom-left corner."""
-    return [
-        [
-            (page, (left * PT_PER_MM, (sheet_height - top - height) * PT_PER_MM, width * PT_PER_MM, height * PT_PER_MM))
-            for page, slot, _ in sheet.slides
-            for left, top, width, height in [slot.slide]
-        ]
-        for sheet in made
-    ]
+def _describe(book, course: Course, labels: dict[str, str], edition: Edition, created: str) -> None:
+    """Give the handout its document information and language, as WeasyPrint gives a laid-out document."""
+    import pikepdf
+
+    info = course.info
+    book.Root.Lang = pikepdf.String(info.language)
+    book.docinfo.Title = f"{info.title} · {labels.get('slides_handout', 'Slide handout')}"
+    if info.author:
+        book.docinfo.Author = info.author
+    book.docinfo.Keywords = labels.get("slides_handout", "Slide handout")
+    book.docinfo.Creator = book.docinfo.Producer = f"Aula {__version__}"
+    if created:
+        stamp = "D:" + re.sub(r"[^0-9Z]", "", created)  # 2026-11-28 → D:20261128; …T09:30:00Z → D:20261128093000Z
+        book.docinfo.CreationDate = book.docinfo.ModDate = stamp
 
 
+def _add_outline(book, made: Sequence[Sheet]) -> None:
+    """Bookmark the sheet where each chapter's slides start, under the chapter's title."""
+    from pikepdf import OutlineItem
 
-def _rules(made: Sequence[Sheet], sheet_height: float) -> list[list[Rule]]:
-    """Return, per sheet, the ruled lines beside its slides: one every `LINE` down each notes box, in PDF points."""
-    rules = []
-    for sheet in made:
-        lines = []
-        for _, slot, _ in sheet.slides:
-            left, top, width, _ = slot.notes
-            for number in range(1, slot.lines + 1):
-                y = (sheet_height - top - number * LINE) * PT_PER_MM + 0.25  # a 0.5 pt line sitting on the line's foot
-                lines.append((left * PT_PER_MM, y, (left + width) * PT_PER_MM))
-        rules.append(lines)
-    return rules
+    starts: dict[str, int] = {}
+    for index, sheet in enumerate(made):
+        for title in sheet.titles:
+            starts.setdefault(title, index)
+    with book.open_outline() as outline:
+        outline.root.extend(OutlineItem(title, index) for title, index in starts.items())
+
+
+class _Typefaces:
+    """The theme's fonts the sheets are drawn in, each read when first asked for (the student's sheets have no notes)."""
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+        self.used: dict[str, tuple[str, Font]] = {}  # file: (its name in the sheets' resources, the font)
+
+    @property
+    def sans(self) -> tuple[str, Font]:
+        return self._font(SANS)
+
+    @property
+    def serif(self) -> tuple[str, Font]:
+        return self._font(SERIF)
+
+    def _font(self, file: str) -> tuple[str, Font]:
+        if file not in self.used:
+            self.used[file] = (f"/Aula{len(self.used) + 1}", Font.load(self.theme.find(f"fonts/{file}")))
+        return self.used[file]
+
+
+class _SlideForms:
+    """The deck's pages as form XObjects of the handout, each copied once however often it is drawn."""
+
+    def __init__(self, book, slides):
+        self.book, self.pages, self.made = book, slides.pages, {}
+
+    def form(self, index: int) -> tuple[str, Any, tuple[float, float]]:
+        """Return the form of deck page `index`: its resource name, the form, and the page's width and height in points."""
+        if index not in self.made:
+            page = self.pages[index]
+            box = [float(n) for n in page.mediabox]
+            self.made[index] = (f"/AulaSlide{index}", untied_form(self.book.copy_foreign(page.as_form_xobject())),
+                                (box[2] - box[0], box[3] - box[1]))
+        return self.made[index]
+
+
+class _SheetDrawing:
+    """The content of one sheet being drawn: PDF operators, in reading order, each tagged or an artifact."""
+
+    def __init__(self, page, structure: BookStructure, height: float, typefaces: _Typefaces):
+        self.page, self.structure, self.height = page, structure, height
+        self.typefaces = typefaces
+        self.ops: list[str] = []
+        self.forms: dict[str, Any] = {}
+
+    def content(self) -> bytes:
+        return "\n".join(self.ops).encode()
+
+    def header(self, sheet: Sheet, course_title: str, width: float) -> None:
+        """The running header: the course's title on the left, the chapter's on the right.
+
+        Each is an artifact, as a running header is, except where it is a heading: the course's
+        title on the first sheet, a chapter's where its slides start.
+        """
+        face = self.typefaces.sans
+        font = face[1]
+        top = HEADER_TOP * PT_PER_MM + font.ascent * HEADER_SIZE
+        title = fitted(course_title, font, HEADER_SIZE, COURSE_WIDTH * PT_PER_MM)
+        self._lines([title], face, HEADER_SIZE, MARGIN * PT_PER_MM, top, "/H1" if sheet.number == 1 else "", HEADER_GREY)
+        chapter = fitted(sheet.header, font, HEADER_SIZE, CHAPTER_WIDTH * PT_PER_MM)
+        right = (width - MARGIN) * PT_PER_MM - font.width(chapter, HEADER_SIZE)
+        self._lines([chapter], face, HEADER_SIZE, right, top, "/H2" if sheet.opens else "", HEADER_GREY)
+
+    def slide(self, form: tuple[str, Any, tuple[float, float]], slot: Slot, description: str) -> None:
+        """Draw a deck page into the slot's slide box, as a figure described by `description`, framed by a thin rule."""
+        name, xobject, (page_width, page_height) = form
+        self.forms[name] = xobject
+        left, top, width, height = (n * PT_PER_MM for n in slot.slide)
+        bottom = self.height * PT_PER_MM - top - height
+        show = f"q {width / page_width:.5f} 0 0 {height / page_height:.5f} {left:.3f} {bottom:.3f} cm {name} Do Q"
+        self.ops.append(self.structure.mark(self.page, "/Figure", description) + show + "\nEMC")
+        self.ops.append(f"/Artifact BMC q 0.45 G 0.5 w {left:.3f} {bottom:.3f} {width:.3f} {height:.3f} re S Q EMC")
+
+    def rules(self, slot: Slot) -> None:
+        """Grey lines to write notes on, one every `LINE` down the notes box, drawn as plain strokes."""
+        left, top, width, _ = slot.notes
+        strokes = []
+        for number in range(1, slot.lines + 1):
+            y = (self.height - top - number * LINE) * PT_PER_MM + 0.25  # a 0.5 pt line sitting on the line's foot
+            strokes.append(f"{left * PT_PER_MM:.3f} {y:.3f} m {(left + width) * PT_PER_MM:.3f} {y:.3f} l")
+        if strokes:
+            self.ops.append(f"/Artifact BMC q 0.6 G 0.5 w {' '.join(strokes)} S Q EMC")
+
+    def notes(self, notes: Sequence[str], box: Box) -> None:
+        """The speaker notes in the notes box, a paragraph each, smaller when they are long; lines that do not fit are left out."""
+        size = NOTES_SMALL if len(" ".join(notes)) > LONG_NOTES else NOTES_SIZE
+        leading = NOTES_LEADING * size
+        face = self.typefaces.serif
+        font = face[1]
+        # CSS's half-leading: the room a line has beyond its font's own height is shared above and below it.
+        baseline = (leading - font.line_height * size) / 2 + font.ascent * size
+        left, top, width, height = (n * PT_PER_MM for n in box)
+        cursor, foot = top, top + height  # the top of the next line's box
+        for paragraph in notes:
+            broken = lines(paragraph, font, size, width)
+            fitting = broken[: max(0, int((foot - cursor + 0.01) // leading))]
+            if fitting:
+                self._lines(fitting, face, size, left, cursor + baseline, "/P", leading=leading)
+            if len(fitting) < len(broken):
+                break
+            cursor += len(broken) * leading + NOTES_GAP * PT_PER_MM
+
+    def number(self, text: str, width: float) -> None:
+        """The sheet's number, centred at the foot: an artifact, as pagination is."""
+        face = self.typefaces.sans
+        baseline = (self.height - NUMBER_BOTTOM) * PT_PER_MM - face[1].descent * NUMBER_SIZE
+        left = (width * PT_PER_MM - face[1].width(text, NUMBER_SIZE)) / 2
+        self._lines([text], face, NUMBER_SIZE, left, baseline, "", artifact="/Footer")
+
+    def _lines(self, texts: Sequence[str], face: tuple[str, Font], size: float, x: float, top: float, tag: str,
+               grey: float = 0.0, leading: float = 0.0, artifact: str = "/Header") -> None:
+        """Lines of text, the first with its baseline `top` points below the sheet's top edge, tagged `tag`.
+
+        Untagged, they are an artifact: pagination, a running `artifact` ("/Header" or "/Footer").
+        """
+        name, font = face
+        y = self.height * PT_PER_MM - top
+        shown = f" {leading:.3f} TL " + " T* ".join(f"{font.shown(text)} Tj" for text in texts)
+        body = f"BT {name} {size:g} Tf {grey:g} g {x:.3f} {y:.3f} Td{shown} ET"
+        opening = self.structure.mark(self.page, tag) if tag else f"/Artifact <</Type /Pagination /Subtype {artifact}>> BDC "
+        self.ops.append(f"{opening}{body}\nEMC")

@@ -1,0 +1,187 @@
+"""Text drawn by Aula itself, on pages whose every box is decided before they are drawn.
+
+A slide handout's sheet holds a running header, a page number and, for the
+presenter, the notes of three slides in boxes fixed in advance. Laid out by
+WeasyPrint, each such sheet cost 5 to 10 ms, a second or more a handout, to find
+what was already known. Here a font is read once with fontTools, a line of text
+is set glyph by glyph from the font's advance widths, a paragraph breaks at
+spaces, and the font goes into the PDF as a subset of the glyphs drawn.
+
+What this leaves out, on purpose: kerning and ligatures (a header and a few notes
+look the same without them), and fallback fonts (a character the font lacks is
+drawn as its empty box, `.notdef`).
+
+The subset keeps every glyph's number (fontTools' `retain_gids`), so a glyph's number
+is its CID, as in WeasyPrint's fonts: `fonts.share_font_programs` can treat both alike.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import io
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+# Tables a PDF viewer does not read once the text is set: substitutions, positioning, device metrics.
+_UNREAD_TABLES = ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "hdmx", "VDMX", "LTSH", "FFTM", "DSIG"]
+
+
+class Font:
+    """One TrueType file: its glyphs' numbers and advances, and the glyphs drawn with it so far."""
+
+    def __init__(self, path: Path):
+        font = TTFont(str(path), lazy=True)
+        self.path = path
+        self.units = font["head"].unitsPerEm
+        self.glyphs = {code: font.getGlyphID(name) for code, name in font.getBestCmap().items()}
+        order = font.getGlyphOrder()
+        metrics = font["hmtx"].metrics
+        self.advances = [metrics[name][0] for name in order]
+        hhea, os2, head = font["hhea"], font["OS/2"], font["head"]
+        self.ascent, self.descent = hhea.ascent / self.units, -hhea.descent / self.units
+        self.box = [round(n * 1000 / self.units) for n in (head.xMin, head.yMin, head.xMax, head.yMax)]
+        self.cap_height = getattr(os2, "sCapHeight", hhea.ascent) * 1000 / self.units
+        self.italic_angle = float(font["post"].italicAngle)
+        self.name = font["name"].getDebugName(6) or path.stem
+        self.used: dict[int, str] = {0: ""}  # glyph number: the text it stands for
+
+    @classmethod
+    def load(cls, path: Path) -> Font:
+        """Return the font in `path` with nothing drawn yet; the file is read once a process (while it stays the same)."""
+        stat = path.stat()
+        font = copy.copy(_read(path, stat.st_size, stat.st_mtime_ns))
+        font.used = {0: ""}
+        return font
+
+    @property
+    def line_height(self) -> float:
+        """A line's height in em when CSS says `line-height: normal`: ascent and descent."""
+        return self.ascent + self.descent
+
+    def width(self, text: str, size: float) -> float:
+        """Return the width of `text` at `size` points, in points."""
+        glyphs, advances = self.glyphs, self.advances
+        return sum(advances[glyphs.get(ord(char), 0)] for char in text) * size / self.units
+
+    def shown(self, text: str) -> str:
+        """Return `text` as a PDF string of two-byte glyph numbers (for `Tj`), noting the glyphs it draws."""
+        numbers = []
+        for char in text:
+            number = self.glyphs.get(ord(char), 0)
+            self.used.setdefault(number, char)
+            numbers.append(number)
+        return "<" + "".join(f"{number:04X}" for number in numbers) + ">"
+
+    def embedded(self, pdf: Any) -> Any:
+        """Return a Type 0 font dictionary for `pdf` (pikepdf) with the glyphs drawn so far: call it once all text is set."""
+        import pikepdf
+
+        glyphs = sorted(self.used)
+        # A subset's name starts with six capitals of its own (ISO 32000-1, 9.6.4): here from the glyphs it holds.
+        tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(repr(glyphs).encode()).digest()[:6])
+        name = pikepdf.Name(f"/{tag}+{self.name}")
+        program = pdf.make_stream(self._subset(glyphs))
+        program.Length1 = len(program.read_bytes())
+        descriptor = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.FontDescriptor, FontName=name, Flags=4, FontBBox=self.box,
+            ItalicAngle=self.italic_angle, Ascent=round(self.ascent * 1000), Descent=round(-self.descent * 1000),
+            CapHeight=round(self.cap_height), StemV=80, FontFile2=program,
+        ))
+        widths: list[Any] = []  # `first [w w …]` for each run of consecutive glyph numbers
+        for number in glyphs:
+            width = round(self.advances[number] * 1000 / self.units, 3)
+            if widths and widths[-2] + len(widths[-1]) == number:
+                widths[-1].append(width)
+            else:
+                widths += [number, [width]]
+        cid_font = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=name,
+            CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0),
+            FontDescriptor=descriptor, W=pikepdf.Array(widths), CIDToGIDMap=pikepdf.Name.Identity,
+        ))
+        return pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=name, Encoding=pikepdf.Name("/Identity-H"),
+            DescendantFonts=[cid_font], ToUnicode=pdf.make_stream(self._to_unicode(glyphs)),
+        ))
+
+    def _subset(self, glyphs: list[int]) -> bytes:
+        options = subset.Options()
+        options.retain_gids = True  # a glyph's number stays its CID
+        options.notdef_outline = True
+        options.hinting = False
+        options.layout_features = []
+        options.drop_tables += _UNREAD_TABLES
+        options.name_IDs = ["*"]  # the font's licence and names go along with it
+        font = TTFont(str(self.path), lazy=True)
+        quiet = logging.getLogger("fontTools.subset")
+        level, quiet.level = quiet.level, logging.ERROR  # it reports each table it drops
+        try:
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(gids=glyphs)
+            subsetter.subset(font)
+        finally:
+            quiet.level = level
+        output = io.BytesIO()
+        font.save(output)
+        return output.getvalue()
+
+    def _to_unicode(self, glyphs: list[int]) -> bytes:
+        """Return the CMap that gives each glyph drawn its text, for copying and reading aloud."""
+        entries = [(number, self.used[number]) for number in glyphs if self.used[number]]
+        lines = [
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+            "/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+            "1 begincodespacerange <0000> <FFFF> endcodespacerange",
+        ]
+        for start in range(0, len(entries), 100):  # at most 100 entries a block
+            chunk = entries[start : start + 100]
+            lines.append(f"{len(chunk)} beginbfchar")
+            lines += [f"<{number:04X}> <{text.encode('utf-16-be').hex().upper()}>" for number, text in chunk]
+            lines.append("endbfchar")
+        lines.append("endcmap CMapName currentdict /CMap defineresource pop end end")
+        return "\n".join(lines).encode()
+
+
+@functools.lru_cache(maxsize=8)
+def _read(path: Path, size: int, modified: int) -> Font:
+    return Font(path)
+
+
+# Where a line may end inside a word: after a slash or a hyphen that follows a letter or digit and comes
+# before a letter, as in "/var/run/docker.sock" or "multi-stage" (Unicode's line breaking rules allow it there).
+_BREAK_INSIDE = re.compile(r"(?<=\w[/-])(?=[^\W\d_])")
+
+
+def lines(text: str, font: Font, size: float, width: float) -> list[str]:
+    """Return `text` broken into lines no wider than `width` points, greedily; a piece longer than a line has one of its own."""
+    result: list[str] = []
+    line = ""
+    for word in text.split():
+        for index, piece in enumerate(_BREAK_INSIDE.split(word)):
+            candidate = (f"{line} {piece}" if index == 0 else line + piece) if line else piece
+            if line and font.width(candidate, size) > width:
+                result.append(line)
+                line = piece
+            else:
+                line = candidate
+    if line:
+        result.append(line)
+    return result
+
+
+def fitted(text: str, font: Font, size: float, width: float, ellipsis: str = "…") -> str:
+    """Return `text`, or as much of it as fits `width` points followed by an ellipsis."""
+    if font.width(text, size) <= width:
+        return text
+    kept = text
+    while kept and font.width(kept.rstrip() + ellipsis, size) > width:
+        kept = kept[:-1]
+    return kept.rstrip() + ellipsis
