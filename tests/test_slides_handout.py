@@ -102,19 +102,44 @@ def test_one_build_plans_and_assembles_the_pdf_deck_once(tmp_path, monkeypatch):
     assert sum(len(placed(page)) for page in sheets.pages) == len(deck.pages)
 
 
-def test_sheets_laid_out_in_several_parts_make_the_same_handout_with_one_valid_tree(built, tmp_path, monkeypatch):
-    """A sheet a part: the same text and slides on each sheet, one structure tree that passes every check."""
+def test_the_sheets_read_in_order_and_pass_every_structure_check(built):
+    """Per sheet: its heading where a chapter starts, then each slide as a figure followed (presenter) by its notes."""
     from pdf_structure import problems
 
-    from generator.render.slides import handout
-
-    monkeypatch.setattr(handout, "SHEETS_PER_PART", 1)
-    out = tmp_path / "out"
-    result = run_aula("build", SAMPLE, "-o", out, "--format", "slides-handout", "--jobs", "1")
-    assert result.exit_code == 0, result.output
     for name in ("curso-de-muestra-slides-handout.pdf", "curso-de-muestra-slides-handout-teacher.pdf"):
-        one, parts = PdfReader(built / name), PdfReader(out / name)
-        assert len(parts.pages) == len(one.pages) > 1
-        assert pdf_texts(out / name) == pdf_texts(built / name)
-        assert [placed(page) for page in parts.pages] == [placed(page) for page in one.pages]
-        assert problems(out / name) == []
+        assert problems(built / name) == []
+    reader = PdfReader(built / "curso-de-muestra-slides-handout-teacher.pdf")
+    kinds = [str(kid.get_object()["/S"]) for kid in reader.trailer["/Root"]["/StructTreeRoot"]["/K"]["/K"]]
+    assert kinds[:3] == ["/H1", "/H2", "/Figure"]
+    assert "/P" in kinds and kinds.count("/Figure") == len(PdfReader(built / "curso-de-muestra-slides.pdf").pages)
+    # A slide's notes come right after it: never a paragraph before the sheet's first figure.
+    first_figure = kinds.index("/Figure")
+    assert "/P" not in kinds[:first_figure]
+
+
+def test_each_chapter_is_bookmarked_at_the_sheet_where_its_slides_start(built):
+    reader = PdfReader(built / "curso-de-muestra-slides-handout.pdf")
+    titles = [item.title for item in reader.outline]
+    assert titles[0] == "Curso de muestra" and any("Práctica" in title for title in titles)
+    pages = [reader.get_destination_page_number(item) for item in reader.outline]
+    assert pages == sorted(pages) and pages[0] == 0
+
+
+def test_the_presenter_notes_stay_inside_their_box(built):
+    """Every line of notes is drawn within the box beside its slide: none runs into the margin or the next slide."""
+    from generator.render.slides.handout import PT_PER_MM, SHEETS, slots
+
+    boxes = [slot.notes for slot in slots("a4", 3)]
+    height = SHEETS["a4"][1]
+    reader = PdfReader(built / "curso-de-muestra-slides-handout-teacher.pdf")
+    seen = 0
+    for page in reader.pages:
+        content = page.get_contents().get_data().decode("latin-1")
+        pattern = r"/P <</MCID \d+>> BDC BT /Aula\d+ [\d.]+ Tf [\d.]+ g ([\d.]+) ([\d.]+) Td ([\d.]+) TL (.*?) ET"
+        for x, y, leading, shown in re.findall(pattern, content):
+            first = height - float(y) / PT_PER_MM  # baselines, in mm from the sheet's top
+            last = first + (shown.count(" Tj") - 1) * float(leading) / PT_PER_MM
+            left = float(x) / PT_PER_MM
+            assert any(abs(left - box[0]) < 0.01 and box[1] < first <= last < box[1] + box[3] for box in boxes), (left, first, last)
+            seen += 1
+    assert seen > 3

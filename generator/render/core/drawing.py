@@ -119,7 +119,7 @@ class Font:
         options.layout_features = []
         options.drop_tables += _UNREAD_TABLES
         options.name_IDs = ["*"]  # the font's licence and names go along with it
-        font = TTFont(str(self.path), lazy=True)
+        font = TTFont(str(self.path), lazy=True, recalcTimestamp=False)  # the same bytes from one build to the next
         quiet = logging.getLogger("fontTools.subset")
         level, quiet.level = quiet.level, logging.ERROR  # it reports each table it drops
         try:
