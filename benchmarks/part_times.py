@@ -6,7 +6,7 @@ Runs one `aula build` in this process with `--jobs 1` (so every part is timed
 here) and prints, as a Markdown table, the CPU seconds spent by kind of work:
 parts grouped by name with the chapter left out (`handout-student-cN` is the
 15 chapters of the student handout), and the steps of putting books together
-(`book: draw`, `book: place pages`, and within them `book: fonts`
+(`book: draw`, the slide handouts' sheets drawn, and within them `book: fonts`
 and `book: save`) and writing .pptx decks. The rest
 of the build (parsing, linting, planning the slides, making HTML, writing files)
 is the line "everything else".
@@ -74,7 +74,7 @@ def main() -> None:
     book._save = timed(book._save, lambda *_: "book: save (fonts included)")
     # Imported by name where they are used: timed there.
     handout.draw_book = pdf_deck.draw_book = timed(book.draw_book, lambda *_: "book: draw (save included)")
-    slide_handout.place_pages = timed(book.place_pages, lambda *_: "book: place pages (save included)")
+    slide_handout.draw_handout = timed(slide_handout.draw_handout, lambda *_: "slide handout: sheets drawn (save included)")
     pptx_writer.render_pptx = timed(pptx_writer.render_pptx, lambda *_: "pptx decks")
 
     with tempfile.TemporaryDirectory(prefix="aula-parts-") as scratch:

@@ -165,5 +165,6 @@ def test_corpus_chapter_builds_with_every_section_in_its_bookmarks(source, tmp_p
     (pdf,) = out.glob("*-handout.pdf")
     wanted = [" ".join(chapter.title_text.split())] + [" ".join(s.title_text.split()) for s in chapter.sections if s.title]
     if any(isinstance(b, Callout) and b.kind == "exercise" and b.solution for b in chapter.blocks()):
-        wanted.append("Soluciones")  # the student edition gathers them at the chapter's end (no course.yml: Spanish labels)
+        # The student edition gathers them at the chapter's end (no course.yml: Spanish labels).
+        wanted.append(f"Soluciones · {' '.join(chapter.title_text.split())}")
     assert outline_titles(PdfReader(pdf).outline) == wanted

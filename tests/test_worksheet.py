@@ -102,3 +102,28 @@ def test_the_answer_keys_contents_is_laid_out_once_when_the_handout_would_need_m
     result = run_aula("build", course, "-o", tmp_path / "out", "--format", "answers", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert len([name for name in laid_out if name.endswith("-answers-contents")]) == 1, laid_out
+
+
+def test_the_answer_key_prints_the_student_handouts_solutions_laid_out_once(tmp_path, monkeypatch):
+    """One build of both books lays out each chapter's solutions once: the handout's piece is the answer key's chapter."""
+    from generator import scheduler
+    from generator.render.core import parts
+
+    laid_out: list[str] = []
+    real = parts.lay_out_part
+
+    def counting(source):
+        laid_out.append(source.identifier)
+        return real(source)
+
+    monkeypatch.setattr(scheduler, "lay_out_part", counting)
+    out = tmp_path / "out"
+    result = run_aula("build", SAMPLE, "-o", out, "--format", "handout,answers", "--edition", "student", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    solutions = [name for name in laid_out if "-solutions-" in name]
+    assert solutions == ["curso-de-muestra-handout-student-solutions-c2"], laid_out  # chapter 2, the one with solutions
+    assert not [name for name in laid_out if "-answers-" in name and not name.endswith(("-contents", "-frame"))]
+    answers, handout = pdf_texts(out / "curso-de-muestra-answers.pdf"), pdf_texts(out / "curso-de-muestra-handout.pdf")
+    [heading] = {line for page in answers for line in page.splitlines() if line.startswith("Soluciones ·")}
+    assert any(heading in page for page in handout)
+    assert not any("Enunciado en la página" in page for page in answers)  # the handout's page numbers are not the key's

@@ -17,8 +17,8 @@ made across the book, by `generator.render.core.book`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Literal
 
@@ -114,6 +114,7 @@ def handout_html(
         chapter_id=chapter_id,
         anchor_id=anchor_id,
         solutions=exercises_with_solutions,
+        solutions_apart=True,  # laid out in pieces, a chapter's solutions are a piece of their own (see `_Pieces.bodies`)
         exercises=exercises,
         kit=kit,
         kit_size=partial(_size, course.info.language),
@@ -170,7 +171,8 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
     pieces = _Pieces(course, theme, options)
     cache = PartCache(_cache_folder(options))
     front_sources = [pieces.preparation()] if pieces.kit is not None else []
-    laid_out = yield from cache.parts([*front_sources, *(pieces.chapter(chapter) for chapter in options.printed(course))])
+    bodies = pieces.bodies()
+    laid_out = yield from cache.parts([*front_sources, *(source for _, source in bodies)])
     front, chapters = laid_out[: len(front_sources)], laid_out[len(front_sources) :]
     front_pages = sum(len(part.pages) for part in front)
     body = sum(len(part.pages) for part in chapters)
@@ -183,7 +185,8 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
         if sum(len(part.pages) for part in contents) != contents_pages:
             contents_pages = sum(len(part.pages) for part in contents)
             continue
-        [frame] = yield from cache.parts([pieces.frame(front, chapters, contents_pages, pages)])
+        body_parts = [(chapter, part) for (chapter, _), part in zip(bodies, chapters, strict=True)]
+        [frame] = yield from cache.parts([pieces.frame(front, body_parts, contents_pages, pages)])
         if len(frame.pages) != cover + front_pages + contents_pages + body:
             cover = len(frame.pages) - front_pages - contents_pages - body
             continue
@@ -250,21 +253,56 @@ class _Pieces:
     def preparation(self) -> PartSource:
         return self._source("preparation", "preparation")
 
+    def bodies(self) -> list[tuple[Chapter, PartSource]]:
+        """Return the pieces of the book's body in order, each with its chapter.
+
+        A chapter is a piece; in the student handout its solutions are another, which the
+        answer key prints as its own chapters: laid out once for both books in a build. A
+        user theme's `handout.html` written before that (it does not read `solutions_apart`)
+        keeps the solutions in the chapter, and the answer key lays out its own.
+        """
+        apart = self.theme.template_uses("handout.html", "solutions_apart")
+        book, edition = self.options.book, self.options.edition
+        made = []
+        for chapter in self.options.printed(self.course):
+            if book == "answers" and apart:
+                if exercises_with_solutions(chapter):
+                    made.append((chapter, self._student_handout.solutions(chapter)))
+                continue
+            made.append((chapter, self.chapter(chapter)))
+            if book == "handout" and edition == "student" and apart and exercises_with_solutions(chapter):
+                made.append((chapter, self.solutions(chapter)))
+        return made
+
+    @cached_property
+    def _student_handout(self) -> _Pieces:
+        """The student handout's pieces, as its own job makes them: the same sources, so the same parts."""
+        return _Pieces(self.course, self.theme, replace(self.options, edition="student", book="handout", chapters=(), cover=True))
+
     def chapter(self, chapter: Chapter) -> PartSource:
         return self._source(chapter_id(chapter), "chapter", articles=[chapter])
+
+    def solutions(self, chapter: Chapter) -> PartSource:
+        return self._source(f"solutions-{chapter_id(chapter)}", "solutions", articles=[chapter])
 
     def contents(self, pages: Mapping[str, int]) -> PartSource:
         return self._source("contents", "contents", pages=pages)
 
-    def frame(self, front: Sequence[Part], chapters: Sequence[Part], contents_pages: int, pages: Mapping[str, int]) -> PartSource:
+    def frame(
+        self, front: Sequence[Part], bodies: Sequence[tuple[Chapter, Part]], contents_pages: int, pages: Mapping[str, int]
+    ) -> PartSource:
+        """Return the frame's source: a page for each page of the book, the running header's chapter where one starts."""
         printed = self.options.printed(self.course)
         refs = {name: line for chapter in printed for name, line in self.html.page_refs(chapter, pages).items()}
         title = self.html.labels.get("preparation", "")
         frames = [Frame(chapter=title if number == 0 else "") for part in front for number, _ in enumerate(part.pages)]
         frames += [Frame(kind="toc") for _ in range(contents_pages)]
-        for chapter, part in zip(printed, chapters, strict=True):
+        previous = None
+        for chapter, part in bodies:
             for number, layout in enumerate(part.pages):
-                frames.append(Frame(chapter=chapter.title_text if number == 0 else "", stamps=_stamps(layout, refs)))
+                starts = number == 0 and chapter is not previous
+                frames.append(Frame(chapter=chapter.title_text if starts else "", stamps=_stamps(layout, refs)))
+            previous = chapter
         return self._source("frame", "frame", frames=frames)
 
     def _source(self, name: str, document: str, **pieces: object) -> PartSource:
