@@ -83,40 +83,35 @@ def test_room_to_answer_is_asked_or_sized_by_the_solution(tmp_path):
     assert [answer_space(e) for e in exercises] == [("lines", 8), ("box", 6), ("lines", 4)]
 
 
-def test_the_answer_keys_contents_is_laid_out_once_when_the_handout_would_need_more_pages(tmp_path, monkeypatch):
-    """The first guess at the contents' length counts its own entries: exercises here, not the 80 sections."""
+@pytest.fixture
+def laid_out(monkeypatch) -> list[str]:
+    """The identifiers of the parts laid out in this process, in order."""
     from generator import scheduler
     from generator.render.core import parts
 
-    sections = "\n\n".join(f"## Apartado {number}\n\nTexto." for number in range(40))
-    exercise = "::: exercise Una\nHazlo.\n\n::: solution\nHecho.\n:::\n:::\n"
-    course = write_course(tmp_path / "c", {"01-uno.md": f"# Uno\n\n{exercise}\n{sections}\n", "02-dos.md": f"# Dos\n\n{sections}\n"})
-    laid_out: list[str] = []
+    names: list[str] = []
     real = parts.lay_out_part
 
     def counting(source):
-        laid_out.append(source.identifier)
+        names.append(source.identifier)
         return real(source)
 
     monkeypatch.setattr(scheduler, "lay_out_part", counting)
+    return names
+
+
+def test_the_answer_keys_contents_is_laid_out_once_when_the_handout_would_need_more_pages(tmp_path, laid_out):
+    """The first guess at the contents' length counts its own entries: exercises here, not the 80 sections."""
+    sections = "\n\n".join(f"## Apartado {number}\n\nTexto." for number in range(40))
+    exercise = "::: exercise Una\nHazlo.\n\n::: solution\nHecho.\n:::\n:::\n"
+    course = write_course(tmp_path / "c", {"01-uno.md": f"# Uno\n\n{exercise}\n{sections}\n", "02-dos.md": f"# Dos\n\n{sections}\n"})
     result = run_aula("build", course, "-o", tmp_path / "out", "--format", "answers", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert len([name for name in laid_out if name.endswith("-answers-contents")]) == 1, laid_out
 
 
-def test_the_answer_key_prints_the_student_handouts_solutions_laid_out_once(tmp_path, monkeypatch):
+def test_the_answer_key_prints_the_student_handouts_solutions_laid_out_once(tmp_path, laid_out):
     """One build of both books lays out each chapter's solutions once: the handout's piece is the answer key's chapter."""
-    from generator import scheduler
-    from generator.render.core import parts
-
-    laid_out: list[str] = []
-    real = parts.lay_out_part
-
-    def counting(source):
-        laid_out.append(source.identifier)
-        return real(source)
-
-    monkeypatch.setattr(scheduler, "lay_out_part", counting)
     out = tmp_path / "out"
     result = run_aula("build", SAMPLE, "-o", out, "--format", "handout,answers", "--edition", "student", "--jobs", "1")
     assert result.exit_code == 0, result.output
