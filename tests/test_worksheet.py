@@ -122,3 +122,23 @@ def test_the_answer_key_prints_the_student_handouts_solutions_laid_out_once(tmp_
     [heading] = {line for page in answers for line in page.splitlines() if line.startswith("Soluciones ·")}
     assert any(heading in page for page in handout)
     assert not any("Enunciado en la página" in page for page in answers)  # the handout's page numbers are not the key's
+
+
+def test_a_theme_whose_handout_keeps_the_solutions_in_the_chapter_still_makes_both_books(tmp_path, laid_out):
+    """A user's handout.html from before the solutions were a piece (it never reads `solutions_apart`): the old way."""
+    from generator.themes import Theme
+
+    default = Theme.load().find("handout.html").read_text(encoding="utf-8")
+    older = default.replace("document == 'book' or not solutions_apart", "true")
+    assert older != default
+    theme = tmp_path / "tema"
+    theme.mkdir()
+    (theme / "handout.html").write_text(older, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_aula("build", SAMPLE, "-o", out, "--format", "handout,answers", "--edition", "student", "--theme", theme, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert not [name for name in laid_out if "-solutions-" in name]
+    assert "curso-de-muestra-answers-c2" in laid_out  # the key lays out its own chapter
+    handout = "\n".join(pdf_texts(out / "curso-de-muestra-handout.pdf"))
+    answers = "\n".join(pdf_texts(out / "curso-de-muestra-answers.pdf"))
+    assert "Solución 2.1: Tu primer contenedor" in handout and "Solución 2.1: Tu primer contenedor" in answers
