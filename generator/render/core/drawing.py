@@ -23,11 +23,14 @@ import hashlib
 import io
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+
+from generator import __version__
 
 # Tables a PDF viewer does not read once the text is set: substitutions, positioning, device metrics.
 _UNREAD_TABLES = ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "hdmx", "VDMX", "LTSH", "FFTM", "DSIG"]
@@ -84,8 +87,10 @@ class Font:
         import pikepdf
 
         glyphs = sorted(self.used)
-        # A subset's name starts with six capitals of its own (ISO 32000-1, 9.6.4): here from the glyphs it holds.
-        tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(repr(glyphs).encode()).digest()[:6])
+        # A subset's name starts with six capitals (ISO 32000-1, 9.6.4). Made from the font's own name, so that the
+        # subsets of one font in documents put together (a deck's frames) share it and are merged into one file
+        # (`fonts.share_font_programs`), as WeasyPrint's are.
+        tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(self.name.encode()).digest()[:6])
         name = pikepdf.Name(f"/{tag}+{self.name}")
         program = pdf.make_stream(self._subset(glyphs))
         program.Length1 = len(program.read_bytes())
@@ -153,6 +158,33 @@ class Font:
 @functools.lru_cache(maxsize=8)
 def _read(path: Path, size: int, modified: int) -> Font:
     return Font(path)
+
+
+def text(name: str, font: Font, size: float, x: float, y: float, lines: Sequence[str], leading: float = 0.0, fill: str = "0 g") -> str:
+    """Return the operators that draw `lines` in `font` (its resource `name`), the first line's baseline at (x, y) in points.
+
+    Each line is `leading` points below the one before; `fill` sets the colour (`0 g` black, `r g b rg`).
+    """
+    shown = " T* ".join(f"{font.shown(line)} Tj" for line in lines)
+    return f"BT {name} {size:g} Tf {fill} {x:.3f} {y:.3f} Td {leading:.3f} TL {shown} ET"
+
+
+def new_document(title: str, language: str, author: str = "", keywords: str = "", created: str = "") -> Any:
+    """Return a new pikepdf document with its information set as WeasyPrint sets a laid-out one's, and its language."""
+    import pikepdf
+
+    document = pikepdf.new()
+    document.Root.Lang = pikepdf.String(language)
+    document.docinfo.Title = title
+    if author:
+        document.docinfo.Author = author
+    if keywords:
+        document.docinfo.Keywords = keywords
+    document.docinfo.Creator = document.docinfo.Producer = f"Aula {__version__}"
+    if created:
+        stamp = "D:" + re.sub(r"[^0-9Z]", "", created)  # 2026-11-28 → D:20261128; …T09:30:00Z → D:20261128093000Z
+        document.docinfo.CreationDate = document.docinfo.ModDate = stamp
+    return document
 
 
 # Where a line may end inside a word: after a slash or a hyphen that follows a letter or digit and comes

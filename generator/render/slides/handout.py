@@ -17,14 +17,12 @@ note a `P`; the running header, the page number, frames and lines are artifacts.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator import __version__
 from generator.model import Course, Edition
-from generator.render.core.drawing import Font, fitted, lines
+from generator.render.core.drawing import Font, fitted, lines, new_document, text
 from generator.render.core.fonts import share_font_programs
 from generator.render.core.parts import Layouts
 from generator.render.core.pdf import describe, saved
@@ -127,8 +125,8 @@ def draw_handout(
     import pikepdf
 
     labels = dict(theme.messages(course.info.language))
-    book = pikepdf.new()
-    _describe(book, course, labels, edition, created)
+    info, kind = course.info, labels.get("slides_handout", "Slide handout")
+    book = new_document(f"{info.title} · {kind}", info.language, info.author, kind, created)
     structure = BookStructure(book)
     typefaces = _Typefaces(theme)
     fonts = book.make_indirect(pikepdf.Dictionary())  # filled once every sheet is drawn: the subsets hold what was drawn
@@ -158,22 +156,6 @@ def draw_handout(
         share_font_programs(book)  # the slides' fonts: one copy each, not one per chapter of the deck
         describe(book)
         return saved(book)
-
-
-def _describe(book, course: Course, labels: dict[str, str], edition: Edition, created: str) -> None:
-    """Give the handout its document information and language, as WeasyPrint gives a laid-out document."""
-    import pikepdf
-
-    info = course.info
-    book.Root.Lang = pikepdf.String(info.language)
-    book.docinfo.Title = f"{info.title} · {labels.get('slides_handout', 'Slide handout')}"
-    if info.author:
-        book.docinfo.Author = info.author
-    book.docinfo.Keywords = labels.get("slides_handout", "Slide handout")
-    book.docinfo.Creator = book.docinfo.Producer = f"Aula {__version__}"
-    if created:
-        stamp = "D:" + re.sub(r"[^0-9Z]", "", created)  # 2026-11-28 → D:20261128; …T09:30:00Z → D:20261128093000Z
-        book.docinfo.CreationDate = book.docinfo.ModDate = stamp
 
 
 def _add_outline(book, made: Sequence[Sheet]) -> None:
@@ -291,12 +273,12 @@ class _SheetDrawing:
                 break
             cursor += len(broken) * leading + NOTES_GAP * PT_PER_MM
 
-    def number(self, text: str, width: float) -> None:
+    def number(self, label: str, width: float) -> None:
         """The sheet's number, centred at the foot: an artifact, as pagination is."""
         face = self.typefaces.sans
         baseline = (self.height - NUMBER_BOTTOM) * PT_PER_MM - face[1].descent * NUMBER_SIZE
-        left = (width * PT_PER_MM - face[1].width(text, NUMBER_SIZE)) / 2
-        self._lines([text], face, NUMBER_SIZE, left, baseline, "", artifact="/Footer")
+        left = (width * PT_PER_MM - face[1].width(label, NUMBER_SIZE)) / 2
+        self._lines([label], face, NUMBER_SIZE, left, baseline, "", artifact="/Footer")
 
     def _lines(self, texts: Sequence[str], face: tuple[str, Font], size: float, x: float, top: float, tag: str,
                grey: float = 0.0, leading: float = 0.0, artifact: str = "/Header") -> None:
@@ -305,8 +287,6 @@ class _SheetDrawing:
         Untagged, they are an artifact: pagination, a running `artifact` ("/Header" or "/Footer").
         """
         name, font = face
-        y = self.height * PT_PER_MM - top
-        shown = f" {leading:.3f} TL " + " T* ".join(f"{font.shown(text)} Tj" for text in texts)
-        body = f"BT {name} {size:g} Tf {grey:g} g {x:.3f} {y:.3f} Td{shown} ET"
+        body = text(name, font, size, x, self.height * PT_PER_MM - top, texts, leading, f"{grey:g} g")
         opening = self.structure.mark(self.page, tag) if tag else f"/Artifact <</Type /Pagination /Subtype {artifact}>> BDC "
         self.ops.append(f"{opening}{body}\nEMC")
