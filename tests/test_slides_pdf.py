@@ -92,14 +92,13 @@ def test_slides_are_numbered_across_the_deck(make_course):
 def test_editing_one_chapter_lays_out_its_slides_again_and_nothing_else(make_course, tmp_path, count_layouts):
     course_dir, cache = make_course(chapters()), tmp_path / "cache"
     deck_pdf(course_dir, cache)
-    frames = [name for name in count_layouts if name.startswith("frame")]
-    assert sorted(set(count_layouts) - set(frames)) == ["cover", "dos", "tres", "uno"] and len(frames) == 4
+    assert sorted(count_layouts) == ["cover", "dos", "tres", "uno"]  # the frame is drawn, not laid out
     count_layouts.clear()
     assert deck_pdf(course_dir, cache) and count_layouts == []  # all from the cache
     two = course_dir / "02-dos.md"
     two.write_text(two.read_text(encoding="utf-8").replace("Punto número 3", "Punto tercero"), encoding="utf-8")
     edited = deck_pdf(course_dir, cache)
-    assert count_layouts == ["dos"]  # same slides, same numbers: the frames stand
+    assert count_layouts == ["dos"]
     assert "Punto tercero" in "".join(pdf_texts(edited))
     assert edited == deck_pdf(course_dir)  # the same deck as one laid out with no cache
 
@@ -110,9 +109,8 @@ def test_a_chapter_that_grows_renumbers_the_deck_without_laying_out_the_others(m
     (course_dir / "01-uno.md").write_text(chapters(sections_in_one=3)["01-uno.md"], encoding="utf-8")
     count_layouts.clear()
     long = deck_pdf(course_dir, cache)
-    # its slides and frames numbered on (those not in the cache already), none of the other chapters' slides
-    assert "uno" in count_layouts and "frame2" in count_layouts
-    assert {name for name in count_layouts if not name.startswith("frame")} == {"uno"}
+    # its slides, none of the other chapters' (the frame, numbered on, is drawn)
+    assert count_layouts == ["uno"]
     assert len(pdf_texts(long)) == len(short) + 2
     assert page_texts(long) == page_texts(whole_deck_pdf(course_dir))
 
@@ -130,8 +128,6 @@ def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, t
     # a user's copy of slides.html from before the pieces: it knows only the whole deck
     template = Theme.load().find("slides.html").read_text(encoding="utf-8")
     template = template.replace("{% for slide in slides %}", "{% for slide in deck.slides %}")
-    for piece in ("{% if document != 'frame' %} layout-{{ slide.layout }}{% endif %}", "{% if document != 'frame' %}\n"):
-        template = template.replace(piece, " layout-{{ slide.layout }}" if "layout" in piece else "{% if true %}\n", 1)
     template = template.replace("{% if document != 'part' and slide.layout != 'cover' %}", "{% if slide.layout != 'cover' %}")
     assert "document" not in template.split("-#}", 1)[1]
     files["mitema/slides.html"] = template

@@ -5,8 +5,8 @@ Frames are placed at the boxes of the plan, in the same fonts and sizes as the
 
 Like the handout, the deck is laid out in parts, a chapter's slides each, kept
 between builds (`generator.render.core.parts`): editing a chapter lays out its
-slides again, not the other 300. A slide's number and footer are in
-frames, one bare page per slide, drawn over the parts.
+slides again, not the other 300. A slide's number and footer are in the frame,
+one bare page per slide, drawn by Aula (`draw_frame`) and put over the parts.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from generator import __version__
 from generator.errors import warn
 from generator.model import Course
 from generator.render.core.book import draw_book
-from generator.render.core.parts import Layouts, PartCache, PartSource
-from generator.render.core.pdf import PdfTarget
+from generator.render.core.drawing import Font, new_document, text
+from generator.render.core.parts import Layouts, Part, PartCache, PartSource
+from generator.render.core.pdf import PageLayout, PdfTarget, saved
 from generator.render.html import HtmlFragments
 from generator.render.slides.deck import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
 from generator.themes import Theme
@@ -90,31 +91,66 @@ def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = 
     html = HtmlFragments(course, dict(theme.messages(course.info.language)))
     target = PdfTarget.for_course(course, theme, slides_stylesheets(theme))
 
-    def source(name: str, document: str, slides: Sequence[Slide], first: int = 1) -> PartSource:
-        part_html = slides_html(deck, course, theme, created, document, slides, first, html)
+    def source(name: str, slides: Sequence[Slide]) -> PartSource:
+        part_html = slides_html(deck, course, theme, created, "part", slides, html=html)
         return PartSource(part_html, f"{course.info.slug}-slides-{name}", target)
 
-    # Consecutive slides of one chapter make a part, the cover's (no chapter) one of their own; each
-    # part has a frame of its own, numbered from its first slide, so a slide more in a chapter lays out
-    # again the light frames after it, not the slides.
+    # Consecutive slides of one chapter make a part, the cover's (no chapter) one of their own.
     runs = [tuple(slides) for _, slides in itertools.groupby(deck.slides, key=lambda slide: slide.chapter)]
-    firsts = list(itertools.accumulate((len(run) for run in runs[:-1]), initial=1))
     names = [run[0].chapter.stem if run[0].chapter else "cover" for run in runs]
     cache = PartCache(cache_dir)
-    laid_out = yield from cache.parts(
-        [
-            *(source(name, "part", run) for name, run in zip(names, runs, strict=True)),
-            *(source(f"frame{first}", "frame", run, first) for first, run in zip(firsts, runs, strict=True)),
-        ]
-    )
-    if any(len(part.pages) != len(run) for part, run in zip(laid_out, runs * 2, strict=True)):  # a theme let a slide run over
+    laid_out = yield from cache.parts([source(name, run) for name, run in zip(names, runs, strict=True)])
+    if any(len(part.pages) != len(run) for part, run in zip(laid_out, runs, strict=True)):  # a theme let a slide run over
         cache.prune()
         warn(None, "W-slides-pieces", "a slide takes more than one page: the PDF deck is laid out as one document")
         return render_slides_pdf(deck, course, theme, created)
+    frame = draw_frame(deck, course, theme, created)
     # The PDF deck and the slide handouts (which place its pages) ask for it in one build: put together once.
-    book = cache.book(draw_book, laid_out[len(runs) :], laid_out[: len(runs)])
+    book = cache.book(draw_book, [frame], laid_out)
     cache.prune()
     return book
+
+
+# The footer and the slide number, as `slides.css` sets `.footer` and `.number` for a deck laid out whole:
+# a line 18 pt high, 3.6 pt below the top of the footer's box and 7.2 pt inside its side, in a slate grey.
+FOOT_LINE, FOOT_PAD_TOP, FOOT_PAD_SIDE, NUMBER_SIZE, FOOT_COLOUR = 18.0, 3.6, 7.2, 12.0, "0.290 0.333 0.408 rg"
+
+
+def draw_frame(deck: Deck, course: Course, theme: Theme, created: str = "") -> Part:
+    """Return the deck's frame: a page per slide, with the footer and the slide's number (none on the cover).
+
+    Every box of it is known from the plan, so it is drawn (`core.drawing`), not laid out: 474 light
+    pages of the bundled course cost WeasyPrint some three seconds. Its ink is all artifact on the
+    deck's pages (`core.book`), as pagination is.
+    """
+    import pikepdf
+
+    labels = dict(theme.messages(course.info.language))
+    info, m = course.info, deck.metrics
+    document = new_document(info.title, info.language, info.author, labels.get("slides", "Slides"), created)
+    document.Root.StructTreeRoot = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    font, name = Font.load(theme.find("fonts/DejaVuSans.ttf")), "/AulaSans"
+    fonts = document.make_indirect(pikepdf.Dictionary())
+
+    def line(words: str, size: float, x: float) -> str:
+        """The operators of one line of the foot: its baseline placed as CSS's half-leading places it."""
+        baseline = m.footer.y + FOOT_PAD_TOP + (FOOT_LINE - font.line_height * size) / 2 + font.ascent * size
+        return text(name, font, size, x, m.height - baseline, [words], fill=FOOT_COLOUR)
+
+    right = m.body.x + m.body.w - FOOT_PAD_SIDE
+    for number, slide in enumerate(deck.slides, start=1):
+        page = document.add_blank_page(page_size=(m.width, m.height))
+        if slide.layout == "cover":
+            continue
+        label = str(number)
+        ink = [
+            line(deck.footer, deck.footer_size, m.footer.x + FOOT_PAD_SIDE),
+            line(label, NUMBER_SIZE, right - font.width(label, NUMBER_SIZE)),
+        ]
+        page.obj.Resources = pikepdf.Dictionary(Font=fonts)
+        page.obj.Contents = document.make_stream("\n".join(ink).encode())
+    fonts[name] = font.embedded(document)
+    return Part(saved(document), tuple(PageLayout(area=(0.0, 0.0)) for _ in deck.slides))
 
 
 def render_slides_pdf(deck: Deck, course: Course, theme: Theme, created: str = "") -> bytes:
