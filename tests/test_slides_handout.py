@@ -110,7 +110,8 @@ def test_the_sheets_read_in_order_and_pass_every_structure_check(built):
         assert problems(built / name) == []
     reader = PdfReader(built / "curso-de-muestra-slides-handout-teacher.pdf")
     kinds = [str(kid.get_object()["/S"]) for kid in reader.trailer["/Root"]["/StructTreeRoot"]["/K"]["/K"]]
-    assert kinds[:3] == ["/H1", "/H2", "/Figure"]
+    assert kinds[:4] == ["/H1", "/Figure", "/H2", "/Figure"]  # the course, its cover slide, the first chapter, its first slide
+    assert kinds.count("/H2") == 2  # a heading a chapter, where its slides start, however many sheets it fills
     assert "/P" in kinds and kinds.count("/Figure") == len(PdfReader(built / "curso-de-muestra-slides.pdf").pages)
     # A slide's notes come right after it: never a paragraph before the sheet's first figure.
     first_figure = kinds.index("/Figure")
@@ -135,7 +136,7 @@ def test_the_presenter_notes_stay_inside_their_box(built):
     seen = 0
     for page in reader.pages:
         content = page.get_contents().get_data().decode("latin-1")
-        pattern = r"/P <</MCID \d+>> BDC BT /Aula\d+ [\d.]+ Tf [\d.]+ g ([\d.]+) ([\d.]+) Td ([\d.]+) TL (.*?) ET"
+        pattern = r"/P <</MCID \d+>> BDC q BT [\d.]+ g ([\d.]+) ([\d.]+) Td ([\d.]+) TL (.*?) ET Q"
         for x, y, leading, shown in re.findall(pattern, content):
             first = height - float(y) / PT_PER_MM  # baselines, in mm from the sheet's top
             last = first + (shown.count(" Tj") - 1) * float(leading) / PT_PER_MM

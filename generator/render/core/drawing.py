@@ -8,11 +8,13 @@ is set glyph by glyph from the font's advance widths, a paragraph breaks at
 spaces, and the font goes into the PDF as a subset of the glyphs drawn.
 
 What this leaves out, on purpose: kerning and ligatures (a header and a few notes
-look the same without them), and fallback fonts (a character the font lacks is
-drawn as its empty box, `.notdef`).
+look the same without them). A character the font lacks is drawn from its `fallback`
+font, if that has it; else as the font's empty box, `.notdef`, and noted in `missing`
+for the caller to warn about.
 
 The subset keeps every glyph's number (fontTools' `retain_gids`), so a glyph's number
-is its CID, as in WeasyPrint's fonts: `fonts.share_font_programs` can treat both alike.
+is its CID, as in WeasyPrint's fonts, and named after the font, so that the subsets of
+one font in documents put together are merged into one file by `fonts.share_font_programs`.
 """
 
 from __future__ import annotations
@@ -50,17 +52,20 @@ class Font:
         hhea, os2, head = font["hhea"], font["OS/2"], font["head"]
         self.ascent, self.descent = hhea.ascent / self.units, -hhea.descent / self.units
         self.box = [round(n * 1000 / self.units) for n in (head.xMin, head.yMin, head.xMax, head.yMax)]
-        self.cap_height = getattr(os2, "sCapHeight", hhea.ascent) * 1000 / self.units
+        self.cap_height = getattr(os2, "sCapHeight", 0) * 1000 / self.units or _letter_height(font, "H") * 1000 / self.units
         self.italic_angle = float(font["post"].italicAngle)
         self.name = font["name"].getDebugName(6) or path.stem
         self.used: dict[int, str] = {0: ""}  # glyph number: the text it stands for
+        self.resource = "/F"  # its name in the resources of the pages it is drawn on
+        self.fallback: Font | None = None  # drawn with for a character this font lacks
+        self.missing: set[str] = set()  # characters neither has, drawn as an empty box
 
     @classmethod
     def load(cls, path: Path) -> Font:
         """Return the font in `path` with nothing drawn yet; the file is read once a process (while it stays the same)."""
         stat = path.stat()
         font = copy.copy(_read(path, stat.st_size, stat.st_mtime_ns))
-        font.used = {0: ""}
+        font.used, font.missing = {0: ""}, set()
         return font
 
     @property
@@ -69,15 +74,33 @@ class Font:
         return self.ascent + self.descent
 
     def width(self, text: str, size: float) -> float:
-        """Return the width of `text` at `size` points, in points."""
+        """Return the width of `text` at `size` points, in points (its fallback's characters at their own widths)."""
+        return sum(font._width(run, size) for font, run in self.runs(text))
+
+    def _width(self, text: str, size: float) -> float:
         glyphs, advances = self.glyphs, self.advances
         return sum(advances[glyphs.get(ord(char), 0)] for char in text) * size / self.units
+
+    def runs(self, text: str) -> list[tuple[Font, str]]:
+        """Return `text` in runs of one font each: this one, or its fallback for a character this one lacks."""
+        runs: list[tuple[Font, str]] = []
+        for char in text:
+            font = self
+            if ord(char) not in self.glyphs and self.fallback is not None and ord(char) in self.fallback.glyphs:
+                font = self.fallback
+            if runs and runs[-1][0] is font:
+                runs[-1] = (font, runs[-1][1] + char)
+            else:
+                runs.append((font, char))
+        return runs
 
     def shown(self, text: str) -> str:
         """Return `text` as a PDF string of two-byte glyph numbers (for `Tj`), noting the glyphs it draws."""
         numbers = []
         for char in text:
             number = self.glyphs.get(ord(char), 0)
+            if number == 0 and not char.isspace():
+                self.missing.add(char)
             self.used.setdefault(number, char)
             numbers.append(number)
         return "<" + "".join(f"{number:04X}" for number in numbers) + ">"
@@ -160,13 +183,26 @@ def _read(path: Path, size: int, modified: int) -> Font:
     return Font(path)
 
 
-def text(name: str, font: Font, size: float, x: float, y: float, lines: Sequence[str], leading: float = 0.0, fill: str = "0 g") -> str:
-    """Return the operators that draw `lines` in `font` (its resource `name`), the first line's baseline at (x, y) in points.
+def _letter_height(font: TTFont, letter: str) -> float:
+    """Return how high a letter's outline reaches, in font units (a cap height for fonts whose OS/2 table has none)."""
+    try:
+        glyph = font["glyf"][font.getBestCmap()[ord(letter)]]
+        return float(getattr(glyph, "yMax", 0))
+    except (KeyError, TypeError):
+        return 0.0
 
-    Each line is `leading` points below the one before; `fill` sets the colour (`0 g` black, `r g b rg`).
+
+def text(font: Font, size: float, x: float, y: float, lines: Sequence[str], leading: float = 0.0, fill: str = "0 g") -> str:
+    """Return the operators that draw `lines` in `font`, the first line's baseline at (x, y) in points.
+
+    Each line is `leading` points below the one before; `fill` sets the colour (`0 g` black, `r g b rg`),
+    within `q … Q`, so that what is drawn next starts from the colours it had.
     """
-    shown = " T* ".join(f"{font.shown(line)} Tj" for line in lines)
-    return f"BT {name} {size:g} Tf {fill} {x:.3f} {y:.3f} Td {leading:.3f} TL {shown} ET"
+    shown = []
+    for line in lines:
+        runs = [f"{font.resource} {size:g} Tf {font.shown(run)} Tj" for font, run in font.runs(line)]
+        shown.append(" ".join(runs) or f"{font.resource} {size:g} Tf")
+    return f"q BT {fill} {x:.3f} {y:.3f} Td {leading:.3f} TL {' T* '.join(shown)} ET Q"
 
 
 def new_document(title: str, language: str, author: str = "", keywords: str = "", created: str = "") -> Any:
@@ -190,13 +226,19 @@ def new_document(title: str, language: str, author: str = "", keywords: str = ""
 # Where a line may end inside a word: after a slash or a hyphen that follows a letter or digit and comes
 # before a letter, as in "/var/run/docker.sock" or "multi-stage" (Unicode's line breaking rules allow it there).
 _BREAK_INSIDE = re.compile(r"(?<=\w[/-])(?=[^\W\d_])")
+# Spaces a line may break at, as CSS breaks: not a no-break space (`10\u00a0MB`), which stays in the word.
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def lines(text: str, font: Font, size: float, width: float) -> list[str]:
-    """Return `text` broken into lines no wider than `width` points, greedily; a piece longer than a line has one of its own."""
+    """Return `text` broken into lines no wider than `width` points, greedily.
+
+    A word longer than a line (a digest, a long URL) is broken where it reaches the line's end, as
+    CSS's `overflow-wrap: anywhere` breaks it: it would otherwise run out of its box.
+    """
     result: list[str] = []
     line = ""
-    for word in text.split():
+    for word in _SPACES.split(text.strip()):
         for index, piece in enumerate(_BREAK_INSIDE.split(word)):
             candidate = (f"{line} {piece}" if index == 0 else line + piece) if line else piece
             if line and font.width(candidate, size) > width:
@@ -204,6 +246,10 @@ def lines(text: str, font: Font, size: float, width: float) -> list[str]:
                 line = piece
             else:
                 line = candidate
+            while len(line) > 1 and font.width(line, size) > width:  # a piece wider than a line
+                cut = next((n for n in range(len(line) - 1, 1, -1) if font.width(line[:n], size) <= width), 1)
+                result.append(line[:cut])
+                line = line[cut:]
     if line:
         result.append(line)
     return result

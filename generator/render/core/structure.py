@@ -253,11 +253,12 @@ class BookStructure:
 
     # --- content drawn on a page by Aula (a slide handout's sheet) ------------------------------------
 
-    def mark(self, host, kind: str, alt: str = "") -> str:
+    def mark(self, host, kind: str, alt: str = "", actual: str = "") -> str:
         """Add an element of `kind` (`/Figure`, `/P`, `/H2`…) drawn on `host` after its tagged content.
 
         Return the operator that opens its marked content; the caller closes it with `EMC`. A
-        figure is described by `alt`. Elements come in the order this is called: the reading order.
+        figure is described by `alt`; text that shows less than it stands for is read as `actual`.
+        Elements come in the order this is called: the reading order.
         """
         import pikepdf
 
@@ -272,6 +273,8 @@ class BookStructure:
         )
         if alt:
             element.Alt = pikepdf.String(alt)
+        if actual:
+            element.ActualText = pikepdf.String(actual)
         spot.parents[mcid] = element
         self.kids.append(element)
         return f"{kind} <</MCID {mcid}>> BDC "

@@ -82,10 +82,12 @@ def handout_html(
     pages: Mapping[str, int] | None = None,
     frames: Sequence[Frame] = (),
     kit: Kit | None = None,
+    apart: bool = False,
 ) -> str:
     """Return the book as one HTML document, or one piece of it (see handout.html).
 
-    `kit` is what the classroom needs, for the teacher edition's preparation page.
+    `kit` is what the classroom needs, for the teacher edition's preparation page; `apart`, whether
+    a chapter's solutions are a piece of their own (`solutions_apart`).
     """
     html = html or HtmlFragments(course, dict(theme.messages(course.info.language)), options.edition)
     printed = options.printed(course)
@@ -114,11 +116,19 @@ def handout_html(
         chapter_id=chapter_id,
         anchor_id=anchor_id,
         solutions=exercises_with_solutions,
-        solutions_apart=True,  # laid out in pieces, a chapter's solutions are a piece of their own (see `_Pieces.bodies`)
+        solutions_apart=apart,
         exercises=exercises,
         kit=kit,
         kit_size=partial(_size, course.info.language),
     )
+
+
+def solutions_apart(theme: Theme) -> bool:
+    """Whether a chapter's solutions are a piece of their own, laid out in pieces (see `_Pieces.bodies`).
+
+    Only when both templates know it: a user theme's copy from before reads no `solutions_apart`.
+    """
+    return all(theme.template_uses(name, "solutions_apart") for name in ("handout.html", "worksheet.html"))
 
 
 def _size(language: str, megabytes: int | None) -> str:
@@ -244,11 +254,13 @@ class _Pieces:
     html: HtmlFragments = field(init=False)
     target: PdfTarget = field(init=False)
     kit: Kit | None = field(init=False)
+    apart: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.html = HtmlFragments(self.course, dict(self.theme.messages(self.course.info.language)), self.options.edition)
         self.target = PdfTarget.for_course(self.course, self.theme, handout_stylesheets(self.theme, self.options.book))
         self.kit = classroom_kit_for(self.course, self.theme, self.options)
+        self.apart = solutions_apart(self.theme)
 
     def preparation(self) -> PartSource:
         return self._source("preparation", "preparation")
@@ -258,10 +270,10 @@ class _Pieces:
 
         A chapter is a piece; in the student handout its solutions are another, which the
         answer key prints as its own chapters: laid out once for both books in a build. A
-        user theme's `handout.html` written before that (it does not read `solutions_apart`)
-        keeps the solutions in the chapter, and the answer key lays out its own.
+        user theme's `handout.html` or `worksheet.html` written before that (one that does not
+        read `solutions_apart`) keeps the solutions in the chapter, and the answer key lays out its own.
         """
-        apart = self.theme.template_uses("handout.html", "solutions_apart")
+        apart = self.apart
         book, edition = self.options.book, self.options.edition
         made = []
         for chapter in self.options.printed(self.course):
@@ -306,7 +318,7 @@ class _Pieces:
         return self._source("frame", "frame", frames=frames)
 
     def _source(self, name: str, document: str, **pieces: object) -> PartSource:
-        html = handout_html(self.course, self.theme, self.options, document, self.html, kit=self.kit, **pieces)  # type: ignore[arg-type]
+        html = handout_html(self.course, self.theme, self.options, document, self.html, kit=self.kit, apart=self.apart, **pieces)  # type: ignore[arg-type]
         return PartSource(html, f"{self.course.info.slug}-{self.options.name}-{name}", self.target)
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.errors import warn
 from generator.model import Course, Edition
 from generator.render.core.drawing import Font, fitted, lines, new_document, text
 from generator.render.core.fonts import share_font_programs
@@ -42,7 +43,7 @@ SANS, SERIF = "DejaVuSans.ttf", "DejaVuSerif.ttf"  # in the theme's fonts/ folde
 HEADER_SIZE, HEADER_GREY, HEADER_TOP = 7.5, 0.27, 9.0  # the running header's line starts HEADER_TOP from the top edge
 COURSE_WIDTH, CHAPTER_WIDTH = 85.0, 95.0  # a title longer than its room ends in "…"
 NUMBER_SIZE, NUMBER_BOTTOM = 8.0, 7.0
-NOTES_SIZE, NOTES_SMALL, LONG_NOTES = 8.0, 6.8, 900  # notes of more than LONG_NOTES characters are set smaller
+NOTES_SIZES = (8.0, 7.2, 6.5, 6.0)  # the notes' sizes, largest first: the first at which they fit their box
 NOTES_LEADING, NOTES_GAP = 1.3, 1.2  # line height (in em), and space after a paragraph
 
 Box = tuple[float, float, float, float]  # left, top, width, height, in mm from the sheet's top-left corner
@@ -64,7 +65,7 @@ class Sheet:
     titles: tuple[str, ...]  # the chapters its slides belong to (the course's, for the cover), in order
     number: int
     slides: tuple[tuple[int, Slot, tuple[str, ...]], ...]  # (page of the deck, where, its speaker notes)
-    opens: bool = False  # its header differs from the sheet before's: a chapter starts here
+    starts: tuple[tuple[int, str], ...] = ()  # (place on the sheet, title) of each chapter whose first slide is here
 
     @property
     def header(self) -> str:
@@ -95,11 +96,17 @@ def sheets(deck: Deck, paper: str, per_page: int) -> list[Sheet]:
     """Return the sheets of the handout: the deck's slides in order, `per_page` to a sheet."""
     boxes = slots(paper, per_page)
     made: list[Sheet] = []
+    seen: set[int] = set()  # the chapters (by number) whose first slide is on a sheet made already
     for number, first in enumerate(range(0, len(deck.slides), per_page), start=1):
         chosen = deck.slides[first : first + per_page]
         titles = dict.fromkeys(slide.chapter.title_text if slide.chapter else deck.info.title for slide in chosen)
         placed = tuple((first + i, boxes[i], slide.notes) for i, slide in enumerate(chosen))
-        made.append(Sheet(tuple(titles), number, placed, opens=not made or made[-1].titles != tuple(titles)))
+        starts = []
+        for place, slide in enumerate(chosen):
+            if slide.chapter is not None and slide.chapter.number not in seen:
+                seen.add(slide.chapter.number)
+                starts.append((place, slide.chapter.title_text))
+        made.append(Sheet(tuple(titles), number, placed, tuple(starts)))
     return made
 
 
@@ -138,19 +145,26 @@ def draw_handout(
         for sheet in made:
             page = book.add_blank_page(page_size=(width * PT_PER_MM, height * PT_PER_MM))
             page.obj.Tabs = pikepdf.Name.S  # annotations, if a reader adds any, in the order of the tags
-            drawing = _SheetDrawing(page, structure, height, typefaces)
-            drawing.header(sheet, course.info.title, width)
-            for index, slot, notes in sheet.slides:
+            drawing = _SheetDrawing(page, structure, (width, height), typefaces, labels.get("notes_cut", "[…]"))
+            drawing.course_title(info.title, heading=sheet.number == 1)
+            # The running header is the heading of the first chapter that starts here, read where its slides start.
+            opening = sheet.starts[0] if sheet.starts else None
+            if opening is None:
+                drawing.chapter_header(sheet.header)
+            for place, (index, slot, notes) in enumerate(sheet.slides):
+                if opening is not None and place == opening[0]:
+                    drawing.chapter_header(sheet.header, heading=opening[1])
                 drawing.slide(forms.form(index), slot, descriptions[index])
                 if edition == "teacher":
-                    drawing.notes(notes, slot.notes)
+                    drawing.notes(notes, slot.notes, f"{label} {index + 1}")
                 else:
                     drawing.rules(slot)
-            drawing.number(f"{sheet.number} / {len(made)}", width)
+            drawing.number(f"{sheet.number} / {len(made)}")
             page.obj.Resources = pikepdf.Dictionary(Font=fonts, XObject=pikepdf.Dictionary(drawing.forms))
             page.obj.Contents = book.make_stream(drawing.content())
-        for name, font in typefaces.used.values():
-            fonts[name] = font.embedded(book)
+        for font in typefaces.used.values():
+            fonts[font.resource] = font.embedded(book)
+        typefaces.warn_missing()
         _add_outline(book, made)
         structure.finish()
         share_font_programs(book)  # the slides' fonts: one copy each, not one per chapter of the deck
@@ -159,15 +173,13 @@ def draw_handout(
 
 
 def _add_outline(book, made: Sequence[Sheet]) -> None:
-    """Bookmark the sheet where each chapter's slides start, under the chapter's title."""
+    """Bookmark the sheet where each chapter's slides start, under the chapter's title; the course's title on the first."""
     from pikepdf import OutlineItem
 
-    starts: dict[str, int] = {}
-    for index, sheet in enumerate(made):
-        for title in sheet.titles:
-            starts.setdefault(title, index)
     with book.open_outline() as outline:
-        outline.root.extend(OutlineItem(title, index) for title, index in starts.items())
+        if made and made[0].titles:
+            outline.root.append(OutlineItem(made[0].titles[0], 0))
+        outline.root.extend(OutlineItem(title, index) for index, sheet in enumerate(made) for _, title in sheet.starts)
 
 
 class _Typefaces:
@@ -175,20 +187,30 @@ class _Typefaces:
 
     def __init__(self, theme: Theme):
         self.theme = theme
-        self.used: dict[str, tuple[str, Font]] = {}  # file: (its name in the sheets' resources, the font)
+        self.used: dict[str, Font] = {}  # by file
 
     @property
-    def sans(self) -> tuple[str, Font]:
+    def sans(self) -> Font:
         return self._font(SANS)
 
     @property
-    def serif(self) -> tuple[str, Font]:
-        return self._font(SERIF)
+    def serif(self) -> Font:
+        serif = self._font(SERIF)
+        serif.fallback = self.sans  # DejaVu Sans has more symbols (✓, ☐) than DejaVu Serif
+        return serif
 
-    def _font(self, file: str) -> tuple[str, Font]:
+    def _font(self, file: str) -> Font:
         if file not in self.used:
-            self.used[file] = (f"/Aula{len(self.used) + 1}", Font.load(self.theme.find(f"fonts/{file}")))
+            font = Font.load(self.theme.find(f"fonts/{file}"))
+            font.resource = f"/Aula{len(self.used) + 1}"
+            self.used[file] = font
         return self.used[file]
+
+    def warn_missing(self) -> None:
+        missing = sorted({char for font in self.used.values() for char in font.missing})
+        if missing:
+            shown = " ".join(f"{char} (U+{ord(char):04X})" for char in missing[:10])
+            warn(None, "W-missing-glyph", f"the slide handout prints as empty boxes characters its fonts lack: {shown}")
 
 
 class _SlideForms:
@@ -208,31 +230,35 @@ class _SlideForms:
 
 
 class _SheetDrawing:
-    """The content of one sheet being drawn: PDF operators, in reading order, each tagged or an artifact."""
+    """The content of one sheet being drawn: PDF operators, each tagged (in reading order) or an artifact."""
 
-    def __init__(self, page, structure: BookStructure, height: float, typefaces: _Typefaces):
-        self.page, self.structure, self.height = page, structure, height
-        self.typefaces = typefaces
+    def __init__(self, page, structure: BookStructure, size: tuple[float, float], typefaces: _Typefaces, cut_label: str = "[…]"):
+        self.page, self.structure, self.typefaces, self.cut_label = page, structure, typefaces, cut_label
+        self.width, self.height = size  # in mm
         self.ops: list[str] = []
         self.forms: dict[str, Any] = {}
 
     def content(self) -> bytes:
         return "\n".join(self.ops).encode()
 
-    def header(self, sheet: Sheet, course_title: str, width: float) -> None:
-        """The running header: the course's title on the left, the chapter's on the right.
+    def course_title(self, title: str, heading: bool) -> None:
+        """The running header's left side: the course's title, the `H1` on the first sheet and an artifact on the others."""
+        font = self.typefaces.sans
+        shown = fitted(title, font, HEADER_SIZE, COURSE_WIDTH * PT_PER_MM)
+        self._lines([shown], font, HEADER_SIZE, MARGIN * PT_PER_MM, self._header_baseline(), "/H1" if heading else "",
+                    HEADER_GREY, actual=title if shown != title else "")
 
-        Each is an artifact, as a running header is, except where it is a heading: the course's
-        title on the first sheet, a chapter's where its slides start.
-        """
-        face = self.typefaces.sans
-        font = face[1]
-        top = HEADER_TOP * PT_PER_MM + font.ascent * HEADER_SIZE
-        title = fitted(course_title, font, HEADER_SIZE, COURSE_WIDTH * PT_PER_MM)
-        self._lines([title], face, HEADER_SIZE, MARGIN * PT_PER_MM, top, "/H1" if sheet.number == 1 else "", HEADER_GREY)
-        chapter = fitted(sheet.header, font, HEADER_SIZE, CHAPTER_WIDTH * PT_PER_MM)
-        right = (width - MARGIN) * PT_PER_MM - font.width(chapter, HEADER_SIZE)
-        self._lines([chapter], face, HEADER_SIZE, right, top, "/H2" if sheet.opens else "", HEADER_GREY)
+    def chapter_header(self, header: str, heading: str = "") -> None:
+        """The running header's right side: the chapters of the sheet's slides, an artifact; or, where the chapter
+        `heading` starts, its `H2`, read as the chapter's whole title however the header shows it."""
+        font = self.typefaces.sans
+        shown = fitted(header, font, HEADER_SIZE, CHAPTER_WIDTH * PT_PER_MM)
+        right = (self.width - MARGIN) * PT_PER_MM - font.width(shown, HEADER_SIZE)
+        actual = heading if heading and heading != shown else ""
+        self._lines([shown], font, HEADER_SIZE, right, self._header_baseline(), "/H2" if heading else "", HEADER_GREY, actual=actual)
+
+    def _header_baseline(self) -> float:
+        return HEADER_TOP * PT_PER_MM + self.typefaces.sans.ascent * HEADER_SIZE
 
     def slide(self, form: tuple[str, Any, tuple[float, float]], slot: Slot, description: str) -> None:
         """Draw a deck page into the slot's slide box, as a figure described by `description`, framed by a thin rule."""
@@ -254,39 +280,55 @@ class _SheetDrawing:
         if strokes:
             self.ops.append(f"/Artifact BMC q 0.6 G 0.5 w {' '.join(strokes)} S Q EMC")
 
-    def notes(self, notes: Sequence[str], box: Box) -> None:
-        """The speaker notes in the notes box, a paragraph each, smaller when they are long; lines that do not fit are left out."""
-        size = NOTES_SMALL if len(" ".join(notes)) > LONG_NOTES else NOTES_SIZE
-        leading = NOTES_LEADING * size
-        face = self.typefaces.serif
-        font = face[1]
+    def notes(self, notes: Sequence[str], box: Box, slide: str) -> None:
+        """The speaker notes in the notes box, a paragraph each, at the largest of `NOTES_SIZES` at which they fit.
+
+        Notes too long even at the smallest lose the lines that do not fit, and the build says so.
+        """
+        font = self.typefaces.serif
+        left, top, width, height = (n * PT_PER_MM for n in box)
+        for size in NOTES_SIZES:
+            broken = [lines(paragraph, font, size, width) for paragraph in notes]
+            leading, gap = NOTES_LEADING * size, NOTES_GAP * PT_PER_MM
+            if sum(len(paragraph) * leading + gap for paragraph in broken) - gap <= height + 0.01:
+                break
         # CSS's half-leading: the room a line has beyond its font's own height is shared above and below it.
         baseline = (leading - font.line_height * size) / 2 + font.ascent * size
-        left, top, width, height = (n * PT_PER_MM for n in box)
-        cursor, foot = top, top + height  # the top of the next line's box
-        for paragraph in notes:
-            broken = lines(paragraph, font, size, width)
-            fitting = broken[: max(0, int((foot - cursor + 0.01) // leading))]
+        room = int((height + 0.01) // leading)  # lines, were there no space between paragraphs
+        cursor, foot, left_out = top, top + height, 0  # the top of the next line's box
+        for number, paragraph in enumerate(broken):
+            fitting = paragraph[: max(0, int((foot - cursor + 0.01) // leading))]
+            cut = len(fitting) < len(paragraph) or (number + 1 < len(broken) and cursor + len(paragraph) * leading + gap >= foot)
+            if cut and fitting:  # the last line that fits says where the rest is
+                fitting = [*fitting[:-1], fitted(self.cut_label, font, size, width)]
             if fitting:
-                self._lines(fitting, face, size, left, cursor + baseline, "/P", leading=leading)
-            if len(fitting) < len(broken):
+                self._lines(fitting, font, size, left, cursor + baseline, "/P", leading=leading)
+            if cut:
+                left_out = sum(len(rest) for rest in broken[number:]) - len(fitting) + 1
                 break
-            cursor += len(broken) * leading + NOTES_GAP * PT_PER_MM
+            cursor += len(paragraph) * leading + gap
+        if left_out:
+            total = sum(len(paragraph) for paragraph in broken)
+            warn(None, "W-notes-cut", f"{slide}: its speaker notes take {total} lines at {size:g} pt, beside it on the presenter's"
+                                      f" slide handout there is room for {room}: {left_out} left out")
 
-    def number(self, label: str, width: float) -> None:
+    def number(self, label: str) -> None:
         """The sheet's number, centred at the foot: an artifact, as pagination is."""
-        face = self.typefaces.sans
-        baseline = (self.height - NUMBER_BOTTOM) * PT_PER_MM - face[1].descent * NUMBER_SIZE
-        left = (width * PT_PER_MM - face[1].width(label, NUMBER_SIZE)) / 2
-        self._lines([label], face, NUMBER_SIZE, left, baseline, "", artifact="/Footer")
+        font = self.typefaces.sans
+        baseline = (self.height - NUMBER_BOTTOM) * PT_PER_MM - font.descent * NUMBER_SIZE
+        left = (self.width * PT_PER_MM - font.width(label, NUMBER_SIZE)) / 2
+        self._lines([label], font, NUMBER_SIZE, left, baseline, "", artifact="/Footer")
 
-    def _lines(self, texts: Sequence[str], face: tuple[str, Font], size: float, x: float, top: float, tag: str,
-               grey: float = 0.0, leading: float = 0.0, artifact: str = "/Header") -> None:
+    def _lines(self, texts: Sequence[str], font: Font, size: float, x: float, top: float, tag: str, grey: float = 0.0,
+               leading: float = 0.0, artifact: str = "/Header", actual: str = "") -> None:
         """Lines of text, the first with its baseline `top` points below the sheet's top edge, tagged `tag`.
 
         Untagged, they are an artifact: pagination, a running `artifact` ("/Header" or "/Footer").
+        A tagged line that shows less than it stands for (cut short) is read as `actual`.
         """
-        name, font = face
-        body = text(name, font, size, x, self.height * PT_PER_MM - top, texts, leading, f"{grey:g} g")
-        opening = self.structure.mark(self.page, tag) if tag else f"/Artifact <</Type /Pagination /Subtype {artifact}>> BDC "
+        body = text(font, size, x, self.height * PT_PER_MM - top, texts, leading, f"{grey:g} g")
+        if tag:
+            opening = self.structure.mark(self.page, tag, actual=actual)
+        else:
+            opening = f"/Artifact <</Type /Pagination /Subtype {artifact}>> BDC "
         self.ops.append(f"{opening}{body}\nEMC")

@@ -129,13 +129,13 @@ def draw_frame(deck: Deck, course: Course, theme: Theme, created: str = "") -> P
     info, m = course.info, deck.metrics
     document = new_document(info.title, info.language, info.author, labels.get("slides", "Slides"), created)
     document.Root.StructTreeRoot = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
-    font, name = Font.load(theme.find("fonts/DejaVuSans.ttf")), "/AulaSans"
+    font = Font.load(theme.find("fonts/DejaVuSans.ttf"))
     fonts = document.make_indirect(pikepdf.Dictionary())
 
     def line(words: str, size: float, x: float) -> str:
         """The operators of one line of the foot: its baseline placed as CSS's half-leading places it."""
         baseline = m.footer.y + FOOT_PAD_TOP + (FOOT_LINE - font.line_height * size) / 2 + font.ascent * size
-        return text(name, font, size, x, m.height - baseline, [words], fill=FOOT_COLOUR)
+        return text(font, size, x, m.height - baseline, [words], fill=FOOT_COLOUR)
 
     right = m.body.x + m.body.w - FOOT_PAD_SIDE
     for number, slide in enumerate(deck.slides, start=1):
@@ -149,7 +149,7 @@ def draw_frame(deck: Deck, course: Course, theme: Theme, created: str = "") -> P
         ]
         page.obj.Resources = pikepdf.Dictionary(Font=fonts)
         page.obj.Contents = document.make_stream("\n".join(ink).encode())
-    fonts[name] = font.embedded(document)
+    fonts[font.resource] = font.embedded(document)
     return Part(saved(document), tuple(PageLayout(area=(0.0, 0.0)) for _ in deck.slides))
 
 
