@@ -58,6 +58,7 @@ class Font:
         self.used: dict[int, str] = {0: ""}  # glyph number: the text it stands for
         self.resource = "/F"  # its name in the resources of the pages it is drawn on
         self.fallback: Font | None = None  # drawn with for a character this font lacks
+        self._advances: dict[str, float] = {}  # by character, in em, as `advance` finds them
         self.missing: set[str] = set()  # characters neither has, drawn as an empty box
 
     @classmethod
@@ -65,7 +66,7 @@ class Font:
         """Return the font in `path` with nothing drawn yet; the file is read once a process (while it stays the same)."""
         stat = path.stat()
         font = copy.copy(_read(path, stat.st_size, stat.st_mtime_ns))
-        font.used, font.missing = {0: ""}, set()
+        font.used, font.missing, font._advances = {0: ""}, set(), {}
         return font
 
     @property
@@ -75,11 +76,15 @@ class Font:
 
     def width(self, text: str, size: float) -> float:
         """Return the width of `text` at `size` points, in points (its fallback's characters at their own widths)."""
-        return sum(font._width(run, size) for font, run in self.runs(text))
+        advance, widths = self.advance, self._advances
+        return sum(widths[char] if char in widths else advance(char) for char in text) * size
 
-    def _width(self, text: str, size: float) -> float:
-        glyphs, advances = self.glyphs, self.advances
-        return sum(advances[glyphs.get(ord(char), 0)] for char in text) * size / self.units
+    def advance(self, char: str) -> float:
+        """Return how far `char` moves the pen, in em: from this font, or from the fallback that draws it."""
+        code = ord(char)
+        font = self.fallback if code not in self.glyphs and self.fallback is not None and code in self.fallback.glyphs else self
+        self._advances[char] = font.advances[font.glyphs.get(code, 0)] / font.units
+        return self._advances[char]
 
     def runs(self, text: str) -> list[tuple[Font, str]]:
         """Return `text` in runs of one font each: this one, or its fallback for a character this one lacks."""
@@ -234,32 +239,46 @@ def lines(text: str, font: Font, size: float, width: float) -> list[str]:
     """Return `text` broken into lines no wider than `width` points, greedily.
 
     A word longer than a line (a digest, a long URL) is broken where it reaches the line's end, as
-    CSS's `overflow-wrap: anywhere` breaks it: it would otherwise run out of its box.
+    CSS's `overflow-wrap: anywhere` breaks it: it would otherwise run out of its box. Widths add up
+    (no kerning), so a line's is kept as it grows: the time is linear in the text's length.
     """
     result: list[str] = []
-    line = ""
+    line, used, space = "", 0.0, font.width(" ", size)
     for word in _SPACES.split(text.strip()):
         for index, piece in enumerate(_BREAK_INSIDE.split(word)):
-            candidate = (f"{line} {piece}" if index == 0 else line + piece) if line else piece
-            if line and font.width(candidate, size) > width:
+            glue = space if index == 0 and line else 0.0
+            piece_width = font.width(piece, size)
+            if line and used + glue + piece_width > width:
                 result.append(line)
-                line = piece
-            else:
-                line = candidate
-            while len(line) > 1 and font.width(line, size) > width:  # a piece wider than a line
-                cut = next((n for n in range(len(line) - 1, 1, -1) if font.width(line[:n], size) <= width), 1)
-                result.append(line[:cut])
-                line = line[cut:]
+                line, used, glue = "", 0.0, 0.0
+            if not line and piece_width > width:
+                *whole, piece = _cut(piece, font, size, width)
+                result += whole
+                piece_width = font.width(piece, size)
+            line, used = line + (" " if glue else "") + piece, used + glue + piece_width
     if line:
         result.append(line)
     return result
+
+
+def _cut(piece: str, font: Font, size: float, width: float) -> list[str]:
+    """Return a piece wider than a line in pieces that fill lines, the last what is left over."""
+    chunks, start, used = [], 0, 0.0
+    for index, char in enumerate(piece):
+        advance = font.width(char, size)
+        if used + advance > width and index > start:
+            chunks.append(piece[start:index])
+            start, used = index, 0.0
+        used += advance
+    return [*chunks, piece[start:]]
 
 
 def fitted(text: str, font: Font, size: float, width: float, ellipsis: str = "…") -> str:
     """Return `text`, or as much of it as fits `width` points followed by an ellipsis."""
     if font.width(text, size) <= width:
         return text
-    kept = text
-    while kept and font.width(kept.rstrip() + ellipsis, size) > width:
-        kept = kept[:-1]
-    return kept.rstrip() + ellipsis
+    room, used, kept = width - font.width(ellipsis, size), 0.0, 0
+    while kept < len(text) and used + font.width(text[kept], size) <= room:
+        used += font.width(text[kept], size)
+        kept += 1
+    return text[:kept].rstrip() + ellipsis
