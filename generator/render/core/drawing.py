@@ -81,18 +81,22 @@ class Font:
 
     def advance(self, char: str) -> float:
         """Return how far `char` moves the pen, in em: from this font, or from the fallback that draws it."""
-        code = ord(char)
-        font = self.fallback if code not in self.glyphs and self.fallback is not None and code in self.fallback.glyphs else self
-        self._advances[char] = font.advances[font.glyphs.get(code, 0)] / font.units
+        font = self._drawing(char)
+        self._advances[char] = font.advances[font.glyphs.get(ord(char), 0)] / font.units
         return self._advances[char]
+
+    def _drawing(self, char: str) -> Font:
+        """Return the font that draws `char`: this one, or the fallback for a character only the fallback has."""
+        code = ord(char)
+        if code not in self.glyphs and self.fallback is not None and code in self.fallback.glyphs:
+            return self.fallback
+        return self
 
     def runs(self, text: str) -> list[tuple[Font, str]]:
         """Return `text` in runs of one font each: this one, or its fallback for a character this one lacks."""
         runs: list[tuple[Font, str]] = []
         for char in text:
-            font = self
-            if ord(char) not in self.glyphs and self.fallback is not None and ord(char) in self.fallback.glyphs:
-                font = self.fallback
+            font = self._drawing(char)
             if runs and runs[-1][0] is font:
                 runs[-1] = (font, runs[-1][1] + char)
             else:
@@ -278,7 +282,9 @@ def fitted(text: str, font: Font, size: float, width: float, ellipsis: str = "â€
     if font.width(text, size) <= width:
         return text
     room, used, kept = width - font.width(ellipsis, size), 0.0, 0
-    while kept < len(text) and used + font.width(text[kept], size) <= room:
-        used += font.width(text[kept], size)
+    for char in text:
+        used += font.width(char, size)
+        if used > room:
+            break
         kept += 1
     return text[:kept].rstrip() + ellipsis
