@@ -71,7 +71,7 @@ def main() -> None:
 
     scheduler.lay_out_part = timed(parts.lay_out_part, part_kind)
     book.share_font_programs = timed(book.share_font_programs, lambda *_: "book: fonts")
-    book._save = timed(book._save, lambda *_: "book: save (fonts included)")
+    book.save_book = timed(book.save_book, lambda *_: "book: save (fonts included)")
     # Imported by name where they are used: timed there.
     handout.draw_book = pdf_deck.draw_book = timed(book.draw_book, lambda *_: "book: draw (save included)")
     slide_handout.draw_handout = timed(slide_handout.draw_handout, lambda *_: "slide handout: sheets drawn (save included)")

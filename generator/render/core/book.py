@@ -69,7 +69,7 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
         for page_number, made in enumerate(links):
             structure.attach_links(page_number, made)
         structure.finish()
-    return _save(book)
+    return save_book(book)
 
 
 def _is_tagged(part: Part) -> bool:
@@ -111,7 +111,8 @@ def _adopt_pages(structure: BookStructure, pdfs: list, counts: list[int], end: i
         start += count
 
 
-def _save(pdf) -> bytes:
+def save_book(pdf) -> bytes:
+    """Return a book (pikepdf) written out: one copy of each font, XMP metadata, the same bytes for the same book."""
     share_font_programs(pdf)  # one copy of each font, not one per part
     describe(pdf)
     return saved(pdf)

@@ -25,10 +25,9 @@ from typing import Any
 
 from generator.errors import warn
 from generator.model import Course, Edition
+from generator.render.core.book import save_book
 from generator.render.core.drawing import Font, fitted, lines, new_document, text
-from generator.render.core.fonts import share_font_programs
 from generator.render.core.parts import Layouts
-from generator.render.core.pdf import describe, saved
 from generator.render.core.structure import BookStructure, untied_form
 from generator.render.slides.deck import Deck
 from generator.themes import Theme
@@ -169,9 +168,7 @@ def draw_handout(
         typefaces.warn_missing()
         _add_outline(book, made)
         structure.finish()
-        share_font_programs(book)  # the slides' fonts: one copy each, not one per chapter of the deck
-        describe(book)
-        return saved(book)
+        return save_book(book)  # the slides' fonts too: one copy each, not one per chapter of the deck
 
 
 def _add_outline(book, made: Sequence[Sheet]) -> None:
