@@ -13,9 +13,10 @@ import collections
 import contextlib
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.render.core.parts import Document, InParts, Layouts, Part, PartSource, Whole, lay_out_part
 from generator.reporting import Report, captured, report
@@ -82,19 +83,31 @@ class _Assembly:
     missing: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class _Advance:
+    """Job `job`'s generator sent the parts it asked for (`laid_out`): it puts them in, and asks for more or ends."""
+
+    job: int
+    laid_out: list[Part]
+
+
 class _Scheduler:
-    """Runs tasks in this process and `workers - 1` forked workers, calling `done(job, bytes)` as each job ends.
+    """Hands tasks to `workers - 1` forked workers and to a thread of this process, calling `done(job, bytes)` as each job ends.
+
+    This process's thread also drives the jobs' generators, which put a book
+    together from its parts (seconds, for a handout or the deck): with this
+    thread doing it, the one that hands out tasks never stops to, and no
+    worker waits for work while a book is being put together.
 
     A part asked for by several documents at once (a worksheet chapter, whole and alone)
     is laid out once and handed to each.
 
-    Tasks are queued in the order of the jobs (the handouts first: their
-    chapters lead to their contents and frame, one after the other), and the
-    parts a job asks for after its first ones go to the front, so the job waits
-    for nothing else. The small independent tasks at the back keep every
-    process busy while those chains end. This process takes tasks too, between
-    handing them out and putting documents together: one worker fewer saves its
-    memory (about 100 MB) and no time.
+    Tasks are queued with the parts laid out in parts first, in the order of
+    their jobs (the handouts first: their chapters lead to their contents and
+    frame, one after the other), and the parts a job asks for after its
+    first ones go to the front, so the job waits for nothing else. The jobs
+    made whole go last: independent, they keep every process busy while
+    those chains end.
     """
 
     def __init__(self, jobs: Sequence[Job], workers: int, done: Callable[[int, bytes], None]):
@@ -102,50 +115,70 @@ class _Scheduler:
         self.workers = workers
         self.done = done
         self.waiting: collections.deque[Task] = collections.deque()
-        self.running: dict[Future, Task] = {}
+        self.advancing: collections.deque[_Advance] = collections.deque()
+        self.in_workers: dict[Future, Task] = {}
+        self.here: tuple[Future, Task | _Advance] | None = None  # what this process's thread is doing
         self.assemblies: dict[int, _Assembly] = {}
         self.sharing: dict[PartSource, list[tuple[int, int]]] = {}  # a part being laid out: who else waits for it
 
     def run(self) -> None:
         if self.workers <= 1:
-            self.work(None)
+            self.work(_InThisThread(), None)
             return
         context = multiprocessing.get_context("fork")
         # The jobs hold closures over the parsed course: a forked worker inherits them, nothing is pickled.
-        with ProcessPoolExecutor(self.workers - 1, context, initializer=_adopt, initargs=(self.jobs,)) as pool:
-            self.work(pool)
+        # The workers are forked at the first task handed to them, before this process starts its thread.
+        with (
+            ProcessPoolExecutor(self.workers - 1, context, initializer=_adopt, initargs=(self.jobs,)) as pool,
+            ThreadPoolExecutor(1, thread_name_prefix="aula-build") as here,
+        ):
+            self.work(here, pool)
 
-    def work(self, pool: ProcessPoolExecutor | None) -> None:
+    def work(self, here: Executor, pool: Executor | None) -> None:
+        whole = []
         for index, job in enumerate(self.jobs):  # the workers start as soon as there is a task
             if isinstance(job.document, InParts):
                 self.assemblies[index] = _Assembly(job.document.layouts())
-                self.advance(index)
+                self.asked(index, *_next_parts(self.assemblies[index].layouts, None))
             else:
-                self.waiting.append(Task(index))
-            self.submit(pool)
-        while self.waiting or self.running:
-            if self.waiting:
+                whole.append(Task(index))
+            self.hand_out(pool, None)
+        self.waiting.extend(whole)
+        while self.waiting or self.advancing or self.in_workers or self.here:
+            self.hand_out(pool, here)
+            self.collect()
+
+    def hand_out(self, pool: Executor | None, here: Executor | None) -> None:
+        if pool is not None:
+            # Tasks a worker has in hand: the next one is there the moment it ends one.
+            while self.waiting and len(self.in_workers) < _IN_HAND * (self.workers - 1):
                 task = self.waiting.popleft()
-                self.finished(task, _run(self.jobs, task))
+                self.in_workers[pool.submit(_in_worker, task)] = task
+        if here is not None and self.here is None and (self.advancing or self.waiting):
+            # A job's generator before any part: it frees what it was sent, and may queue parts at the front.
+            if self.advancing:
+                advance = self.advancing.popleft()
+                layouts = self.assemblies[advance.job].layouts
+                self.here = (here.submit(_held, _next_parts, layouts, advance.laid_out), advance)
+            else:
+                task = self.waiting.popleft()
+                self.here = (here.submit(_held, _run, self.jobs, task), task)
+
+    def collect(self) -> None:
+        running = [*self.in_workers, *([self.here[0]] if self.here else [])]
+        for future in wait(running, return_when=FIRST_COMPLETED).done:
+            if self.here and future is self.here[0]:
+                _, task = self.here
+                self.here = None
                 _give_back_memory()
-            self.collect(block=not self.waiting)
-            self.submit(pool)
-
-    def submit(self, pool: ProcessPoolExecutor | None) -> None:
-        if pool is None:
-            return
-        # Tasks a worker has in hand: enough to keep it busy while this process puts a book together
-        # or writes a deck (seconds); with two, a worker of a 2-CPU build stood idle 12 s of 62.
-        while self.waiting and len(self.running) < _IN_HAND * (self.workers - 1):
-            task = self.waiting.popleft()
-            self.running[pool.submit(_in_worker, task)] = task
-
-    def collect(self, block: bool) -> None:
-        for future in wait(self.running, timeout=None if block else 0, return_when=FIRST_COMPLETED).done:
-            task = self.running.pop(future)
+            else:
+                task = self.in_workers.pop(future)
             result, reports = future.result()
-            report(reports)  # a whole job's warnings; a part carries its own
-            self.finished(task, result)
+            report(reports)  # a whole job's warnings, or a generator's; a part carries its own
+            if isinstance(task, _Advance):
+                self.asked(task.job, *result)
+            else:
+                self.finished(task, result)
 
     def finished(self, task: Task, result: bytes | Part) -> None:
         if task.part is None:
@@ -156,19 +189,16 @@ class _Scheduler:
             assembly.parts[slot] = result  # type: ignore[assignment]
             assembly.missing -= 1
             if not assembly.missing:
-                self.advance(job, assembly.parts)  # type: ignore[arg-type]
+                self.advancing.append(_Advance(job, assembly.parts))  # type: ignore[arg-type]
 
-    def advance(self, index: int, laid_out: list[Part] | None = None) -> None:
-        """Send job `index` its parts and queue those it asks for next; or, when it asks for none, it is done."""
-        assembly = self.assemblies[index]
-        try:
-            sources = next(assembly.layouts) if laid_out is None else assembly.layouts.send(laid_out)
-            while not sources:
-                sources = assembly.layouts.send([])
-        except StopIteration as end:
+    def asked(self, index: int, sources: list[PartSource] | None, made: bytes | None) -> None:
+        """Queue the parts job `index` asked for (the first ones at the back, later ones at the front); or it ended, `made`."""
+        if sources is None:
             del self.assemblies[index]
-            self.done(index, end.value)
+            self.done(index, made)  # type: ignore[arg-type]
             return
+        assembly = self.assemblies[index]
+        first = not assembly.parts
         assembly.parts, assembly.missing = [None] * len(sources), len(sources)
         tasks = []
         for slot, source in enumerate(sources):
@@ -177,10 +207,33 @@ class _Scheduler:
             else:
                 self.sharing[source] = []
                 tasks.append(Task(index, slot, source))
-        if laid_out is None:
+        if first:
             self.waiting.extend(tasks)
         else:
             self.waiting.extendleft(reversed(tasks))
+
+
+class _InThisThread(Executor):
+    """Runs what it is handed at once, in the calling thread: a build of one process."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:  # noqa: BLE001 - raised again by `result()`, where the scheduler asks
+            future.set_exception(error)
+        return future
+
+
+def _next_parts(layouts: Layouts, laid_out: list[Part] | None) -> tuple[list[PartSource] | None, bytes | None]:
+    """Send a job's generator the parts it asked for (None: start it); return the next it asks for, or (None, its bytes)."""
+    try:
+        sources = next(layouts) if laid_out is None else layouts.send(laid_out)
+        while not sources:
+            sources = layouts.send([])
+    except StopIteration as end:
+        return None, end.value
+    return sources, None
 
 
 def _run(jobs: Sequence[Job], task: Task) -> bytes | Part:
@@ -191,6 +244,12 @@ def _run(jobs: Sequence[Job], task: Task) -> bytes | Part:
     if not isinstance(document, Whole):
         raise TypeError(f"job {jobs[task.job].relative_path} is laid out in parts, not made whole")
     return document.make()
+
+
+def _held(run: Callable[..., Any], *args: Any) -> tuple[Any, list[Report]]:
+    """Return what `run(*args)` returns, and the warnings it gave, held to be reported where the build reports."""
+    with captured(hold=True) as reports:
+        return run(*args), reports
 
 
 # --- in the workers -------------------------------------------------------------------------
@@ -210,11 +269,7 @@ def _in_worker(task: Task) -> tuple[bytes | Part, list[Report]]:
     A part keeps its warnings itself (`Part.warnings`), to be reported with it from the cache too.
     """
     try:
-        if task.part is not None:
-            return lay_out_part(task.part), []
-        with captured(hold=True) as reports:
-            result = _run(_ADOPTED, task)
-        return result, reports
+        return _held(_run, _ADOPTED, task)
     finally:
         _give_back_memory()
 

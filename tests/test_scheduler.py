@@ -1,0 +1,95 @@
+"""The scheduler: who does what while a build's jobs run in several processes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import scheduler
+from generator.errors import LOGGER
+from generator.render.core.parts import InParts, Part, PartSource, Whole
+from generator.render.core.pdf import PdfTarget
+from generator.reporting import captured
+from generator.scheduler import Job, render_jobs
+
+
+@pytest.fixture
+def quick_parts(monkeypatch):
+    """Parts "laid out" at once, without WeasyPrint: the forked workers inherit the stand-in."""
+    monkeypatch.setattr(scheduler, "lay_out_part", lambda source: Part(source.html.encode(), ()))
+
+
+def source(tmp_path: Path, name: str) -> PartSource:
+    return PartSource(f"<p>{name}</p>", name, PdfTarget(stylesheets=(), base_url=tmp_path, allowed=(tmp_path,)))
+
+
+def touch(marker: Path) -> bytes:
+    time.sleep(0.02)
+    marker.touch()
+    return marker.name.encode()
+
+
+def test_workers_get_tasks_while_a_book_is_put_together(tmp_path, quick_parts):
+    # The book's generator, once sent its part, waits for every small job to end: it would wait in
+    # vain if, while it runs, no one handed the workers the tasks they have not been given yet.
+    markers = [tmp_path / f"small-{number}" for number in range(40)]
+
+    def book():
+        yield [source(tmp_path, "chapter")]
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not all(marker.exists() for marker in markers):
+            time.sleep(0.01)
+        return f"{sum(marker.exists() for marker in markers)} small jobs done".encode()
+
+    jobs = [Job("book.pdf", InParts(book)), *(Job(marker.name, Whole(lambda marker=marker: touch(marker))) for marker in markers)]
+    made = render_jobs(jobs, 2)
+    assert made["book.pdf"] == b"40 small jobs done"
+    assert made["small-7"] == b"small-7"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_warnings_given_while_a_book_is_put_together_are_reported_by_the_build(tmp_path, quick_parts, workers):
+    def book():
+        parts = yield [source(tmp_path, "one"), source(tmp_path, "two")]
+        LOGGER.warning("W-test the book was sent %d parts", len(parts))
+        return b"book"
+
+    with captured(hold=True) as reports:
+        made = render_jobs([Job("book.pdf", InParts(book)), Job("other", Whole(lambda: b"other"))], workers)
+    assert made == {"book.pdf": b"book", "other": b"other"}
+    assert [message for _, message in reports] == ["W-test the book was sent 2 parts"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_part_two_books_ask_for_at_once_is_laid_out_once(tmp_path, monkeypatch, workers):
+    laid_out = []
+
+    def count(source):
+        laid_out.append(source.identifier)
+        return Part(source.html.encode(), ())
+
+    monkeypatch.setattr(scheduler, "lay_out_part", count)
+
+    def book(name, shared):
+        parts = yield [source(tmp_path, name), shared]
+        more = yield [source(tmp_path, f"{name}-contents")]
+        return b"+".join(part.pdf for part in [*parts, *more])
+
+    shared = source(tmp_path, "solutions")
+    jobs = [Job("a.pdf", InParts(lambda: book("a", shared))), Job("b.pdf", InParts(lambda: book("b", shared)))]
+    made = render_jobs(jobs, workers)
+    assert made["a.pdf"] == b"<p>a</p>+<p>solutions</p>+<p>a-contents</p>"
+    assert made["b.pdf"] == b"<p>b</p>+<p>solutions</p>+<p>b-contents</p>"
+    if workers == 1:  # laid out in this process: counted here (a worker's count stays in the worker)
+        assert sorted(laid_out) == ["a", "a-contents", "b", "b-contents", "solutions"]
+
+
+def test_an_error_in_a_book_reaches_the_build(tmp_path, quick_parts):
+    def book():
+        yield [source(tmp_path, "chapter")]
+        raise ValueError("the book cannot be put together")
+
+    with pytest.raises(ValueError, match="cannot be put together"):
+        render_jobs([Job("book.pdf", InParts(book)), Job("other", Whole(lambda: b"other"))], 2)
