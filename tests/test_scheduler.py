@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -93,3 +94,16 @@ def test_an_error_in_a_book_reaches_the_build(tmp_path, quick_parts):
 
     with pytest.raises(ValueError, match="cannot be put together"):
         render_jobs([Job("book.pdf", InParts(book)), Job("other", Whole(lambda: b"other"))], 2)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_what_exists_before_the_layouts_is_out_of_the_collectors_reach_during_them(workers):
+    import gc
+
+    course = {"parsed": ["chapter"]}  # lives through the build, as the parsed course does
+    seen = Whole(lambda: f"{gc.get_freeze_count() > 0 and course is not None} in {os.getpid()}".encode())
+    made = render_jobs([Job(f"seen-{number}", seen) for number in range(8)], workers)
+    # Frozen in the workers too: forked from the build's process as it was.
+    assert {answer.split()[0] for answer in made.values()} == {b"True"}
+    assert len({answer.split()[-1] for answer in made.values()}) == workers
+    assert gc.get_freeze_count() == 0  # and handed back to the collector after
