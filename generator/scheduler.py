@@ -81,8 +81,9 @@ def _collector_for_layout() -> Iterator[None]:
     through all of them at each of its 66 full passes in a full build of the
     bundled course. Frozen (`gc.freeze`), they are never looked at again, in this
     process nor in the workers forked from it: 10 % of the build's CPU time, at
-    the same peak memory. (Collecting less often saved twice that, but let the
-    layouts' garbage pile up to twice the memory.)
+    the same peak memory. The stylesheets and fonts a process loads later are
+    frozen as they are loaded (`PdfTarget._styles`). (Collecting less often saved
+    twice as much, but let the layouts' garbage pile up to twice the memory.)
     """
     import gc
 

@@ -107,3 +107,20 @@ def test_what_exists_before_the_layouts_is_out_of_the_collectors_reach_during_th
     assert {answer.split()[0] for answer in made.values()} == {b"True"}
     assert len({answer.split()[-1] for answer in made.values()}) == workers
     assert gc.get_freeze_count() == 0  # and handed back to the collector after
+
+
+def test_stylesheets_loaded_during_a_build_are_frozen_with_it_and_not_outside_one(tmp_path):
+    import gc
+
+    def lay_out(name: str) -> int:
+        stylesheet = tmp_path / f"{name}.css"  # a stylesheet this process has not loaded yet
+        stylesheet.write_text("p { color: #333 }")
+        target = PdfTarget(stylesheets=(stylesheet,), base_url=tmp_path, allowed=(tmp_path,))
+        before = gc.get_freeze_count()
+        target.pages("<p>Hola</p>", name)
+        return gc.get_freeze_count() - before
+
+    made = render_jobs([Job("in-build", Whole(lambda: str(lay_out("in-build")).encode()))], 1)
+    assert int(made["in-build"]) > 0
+    assert gc.get_freeze_count() == 0
+    assert lay_out("alone") == 0  # outside a build nothing is frozen: nothing would unfreeze it
