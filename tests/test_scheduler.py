@@ -112,15 +112,16 @@ def test_what_exists_before_the_layouts_is_out_of_the_collectors_reach_during_th
 def test_stylesheets_loaded_during_a_build_are_frozen_with_it_and_not_outside_one(tmp_path):
     import gc
 
-    def lay_out(name: str) -> int:
+    from generator.render.core import pdf
+
+    def frozen_after_layout(name: str) -> bool:
         stylesheet = tmp_path / f"{name}.css"  # a stylesheet this process has not loaded yet
         stylesheet.write_text("p { color: #333 }")
-        target = PdfTarget(stylesheets=(stylesheet,), base_url=tmp_path, allowed=(tmp_path,))
-        before = gc.get_freeze_count()
-        target.pages("<p>Hola</p>", name)
-        return gc.get_freeze_count() - before
+        PdfTarget(stylesheets=(stylesheet,), base_url=tmp_path, allowed=(tmp_path,)).pages("<p>Hola</p>", name)
+        _, parsed = next(styles for key, styles in pdf._STYLES.items() if key[0][0][0] == stylesheet)
+        return all(parsed is not other for other in gc.get_objects())  # the collector lists no frozen object
 
-    made = render_jobs([Job("in-build", Whole(lambda: str(lay_out("in-build")).encode()))], 1)
-    assert int(made["in-build"]) > 0
+    made = render_jobs([Job("in-build", Whole(lambda: str(frozen_after_layout("in-build")).encode()))], 1)
+    assert made["in-build"] == b"True"
     assert gc.get_freeze_count() == 0
-    assert lay_out("alone") == 0  # outside a build nothing is frozen: nothing would unfreeze it
+    assert not frozen_after_layout("alone")  # outside a build nothing is frozen: nothing would unfreeze it

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
@@ -85,28 +86,48 @@ def slides_stylesheets(theme: Theme) -> list[Path]:
     return [theme.find("fonts.css"), theme.find("slides.css")]
 
 
-def slides_pdf_layouts(deck: Deck, course: Course, theme: Theme, created: str = "", cache_dir: Path | None = None) -> Layouts:
-    """Make the PDF deck from its chapters' slides, laid out by whoever drives this (see `generator.render.core.parts`)."""
+@dataclass(frozen=True, slots=True)
+class DeckPieces:
+    """The PDF deck's pieces: a part per chapter's run of slides (the cover's a part of its own), and the frame.
+
+    Made once a build: the PDF deck and each slide handout (which places its pages) ask for them.
+    """
+
+    runs: tuple[tuple[Slide, ...], ...]
+    sources: tuple[PartSource, ...]
+    frame: Part
+
+
+def deck_pieces(deck: Deck, course: Course, theme: Theme, created: str = "") -> DeckPieces:
+    """Return the deck's parts, to be laid out, and its frame, drawn."""
     # Read once for all the parts: the course's link targets, the labels, the theme's files.
     html = HtmlFragments(course, dict(theme.messages(course.info.language)))
     target = PdfTarget.for_course(course, theme, slides_stylesheets(theme))
-
-    def source(name: str, slides: Sequence[Slide]) -> PartSource:
-        part_html = slides_html(deck, course, theme, created, "part", slides, html=html)
-        return PartSource(part_html, f"{course.info.slug}-slides-{name}", target)
-
     # Consecutive slides of one chapter make a part, the cover's (no chapter) one of their own.
-    runs = [tuple(slides) for _, slides in itertools.groupby(deck.slides, key=lambda slide: slide.chapter)]
-    names = [run[0].chapter.stem if run[0].chapter else "cover" for run in runs]
+    runs = tuple(tuple(slides) for _, slides in itertools.groupby(deck.slides, key=lambda slide: slide.chapter))
+    sources = tuple(
+        PartSource(
+            slides_html(deck, course, theme, created, "part", run, html=html),
+            f"{course.info.slug}-slides-{run[0].chapter.stem if run[0].chapter else 'cover'}",
+            target,
+        )
+        for run in runs
+    )
+    return DeckPieces(runs, sources, draw_frame(deck, course, theme, created))
+
+
+def slides_pdf_layouts(
+    pieces: DeckPieces, deck: Deck, course: Course, theme: Theme, created: str = "", cache_dir: Path | None = None
+) -> Layouts:
+    """Make the PDF deck from its pieces, laid out by whoever drives this (see `generator.render.core.parts`)."""
     cache = PartCache(cache_dir)
-    laid_out = yield from cache.parts([source(name, run) for name, run in zip(names, runs, strict=True)])
-    if any(len(part.pages) != len(run) for part, run in zip(laid_out, runs, strict=True)):  # a theme let a slide run over
+    laid_out = yield from cache.parts(list(pieces.sources))
+    if any(len(part.pages) != len(run) for part, run in zip(laid_out, pieces.runs, strict=True)):  # a theme let a slide run over
         cache.prune()
         warn(None, "W-slides-pieces", "a slide takes more than one page: the PDF deck is laid out as one document")
         return render_slides_pdf(deck, course, theme, created)
-    frame = draw_frame(deck, course, theme, created)
     # The PDF deck and the slide handouts (which place its pages) ask for it in one build: put together once.
-    book = cache.book(draw_book, [frame], laid_out)
+    book = cache.book(draw_book, [pieces.frame], laid_out)
     cache.prune()
     return book
 
