@@ -7,10 +7,12 @@ issue 17's outputs are `--base handout,slides,cheatsheet,site --added worksheet,
 
 Each build is cold (`--force` into a fresh output folder) and measured as
 benchmarks/run.py measures it, plus the CPU time of the build and its workers. The
-builds alternate, without then with the added outputs, so that a change in the
-machine's load falls on both; the load average is printed beside each. On a shared
-machine the wall time swings with the neighbours' load: the fastest build of each kind,
-and the CPU time, say more than the median.
+builds alternate, so that a change in the machine's load falls on both: without then
+with the added outputs, then with then without (ABBA), so that a machine slowing down
+or speeding up through the run favours neither. Each round's two builds give a ratio;
+their median is printed with the medians and the fastest of each kind. On a shared
+machine the wall time swings with the neighbours' load (the load average is printed
+beside each build): the ratios within rounds, and the CPU time, say more than one build.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def main() -> None:
         work = Path(scratch)
         replicate(Path(options.course).resolve(), work / "course", 1)
         for number in range(options.runs):
-            for formats in (without, with_added):
+            for formats in (without, with_added) if number % 2 == 0 else (with_added, without):
                 load = os.getloadavg()[0]
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 measure = run(["build", "course", "-o", f"out-{number}-{len(formats)}", "-q", "--force", "--format", formats], work)
@@ -56,6 +58,9 @@ def main() -> None:
         print(f"{name}: without {options.added} {a:.2f} s, with {b:.2f} s: {b / a:.3f} ×")
     a, b = statistics.median(cpu[without]), statistics.median(cpu[with_added])
     print(f"CPU, median: without {options.added} {a:.2f} s, with {b:.2f} s: {b / a:.3f} ×; load now {os.getloadavg()[0]:.2f}")
+    for name, kind in (("wall", times), ("CPU", cpu)):
+        rounds = [after / before for before, after in zip(kind[without], kind[with_added], strict=True)]
+        print(f"{name}, each round: {', '.join(f'{ratio:.3f}' for ratio in rounds)} ×; median {statistics.median(rounds):.3f} ×")
 
 
 if __name__ == "__main__":
