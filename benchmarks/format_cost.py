@@ -1,6 +1,6 @@
 """What some outputs add to a cold full build: builds with and without them, alternated, in one run.
 
-    python benchmarks/format_cost.py [COURSE_DIR] [--runs 3] [--base FORMATS] [--added FORMATS]
+    python benchmarks/format_cost.py [COURSE_DIR] [--runs 4] [--base FORMATS] [--added FORMATS]
 
 By default the website (`--added site` over `--base handout,slides,cheatsheet`, issue 18);
 issue 17's outputs are `--base handout,slides,cheatsheet,site --added worksheet,answers,slides-handout`.
@@ -32,7 +32,7 @@ from run import REPO, replicate, run  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("course", nargs="?", default=str(REPO / "content"))
-    parser.add_argument("--runs", type=int, default=3, help="builds of each kind")
+    parser.add_argument("--runs", type=int, default=4, help="builds of each kind (even: as many rounds of each order)")
     parser.add_argument("--base", default="handout,slides,cheatsheet", help="the formats of the build without")
     parser.add_argument("--added", default="site", help="the formats whose cost is measured")
     options = parser.parse_args()

@@ -4,7 +4,7 @@
 
 Each tree (default: this one) builds the course cold (`--force`, a fresh output folder,
 `--jobs 1`, so that every pass is counted in one process) with its own code
-(PYTHONPATH), the trees alternating run after run. A callback (`gc.callbacks`) times
+(PYTHONPATH), the trees alternating run after run (ABBA). A callback (`gc.callbacks`) times
 every pass. Printed per build: the passes of each generation and the CPU seconds they
 took, beside the build's own CPU time. A build's time swings with the machine; the
 collector's share of it, and its number of passes, much less.
@@ -55,7 +55,7 @@ def main() -> None:
     extra = [option for option in options.build_options if option != "--"]
     with tempfile.TemporaryDirectory(prefix="aula-gc-") as scratch:
         for run in range(options.runs):
-            for number, tree in enumerate(trees):
+            for number, tree in enumerate(trees if run % 2 == 0 else trees[::-1]):  # ABBA: no tree always last
                 report = Path(scratch) / f"gc-{run}-{number}.json"
                 output = Path(scratch) / f"out-{run}-{number}"
                 command = [sys.executable, "-c", _PROBE, str(report), "build", options.course, "-o", str(output), "-q", "--force"]

@@ -156,7 +156,14 @@ class _Scheduler:
             ProcessPoolExecutor(self.workers - 1, context, initializer=_adopt, initargs=(self.jobs,)) as pool,
             ThreadPoolExecutor(1, thread_name_prefix="aula-build") as here,
         ):
-            self.work(here, pool)
+            try:
+                self.work(here, pool)
+            except BaseException:
+                # An error, or Ctrl-C: the tasks handed out and not started are dropped, not run; leaving the
+                # `with` still waits for those running (a thread cannot be interrupted, nor a worker mid-task).
+                for executor in (here, pool):
+                    executor.shutdown(wait=False, cancel_futures=True)
+                raise
 
     def work(self, here: Executor, pool: Executor | None) -> None:
         whole = []
@@ -197,7 +204,11 @@ class _Scheduler:
                 _give_back_memory()
             else:
                 task = self.in_workers.pop(future)
-            result, reports = future.result()
+            try:
+                result, reports = future.result()
+            except Exception as error:
+                report(getattr(error, "held_reports", ()))  # what it warned of before it failed may say why
+                raise
             report(reports)  # a whole job's warnings, or a generator's; a part carries its own
             if isinstance(task, _Advance):
                 self.asked(task.job, *result)
@@ -273,7 +284,11 @@ def _run(jobs: Sequence[Job], task: Task) -> bytes | Part:
 def _held(run: Callable[..., Any], *args: Any) -> tuple[Any, list[Report]]:
     """Return what `run(*args)` returns, and the warnings it gave, held to be reported where the build reports."""
     with captured(hold=True) as reports:
-        return run(*args), reports
+        try:
+            return run(*args), reports
+        except Exception as error:
+            error.held_reports = reports  # type: ignore[attr-defined]  # an exception's attributes cross from a worker too
+            raise
 
 
 # --- in the workers -------------------------------------------------------------------------

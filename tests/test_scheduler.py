@@ -65,10 +65,11 @@ def test_warnings_given_while_a_book_is_put_together_are_reported_by_the_build(t
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_part_two_books_ask_for_at_once_is_laid_out_once(tmp_path, monkeypatch, workers):
-    laid_out = []
+    laid_out = tmp_path / "laid-out.txt"  # written by whichever process lays a part out
 
     def count(source):
-        laid_out.append(source.identifier)
+        with laid_out.open("a") as record:
+            record.write(source.identifier + "\n")
         return Part(source.html.encode(), ())
 
     monkeypatch.setattr(scheduler, "lay_out_part", count)
@@ -83,17 +84,22 @@ def test_a_part_two_books_ask_for_at_once_is_laid_out_once(tmp_path, monkeypatch
     made = render_jobs(jobs, workers)
     assert made["a.pdf"] == b"<p>a</p>+<p>solutions</p>+<p>a-contents</p>"
     assert made["b.pdf"] == b"<p>b</p>+<p>solutions</p>+<p>b-contents</p>"
-    if workers == 1:  # laid out in this process: counted here (a worker's count stays in the worker)
-        assert sorted(laid_out) == ["a", "a-contents", "b", "b-contents", "solutions"]
+    assert sorted(laid_out.read_text().split()) == ["a", "a-contents", "b", "b-contents", "solutions"]
 
 
-def test_an_error_in_a_book_reaches_the_build(tmp_path, quick_parts):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_in_a_book_reaches_the_build_with_what_it_warned_of_before(tmp_path, quick_parts, workers):
+    import gc
+
     def book():
         yield [source(tmp_path, "chapter")]
+        LOGGER.warning("W-test the pieces do not fit")
         raise ValueError("the book cannot be put together")
 
-    with pytest.raises(ValueError, match="cannot be put together"):
-        render_jobs([Job("book.pdf", InParts(book)), Job("other", Whole(lambda: b"other"))], 2)
+    with captured(hold=True) as reports, pytest.raises(ValueError, match="cannot be put together"):
+        render_jobs([Job("book.pdf", InParts(book)), Job("other", Whole(lambda: b"other"))], workers)
+    assert [message for _, message in reports] == ["W-test the pieces do not fit"]
+    assert gc.get_freeze_count() == 0  # handed back to the collector on the way out too
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -101,7 +107,8 @@ def test_what_exists_before_the_layouts_is_out_of_the_collectors_reach_during_th
     import gc
 
     course = {"parsed": ["chapter"]}  # lives through the build, as the parsed course does
-    seen = Whole(lambda: f"{gc.get_freeze_count() > 0 and course is not None} in {os.getpid()}".encode())
+    # The collector lists no frozen object.
+    seen = Whole(lambda: f"{all(course is not other for other in gc.get_objects())} in {os.getpid()}".encode())
     made = render_jobs([Job(f"seen-{number}", seen) for number in range(8)], workers)
     # Frozen in the workers too: forked from the build's process as it was.
     assert {answer.split()[0] for answer in made.values()} == {b"True"}
