@@ -122,6 +122,21 @@ def test_one_chapter_edit_lays_out_that_chapter_only(make_course, tmp_path, coun
     assert "Haz otra cosa, despacio." in "".join(pdf_texts(pdf))
 
 
+def test_a_cold_build_renders_the_contents_twice_not_once_a_guess(make_course, tmp_path, monkeypatch):
+    """The cache is asked for a contents laid out before only when it held parts before the build."""
+    from generator.render import handout
+
+    made = []
+    contents = handout._Pieces.contents
+    monkeypatch.setattr(handout._Pieces, "contents", lambda self, pages: made.append(pages) or contents(self, pages))
+    course_dir, cache = make_course(chapters()), tmp_path / "cache"
+    render(course_dir, cache)
+    assert len(made) == 2  # numbered as if it took one page, to count its entries; then as it is laid out
+    made.clear()
+    render(course_dir, cache)
+    assert len(made) == 2  # found in the cache at the first try, then made from it
+
+
 def test_cached_parts_outlive_a_moved_course_folder(make_course, tmp_path, count_layouts, monkeypatch):
     """Part keys name files relative to the course and theme: a path spelled differently, or a moved folder, keeps them."""
     files = chapters()

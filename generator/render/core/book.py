@@ -42,8 +42,9 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     first = len(book.pages) - len(part_pages)
     if first < 0 or len(frame_pages) != len(book.pages):
         raise AulaError(f"a frame of {len(book.pages)} pages for {len(part_pages)} pages of content")
+    # Aula lays out every part and frame tagged (`PdfTarget.pages`, `draw_frame`): a part is checked as it is opened.
     structure = None
-    if all(is_tagged(pdf) for pdf in frame_pdfs) and all(_is_tagged(part) for part in parts):
+    if all(is_tagged(pdf) for pdf in frame_pdfs):
         structure = BookStructure(book)
         _adopt_pages(structure, frame_pdfs, [len(frame.pages) for frame in frames], first)  # a cover's
     # Shared by every page: WeasyPrint leaves its page upside down (a `cm` never restored), so
@@ -56,6 +57,8 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
         with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
             if len(pdf.pages) != len(part.pages):
                 raise AulaError(f"a part of {len(pdf.pages)} pages laid out as {len(part.pages)}")
+            if structure is not None and not is_tagged(pdf):
+                raise AulaError("a part laid out without tags in a tagged book")
             for index, page in enumerate(pdf.pages):
                 _frame_over(book, number + index, page, opening, closing)
             if structure is not None:
@@ -70,13 +73,6 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
             structure.attach_links(page_number, made)
         structure.finish()
     return save_book(book)
-
-
-def _is_tagged(part: Part) -> bool:
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
-        return is_tagged(pdf)
 
 
 def _joined(documents: Sequence[Part]) -> tuple[Any, list]:

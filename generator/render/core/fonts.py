@@ -143,16 +143,22 @@ class _Subset:
 
     def drawn(self, top: int) -> list[int]:
         """Return the numbers up to `top` whose glyph has an outline."""
-        loca = self.loca
-        return [number for number in range(min(top, self.count - 1) + 1) if loca[number + 1] > loca[number]]
+        return [number for number, (start, end) in enumerate(self._spans(top)) if end > start]
 
     def blank(self, top: int) -> list[int]:
         """Return the numbers up to `top` of glyphs with no outline but an advance: a space, a no-break space."""
-        loca = self.loca
+        # A book's hundreds of subsets each run to the font's thousands of numbers, most of them empty.
+        widths = [width for width, _ in struct.iter_unpack(">Hh", self.advances)]
+        past = widths[-1] if widths else 1  # glyphs past the last full metric advance as far as its glyph
         return [
-            number for number in range(min(top, self.count - 1) + 1)
-            if loca[number + 1] == loca[number] and self.metric(number)[:2] != b"\0\0"
+            number for number, (start, end) in enumerate(self._spans(top))
+            if end == start and (widths[number] if number < len(widths) else past)
         ]
+
+    def _spans(self, top: int) -> zip:
+        """Return where each glyph up to `top` starts and ends in `glyf`."""
+        last = min(top, self.count - 1) + 1
+        return zip(self.loca[:last], self.loca[1 : last + 1], strict=True)  # loca has count + 1 entries
 
     def glyph(self, number: int) -> bytes:
         return self.glyf[self.loca[number] : self.loca[number + 1]]

@@ -127,6 +127,13 @@ class PartCache:
                 LOGGER.warning("%s", message)
         return parts
 
+    def holds_parts(self) -> bool:
+        """Whether the cache folder holds any laid-out part: not in a cold build."""
+        try:
+            return self.folder is not None and any(path.suffix == ".json" for path in self.folder.iterdir())
+        except OSError:
+            return False
+
     def key(self, source: PartSource) -> str:
         """Return a part's key: a hash of everything its PDF and layout depend on."""
         hasher = hashlib.sha256()

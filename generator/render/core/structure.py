@@ -206,27 +206,31 @@ class BookStructure:
         copy.K = pikepdf.Array(self._kids(element, keys, copy, page, page, by_object, spots, pages))
         return copy
 
-    def _kids(self, element, keys, copy, page, copy_page, by_object, spots, pages) -> list:
-        """Return what `copy` holds of `element`'s kids: elements copied, content numbers; a grouping element's own kids in its place."""
+    def _kids(self, element, keys, copy, page, copy_page, by_object, spots, pages, kind: str = "") -> list:
+        """Return what `copy` holds of `element`'s kids: elements copied, content numbers; a grouping element's own kids in its place.
+
+        `kind` is the copy's (`/P`, `/Link`…), given to save asking the copy for it again and again.
+        """
         import pikepdf
 
+        kind = kind or str(copy.get("/S"))
         kids: list = []
         for item in _items(element.get("/K")) if "/K" in keys else ():
             if isinstance(item, pikepdf.Dictionary):
-                kind = item.get("/Type")
-                if kind == "/MCR":
-                    where = by_object.get(item.Pg.objgen, page) if "/Pg" in item else page
+                item_keys = item.keys()
+                item_type = str(item.Type) if "/Type" in item_keys else "/StructElem"
+                if item_type == "/MCR":
+                    where = by_object.get(item.Pg.objgen, page) if "/Pg" in item_keys else page
                     if where in spots:
                         kids.append(self._content(int(item.MCID), where, spots, copy, copy_page))
-                elif kind == "/OBJR":  # a stand-in link: the book's own link is attached in its place later
-                    where = by_object.get(item.Pg.objgen, page) if "/Pg" in item else page
-                    if copy.get("/S") == "/Link" and where in pages:
+                elif item_type == "/OBJR":  # a stand-in link: the book's own link is attached in its place later
+                    where = by_object.get(item.Pg.objgen, page) if "/Pg" in item_keys else page
+                    if kind == "/Link" and where in pages:
                         self._claim(copy, item, pages[where])
-                elif kind in (None, "/StructElem"):
-                    item_keys = item.keys()
-                    if _is_grouping(item, item_keys, copy.get("/S")):
+                elif item_type == "/StructElem":
+                    if _is_grouping(item, item_keys, kind):
                         inner = by_object.get(item.Pg.objgen, page) if "/Pg" in item_keys else page
-                        kids += self._kids(item, item_keys, copy, inner, copy_page, by_object, spots, pages)
+                        kids += self._kids(item, item_keys, copy, inner, copy_page, by_object, spots, pages, kind)
                     else:
                         kids.append(self._copy(item, copy, page, by_object, spots, pages))
             elif isinstance(item, int) and page in spots:
@@ -369,8 +373,10 @@ class BookStructure:
 
 def _is_grouping(element, keys, parent_kind) -> bool:
     """Whether `element` is left out, its kids given to its parent (of kind `parent_kind`) in the book."""
-    kind = element.get("/S")
-    if kind not in _GROUPING or not set(keys) <= _STRUCTURAL_KEYS:
+    if not keys <= _STRUCTURAL_KEYS:
+        return False
+    kind = str(element.get("/S"))
+    if kind not in _GROUPING:
         return False
     if kind == "/Link":
         return parent_kind == "/Link"

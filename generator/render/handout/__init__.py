@@ -182,13 +182,14 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
     cache = PartCache(_cache_folder(options))
     front_sources = [pieces.preparation()] if pieces.kit is not None else []
     bodies = pieces.bodies()
+    built_before = cache.holds_parts()
     laid_out = yield from cache.parts([*front_sources, *(source for _, source in bodies)])
     front, chapters = laid_out[: len(front_sources)], laid_out[len(front_sources) :]
     front_pages = sum(len(part.pages) for part in front)
     body = sum(len(part.pages) for part in chapters)
     # The page numbers depend on how many pages the cover and the contents take; guess, then check.
     cover = int(options.cover)
-    contents_pages = _contents_pages_guess(pieces, cache, chapters, front_pages) if options.cover else 0
+    contents_pages = _contents_pages_guess(pieces, cache, chapters, front_pages, built_before) if options.cover else 0
     for _attempt in range(4):
         pages = anchor_pages(chapters, first=cover + front_pages + contents_pages + 1)
         contents: list[Part] = (yield from cache.parts([pieces.contents(pages)])) if options.cover else []
@@ -231,17 +232,20 @@ def anchor_pages(chapters: Sequence[Part], first: int) -> dict[str, int]:
     return pages
 
 
-def _contents_pages_guess(pieces: _Pieces, cache: PartCache, chapters: Sequence[Part], front_pages: int) -> int:
-    """Return how many pages the contents took last time (its piece is cached, numbered for them), else a guess."""
-    for guess in range(1, 10):
-        source = pieces.contents(anchor_pages(chapters, first=guess + front_pages + 2))
-        if guess == 1:  # its entries, counted in its own HTML: sections in the handout, exercises in the worksheet
-            entries = source.html.count("<li")
+def _contents_pages_guess(pieces: _Pieces, cache: PartCache, chapters: Sequence[Part], front_pages: int, built_before: bool) -> int:
+    """Return how many pages the contents took last time (its piece is cached, numbered for them), else a guess.
+
+    Each try renders the contents again: not worth it when the cache held nothing before this build.
+    """
+    first = pieces.contents(anchor_pages(chapters, first=front_pages + 3))  # numbered as if it took one page
+    for guess in range(1, 10) if built_before else ():
+        source = first if guess == 1 else pieces.contents(anchor_pages(chapters, first=guess + front_pages + 2))
         cached = cache.cached(cache.key(source))
         if cached is not None and len(cached.pages) == guess:
             return guess
+    # Its entries, counted in its own HTML: sections in the handout, exercises in the worksheet.
     # The default theme fits some 56 entries on a page, fewer on the first under its heading.
-    return max(1, -(-entries // 52))
+    return max(1, -(-first.html.count("<li") // 52))
 
 
 @dataclass
