@@ -73,7 +73,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     request = Request(
         config, course, theme, options.editions, document_date(config), options.output_dir / CACHE_DIR, options.slides_per_page
     )
-    jobs = [job for name in options.formats for job in FORMATS[name](request)]
+    jobs = [job for name, make in FORMATS.items() if name in options.formats for job in make(request)]  # queued in this order
     keys: dict[str, str] = {}
     rendered = _render_stale(jobs, keys, hashes, settings, cache, options, progress)
     sha256s = _sha256s(keys, rendered, cache)

@@ -213,13 +213,17 @@ def site_home_jobs(request: Request, made: Mapping[str, Made]) -> list[Job]:
     return [Job(f"{FOLDER}/{HOME}", Whole(home_page), chapter_files(course, course.chapters), key)]
 
 
+# In the order the build queues their first parts (`generator.scheduler`): a book's chapters lead to
+# its contents, frame and binding one after the other, so the books come first, the short ones
+# (worksheet, answer key) before the deck, whose last steps (binding it, its slide handouts) the
+# outputs made whole (the cheat sheet, the site) keep company at the end.
 FORMATS: dict[str, Callable[[Request], list[Job]]] = {
     "handout": handout_jobs,
-    "cheatsheet": cheatsheet_jobs,
-    "slides": slides_jobs,
     "worksheet": worksheet_jobs,
     "answers": answers_jobs,
+    "slides": slides_jobs,
     "slides-handout": slides_handout_jobs,
+    "cheatsheet": cheatsheet_jobs,
     "site": site_jobs,
 }
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import heapq
+import itertools
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -108,12 +110,17 @@ class _Assembly:
     missing: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class _Advance:
-    """Job `job`'s generator sent the parts it asked for (`laid_out`): it puts them in, and asks for more or ends."""
+    """Job `job`'s generator sent the parts it asked for (`laid_out`): it puts them in, and asks for more or ends.
 
-    job: int
-    laid_out: list[Part]
+    Ordered by the pages sent, then by when it became due: see `_Scheduler.hand_out`.
+    """
+
+    pages: int
+    due: int
+    job: int = field(compare=False)
+    laid_out: list[Part] = field(compare=False)
 
 
 class _Scheduler:
@@ -140,7 +147,8 @@ class _Scheduler:
         self.workers = workers
         self.done = done
         self.waiting: collections.deque[Task] = collections.deque()
-        self.advancing: collections.deque[_Advance] = collections.deque()
+        self.advancing: list[_Advance] = []  # a heap: the fewest pages first
+        self.due = itertools.count()
         self.in_workers: dict[Future, Task] = {}
         self.here: tuple[Future, Task | _Advance] | None = None  # what this process's thread is doing
         self.assemblies: dict[int, _Assembly] = {}
@@ -188,8 +196,11 @@ class _Scheduler:
                 self.in_workers[pool.submit(_in_worker, task)] = task
         if here is not None and self.here is None and (self.advancing or self.waiting):
             # A job's generator before any part: it frees what it was sent, and may queue parts at the front.
+            # The one sent the fewest pages first: its step is the shortest (putting a book together takes
+            # time by the page), and a short step often asks for more parts (a worksheet's contents, its
+            # frame), which a worker lays out while the longer steps go on here.
             if self.advancing:
-                advance = self.advancing.popleft()
+                advance = heapq.heappop(self.advancing)
                 layouts = self.assemblies[advance.job].layouts
                 self.here = (here.submit(_held, _next_parts, layouts, advance.laid_out), advance)
             else:
@@ -225,7 +236,9 @@ class _Scheduler:
             assembly.parts[slot] = result  # type: ignore[assignment]
             assembly.missing -= 1
             if not assembly.missing:
-                self.advancing.append(_Advance(job, assembly.parts))  # type: ignore[arg-type]
+                laid_out: list[Part] = assembly.parts  # type: ignore[assignment]  # every slot filled now
+                pages = sum(len(part.pages) for part in laid_out)
+                heapq.heappush(self.advancing, _Advance(pages, next(self.due), job, laid_out))
 
     def asked(self, index: int, sources: list[PartSource] | None, made: bytes | None) -> None:
         """Queue the parts job `index` asked for (the first ones at the back, later ones at the front); or it ended, `made`."""

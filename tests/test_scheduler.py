@@ -132,3 +132,34 @@ def test_stylesheets_loaded_during_a_build_are_frozen_with_it_and_not_outside_on
     assert made["in-build"] == b"True"
     assert gc.get_freeze_count() == 0
     assert not frozen_after_layout("alone")  # outside a build nothing is frozen: nothing would unfreeze it
+
+
+def test_the_book_step_sent_the_fewest_pages_goes_first(tmp_path):
+    """Two books' parts are back at once: the one with fewer pages is put together first (it may ask for more)."""
+    from concurrent.futures import Executor, Future
+
+    class Recorder(Executor):
+        def __init__(self):
+            self.handed = []
+
+        def submit(self, fn, /, *args, **kwargs):
+            self.handed.append(args)
+            return Future()
+
+    def book(name):
+        yield [source(tmp_path, name)]
+        return name.encode()
+
+    jobs = [Job("long.pdf", InParts(lambda: book("long"))), Job("short.pdf", InParts(lambda: book("short")))]
+    run = scheduler._Scheduler(jobs, 2, lambda job, data: None)
+    for index, job in enumerate(jobs):
+        run.assemblies[index] = scheduler._Assembly(job.document.layouts())
+        run.asked(index, *scheduler._next_parts(run.assemblies[index].layouts, None))
+    pages = {"long": 40, "short": 2}
+    for task in list(run.waiting):  # the long book's part comes back first
+        run.finished(task, Part(b"", tuple(None for _ in range(pages[task.part.identifier]))))  # type: ignore[misc]
+    run.waiting.clear()
+    here = Recorder()
+    run.hand_out(None, here)
+    [(step, layouts, laid_out)] = here.handed
+    assert step is scheduler._next_parts and layouts is run.assemblies[1].layouts and len(laid_out[0].pages) == 2
