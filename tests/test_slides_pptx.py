@@ -264,8 +264,13 @@ def test_every_zip_entry_carries_the_fixed_date(built):
 
     out, _ = built
     for deck in [*out.glob("*.pptx"), *out.glob("slides/*.pptx")]:
-        dates = {info.date_time for info in zipfile.ZipFile(deck).infolist()}
-        assert dates == {(1980, 1, 1, 0, 0, 0)}, deck.name
+        with zipfile.ZipFile(deck) as package:
+            assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}, deck.name
+            assert {info.external_attr >> 16 for info in package.infolist()} == {0o644}, deck.name
+            assert package.testzip() is None  # every member whole: its CRC checks
+            data = deck.read_bytes()
+            for info in package.infolist():  # each member's local header too: time 00:00:00, date 1980-01-01 (DOS format)
+                assert data[info.header_offset + 10 : info.header_offset + 14] == b"\0\0\x21\0", (deck.name, info.filename)
 
 
 def test_template_is_what_the_script_writes(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -167,7 +168,11 @@ class _DeckWriter:
         self.prs = Presentation(str(template))
         self.layouts = layouts_by_name(self.prs)
         self.lang = _LANGUAGES.get(deck.info.language, deck.info.language)
-        self.placeholders = {name: placeholders_by_name(layout) for name, layout in self.layouts.items()}
+        # Each layout's placeholders by name, as the shapes that fill them refer to them (`<p:ph>`): read once, not for each shape.
+        self.placeholders = {
+            name: {placeholder: _ph(shape) for placeholder, shape in placeholders_by_name(layout).items()}
+            for name, layout in self.layouts.items()
+        }
         # python-pptx finds each new slide's name, number and relationship, and each notes slide's
         # name, by looking through everything added before: 120 s of a 7,500-slide deck. Counted on here.
         self.slide_ids = self.prs.slides._sldIdLst
@@ -245,11 +250,9 @@ class _DeckWriter:
         """Return a new shape id, the name and the `<p:ph>` of the layout placeholder `name`."""
         if name not in self.available:
             raise ThemeError(f"a layout of the slide template has no placeholder named `{name}`")
-        ph = self.available[name].element.xpath("./*[1]/p:nvPr/p:ph")[0]
-        attributes = "".join(f' {key}="{escape(value)}"' for key, value in ph.attrib.items())
         shape_id = self.next_id
         self.next_id += 1
-        return shape_id, name, f"<p:ph{attributes}/>"
+        return shape_id, name, self.available[name]
 
     def slot(self, prefix: str) -> str:
         self.used[prefix] = self.used.get(prefix, 0) + 1
@@ -456,6 +459,13 @@ class _PartNames:
         return PackURI(template % number)
 
 
+def _ph(shape) -> str:
+    """Return the `<p:ph>` of a layout's placeholder `shape`, as a slide's shape refers to it."""
+    ph = shape.element.xpath("./*[1]/p:nvPr/p:ph")[0]
+    attributes = "".join(f' {key}="{escape(value)}"' for key, value in ph.attrib.items())
+    return f"<p:ph{attributes}/>"
+
+
 def _freeze(slide_part) -> None:
     """Write a finished slide (and its notes) to bytes now, and let go of its XML tree.
 
@@ -484,16 +494,26 @@ _FROZEN: dict[type, type] = {}
 
 
 def deterministic_zip(data: bytes) -> bytes:
-    """Return the package rewritten with fixed timestamps, so the same deck gives the same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
-    return output.getvalue()
+    """Return the package with fixed timestamps and permissions, so the same deck gives the same bytes.
+
+    python-pptx stamps each member with the time it was saved. Those stamps sit at fixed
+    places in each member's local header and in its central directory entry, outside what
+    the CRCs cover: they are overwritten where they are, not compressed all over again.
+    """
+    stamp = struct.pack("<HH", (ZIP_DATE[3] << 11) | (ZIP_DATE[4] << 5) | (ZIP_DATE[5] // 2),
+                        ((ZIP_DATE[0] - 1980) << 9) | (ZIP_DATE[1] << 5) | ZIP_DATE[2])
+    fixed = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        entry = package.start_dir  # where the central directory starts
+        for _ in package.infolist():
+            if fixed[entry : entry + 4] != b"PK\1\2":
+                raise ValueError("not a central directory entry")
+            local = struct.unpack_from("<I", fixed, entry + 42)[0]
+            fixed[local + 10 : local + 14] = stamp  # the member's local header: time, date
+            fixed[entry + 12 : entry + 16] = stamp  # its central directory entry: time, date,
+            struct.pack_into("<I", fixed, entry + 38, 0o644 << 16)  # and permissions (rw-r--r--)
+            entry += 46 + sum(struct.unpack_from("<HHH", fixed, entry + 28))  # past its name, extra field, comment
+    return bytes(fixed)
 
 
 def render_pptx(deck: Deck, theme: Theme, created: str = "", title: str = "") -> bytes:
