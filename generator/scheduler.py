@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.render.core.parts import Document, InParts, Layouts, Part, PartSource, Whole, lay_out_part
+from generator.render.core.parts import Binding, Document, InParts, Layouts, Part, PartSource, Whole, lay_out_part
 from generator.reporting import Report, captured, report
 
 # (relative path of the output just made, outputs made so far, outputs to make)
@@ -49,7 +49,7 @@ class Task:
 
     job: int
     slot: int = 0
-    part: PartSource | None = None
+    part: PartSource | Binding | None = None
 
 
 def render_jobs(jobs: Sequence[Job], workers: int, progress: Progress | None = None) -> dict[str, bytes]:
@@ -98,7 +98,7 @@ def _collector_for_layout() -> Iterator[None]:
         gc.unfreeze()
 
 
-_IN_HAND = 4
+_IN_HAND = 2
 
 
 @dataclass
@@ -126,20 +126,21 @@ class _Advance:
 class _Scheduler:
     """Hands tasks to `workers - 1` forked workers and to a thread of this process, calling `done(job, bytes)` as each job ends.
 
-    This process's thread also drives the jobs' generators, which put a book
-    together from its parts (seconds, for a handout or the deck): with this
-    thread doing it, the one that hands out tasks never stops to, and no
-    worker waits for work while a book is being put together.
+    This process's thread also drives the jobs' generators. Putting a book
+    together from its parts (a second or more, for a handout or the deck) is a
+    task of its own (`Binding`), for whichever process is free; the slide
+    handouts are drawn in a generator's step. With this thread doing those
+    steps, the one that hands out tasks never stops to.
 
-    A part asked for by several documents at once (a worksheet chapter, whole and alone)
-    is laid out once and handed to each.
+    A part asked for by several documents at once (a worksheet chapter, whole and alone),
+    or a binding (the deck's, by the deck and its slide handouts), is made once and handed to each.
 
     Tasks are queued with the parts laid out in parts first, in the order of
     their jobs (the handouts first: their chapters lead to their contents and
     frame, one after the other), and the parts a job asks for after its
-    first ones go to the front, so the job waits for nothing else. The jobs
-    made whole go last: independent, they keep every process busy while
-    those chains end.
+    first ones go to the front, so the job waits for nothing else; this
+    thread, when free, takes the task at the front. The jobs made whole go
+    last: independent, they keep every process busy while those chains end.
     """
 
     def __init__(self, jobs: Sequence[Job], workers: int, done: Callable[[int, bytes], None]):
@@ -152,7 +153,7 @@ class _Scheduler:
         self.in_workers: dict[Future, Task] = {}
         self.here: tuple[Future, Task | _Advance] | None = None  # what this process's thread is doing
         self.assemblies: dict[int, _Assembly] = {}
-        self.sharing: dict[PartSource, list[tuple[int, int]]] = {}  # a part being laid out: who else waits for it
+        self.sharing: dict[PartSource | Binding, list[tuple[int, int]]] = {}  # a part being laid out: who else waits for it
 
     def run(self) -> None:
         if self.workers <= 1:
@@ -182,18 +183,14 @@ class _Scheduler:
                 self.asked(index, *_next_parts(self.assemblies[index].layouts, None))
             else:
                 whole.append(Task(index))
-            self.hand_out(pool, None)
+            # Starting a job may take a second (the deck's plans every slide): meanwhile the workers have more in hand.
+            self.hand_out(pool, None, in_hand=2 * _IN_HAND)
         self.waiting.extend(whole)
         while self.waiting or self.advancing or self.in_workers or self.here:
             self.hand_out(pool, here)
             self.collect()
 
-    def hand_out(self, pool: Executor | None, here: Executor | None) -> None:
-        if pool is not None:
-            # Tasks a worker has in hand: the next one is there the moment it ends one.
-            while self.waiting and len(self.in_workers) < _IN_HAND * (self.workers - 1):
-                task = self.waiting.popleft()
-                self.in_workers[pool.submit(_in_worker, task)] = task
+    def hand_out(self, pool: Executor | None, here: Executor | None, in_hand: int = 0) -> None:
         if here is not None and self.here is None and (self.advancing or self.waiting):
             # A job's generator before any part: it frees what it was sent, and may queue parts at the front.
             # The one sent the fewest pages first: its step is the shortest (putting a book together takes
@@ -203,9 +200,15 @@ class _Scheduler:
                 advance = heapq.heappop(self.advancing)
                 layouts = self.assemblies[advance.job].layouts
                 self.here = (here.submit(_held, _next_parts, layouts, advance.laid_out), advance)
-            else:
+            else:  # this thread first: a task at the front ends a chain (a contents, a frame, a binding)
                 task = self.waiting.popleft()
                 self.here = (here.submit(_held, _run, self.jobs, task), task)
+        if pool is not None:
+            # Tasks a worker has in hand: the next one is there the moment it ends one. No more: what
+            # waits in a worker's hand cannot go to a process that turns idle meanwhile.
+            while self.waiting and len(self.in_workers) < (in_hand or _IN_HAND) * (self.workers - 1):
+                task = self.waiting.popleft()
+                self.in_workers[pool.submit(_in_worker, task)] = task
 
     def collect(self) -> None:
         running = [*self.in_workers, *([self.here[0]] if self.here else [])]
@@ -240,7 +243,7 @@ class _Scheduler:
                 pages = sum(len(part.pages) for part in laid_out)
                 heapq.heappush(self.advancing, _Advance(pages, next(self.due), job, laid_out))
 
-    def asked(self, index: int, sources: list[PartSource] | None, made: bytes | None) -> None:
+    def asked(self, index: int, sources: list[PartSource | Binding] | None, made: bytes | None) -> None:
         """Queue the parts job `index` asked for (the first ones at the back, later ones at the front); or it ended, `made`."""
         if sources is None:
             del self.assemblies[index]
@@ -274,7 +277,7 @@ class _InThisThread(Executor):
         return future
 
 
-def _next_parts(layouts: Layouts, laid_out: list[Part] | None) -> tuple[list[PartSource] | None, bytes | None]:
+def _next_parts(layouts: Layouts, laid_out: list[Part] | None) -> tuple[list[PartSource | Binding] | None, bytes | None]:
     """Send a job's generator the parts it asked for (None: start it); return the next it asks for, or (None, its bytes)."""
     try:
         sources = next(layouts) if laid_out is None else layouts.send(laid_out)

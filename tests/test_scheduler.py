@@ -10,7 +10,7 @@ import pytest
 
 from generator import scheduler
 from generator.errors import LOGGER
-from generator.render.core.parts import InParts, Part, PartSource, Whole
+from generator.render.core.parts import InParts, Part, PartCache, PartSource, Whole
 from generator.render.core.pdf import PdfTarget
 from generator.reporting import captured
 from generator.scheduler import Job, render_jobs
@@ -18,8 +18,9 @@ from generator.scheduler import Job, render_jobs
 
 @pytest.fixture
 def quick_parts(monkeypatch):
-    """Parts "laid out" at once, without WeasyPrint: the forked workers inherit the stand-in."""
-    monkeypatch.setattr(scheduler, "lay_out_part", lambda source: Part(source.html.encode(), ()))
+    """Parts "laid out" at once, without WeasyPrint (books bound as they are): the forked workers inherit the stand-in."""
+    real = scheduler.lay_out_part
+    monkeypatch.setattr(scheduler, "lay_out_part", lambda source: Part(source.html.encode(), ()) if isinstance(source, PartSource) else real(source))
 
 
 def source(tmp_path: Path, name: str) -> PartSource:
@@ -163,3 +164,23 @@ def test_the_book_step_sent_the_fewest_pages_goes_first(tmp_path):
     run.hand_out(None, here)
     [(step, layouts, laid_out)] = here.handed
     assert step is scheduler._next_parts and layouts is run.assemblies[1].layouts and len(laid_out[0].pages) == 2
+
+
+def _bind(frames, parts) -> bytes:
+    """Bind a stand-in book: note the binding in the file its part names, and say which process bound it."""
+    with open(parts[0].pdf.decode().removeprefix("<p>").removesuffix("</p>"), "a") as log:
+        log.write("bound\n")
+    return f"{os.getpid()}".encode()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_book_two_jobs_ask_for_is_bound_once_by_any_process(tmp_path, quick_parts, workers):
+    log = tmp_path / "bindings"
+
+    def book():
+        parts = yield [source(tmp_path, str(log))]
+        return (yield from PartCache(None).book(_bind, [], parts))
+
+    made = render_jobs([Job("a.pdf", InParts(book)), Job("b.pdf", InParts(book))], workers)
+    assert made["a.pdf"] == made["b.pdf"]
+    assert log.read_text() == "bound\n"

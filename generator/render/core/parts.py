@@ -8,8 +8,9 @@ only the parts whose key is not in the cache folder.
 
 A document made of parts is written as a generator (`Layouts`): it yields the
 parts it needs laid out next, is sent them back laid out, and returns its
-bytes. Who lays them out is not its business: `finish` does it here, one by
-one; the build shares the parts of all its documents among its processes.
+bytes; a book asks last for its binding (`Binding`: its parts put together).
+Who lays them out, or binds it, is not its business: `finish` does it here,
+one by one; the build shares the parts of all its documents among its processes.
 """
 
 from __future__ import annotations
@@ -61,8 +62,22 @@ class Part:
     warnings: tuple[str, ...] = ()
 
 
-# Yields the parts to lay out next, is sent them laid out, returns the document.
-Layouts = Generator[list["PartSource"], list["Part"], bytes]
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A book to put together from its laid-out frames and parts: a task, as a part is.
+
+    Putting a handout together takes a second or more: as a task, a worker can do it
+    while the build's own process hands out the rest. `assemble` is a module's function
+    (it crosses to a worker by name); the book comes back as a `Part` holding its bytes.
+    """
+
+    assemble: Callable[[Sequence[Part], Sequence[Part]], bytes]
+    frames: tuple[Part, ...]
+    parts: tuple[Part, ...]
+
+
+# Yields the parts to lay out (or the binding to make) next, is sent them made, returns the document.
+Layouts = Generator[list["PartSource | Binding"], list["Part"], bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +122,7 @@ class PartCache:
     _digests: dict[Path, str] = field(default_factory=dict)
     _names: dict[tuple[Path, tuple[Path, ...]], str] = field(default_factory=dict)
 
-    def parts(self, sources: Sequence[PartSource]) -> Generator[list[PartSource], list[Part], list[Part]]:
+    def parts(self, sources: Sequence[PartSource]) -> Generator[list[PartSource | Binding], list[Part], list[Part]]:
         """Return every part (`yield from` this), asking for those not in the cache to be laid out.
 
         Each part's warnings are reported here, whether it was laid out now or
@@ -166,12 +181,15 @@ class PartCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or damaged: lay it out again
 
-    def book(self, assemble: Callable[[Sequence[Part], Sequence[Part]], bytes], frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
-        """Return the book `assemble(frames, parts)` puts together, kept in the cache: the same parts, the same book.
+    def book(
+        self, assemble: Callable[[Sequence[Part], Sequence[Part]], bytes], frames: Sequence[Part], parts: Sequence[Part]
+    ) -> Generator[list[PartSource | Binding], list[Part], bytes]:
+        """Return the book `assemble(frames, parts)` puts together (`yield from` this), kept in the cache: the same parts, the same book.
 
-        A one-chapter worksheet is made again after an edit in any chapter (a link may lead
-        there) from the very parts it had: reading the book it made then costs a millisecond,
-        putting it together again half a second. Call it before `prune`, which keeps it.
+        Unless the cache holds it, the book is asked for as a `Binding`, made by whoever
+        drives this. A one-chapter worksheet is made again after an edit in any chapter (a
+        link may lead there) from the very parts it had: reading the book it made then costs
+        a millisecond, putting it together again half a second. Call it before `prune`, which keeps it.
         """
         tools = (CACHE_FORMAT, __version__, _version("pikepdf"), _version("fonttools"))  # pikepdf wheels carry their qpdf
         hasher = hashlib.sha256("\0".join(tools).encode())
@@ -186,9 +204,11 @@ class PartCache:
         if self.folder is not None:
             with contextlib.suppress(OSError):
                 return (self.folder / f"{key}.pdf").read_bytes()
-        data = assemble(frames, parts)
-        self._write({f"{key}.pdf": data})
-        return data
+        [bound] = yield [Binding(assemble, tuple(frames), tuple(parts))]
+        for message in bound.warnings:
+            LOGGER.warning("%s", message)
+        self._write({f"{key}.pdf": bound.pdf})
+        return bound.pdf
 
     def prune(self) -> None:
         """Delete the cached parts this build did not use."""
@@ -252,7 +272,7 @@ def _files_named(html: str, base: Path) -> Iterable[Path]:
 
 
 def finish(layouts: Layouts) -> bytes:
-    """Return the document `layouts` makes, laying its parts out in this process."""
+    """Return the document `layouts` makes, laying its parts out (and binding it) in this process."""
     try:
         sources = next(layouts)
         while True:
@@ -261,8 +281,12 @@ def finish(layouts: Layouts) -> bytes:
         return done.value
 
 
-def lay_out_part(source: PartSource) -> Part:
-    """Lay out one part, keeping the warnings it gave with it: for the cache, and from worker processes."""
+def lay_out_part(source: PartSource | Binding) -> Part:
+    """Lay out one part (or bind a book), keeping the warnings it gave with it: for the cache, and from worker processes."""
+    pages: tuple[PageLayout, ...] = ()
     with captured(hold=True) as reports:
-        laid_out, pages = source.target.pages(source.html, source.identifier)
+        if isinstance(source, Binding):
+            laid_out = source.assemble(source.frames, source.parts)
+        else:
+            laid_out, pages = source.target.pages(source.html, source.identifier)
     return Part(laid_out, pages, tuple(message for _, message in reports))

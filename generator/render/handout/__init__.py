@@ -201,7 +201,7 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
         if len(frame.pages) != cover + front_pages + contents_pages + body:
             cover = len(frame.pages) - front_pages - contents_pages - body
             continue
-        book = cache.book(draw_book, [frame], [*front, *contents, *chapters])
+        book = yield from cache.book(draw_book, [frame], [*front, *contents, *chapters])
         cache.prune()
         return book
     warn(None, "W-handout-pieces", "the cover or the contents change length with the page numbers: laid out as one document")

@@ -127,7 +127,7 @@ def slides_pdf_layouts(
         warn(None, "W-slides-pieces", "a slide takes more than one page: the PDF deck is laid out as one document")
         return render_slides_pdf(deck, course, theme, created)
     # The PDF deck and the slide handouts (which place its pages) ask for it in one build: put together once.
-    book = cache.book(draw_book, [pieces.frame], laid_out)
+    book = yield from cache.book(draw_book, [pieces.frame], laid_out)
     cache.prune()
     return book
 
