@@ -20,7 +20,11 @@ from generator.scheduler import Job, render_jobs
 def quick_parts(monkeypatch):
     """Parts "laid out" at once, without WeasyPrint (books bound as they are): the forked workers inherit the stand-in."""
     real = scheduler.lay_out_part
-    monkeypatch.setattr(scheduler, "lay_out_part", lambda source: Part(source.html.encode(), ()) if isinstance(source, PartSource) else real(source))
+
+    def lay_out(source):
+        return Part(source.html.encode(), ()) if isinstance(source, PartSource) else real(source)
+
+    monkeypatch.setattr(scheduler, "lay_out_part", lay_out)
 
 
 def source(tmp_path: Path, name: str) -> PartSource:
