@@ -21,13 +21,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from generator.errors import warn
-from generator.model import Course, Edition
+from generator.errors import LOGGER, ThemeError, warn
+from generator.model import Course, CourseInfo, Edition
 from generator.render.core.book import save_book
 from generator.render.core.drawing import Font, fitted, lines, new_document, text
-from generator.render.core.parts import Layouts
+from generator.render.core.parts import Binding, Layouts, Part
 from generator.render.core.structure import BookStructure, untied_form
 from generator.render.slides.deck import Deck
 from generator.themes import Theme
@@ -121,54 +122,95 @@ def slides_handout_layouts(
     per_page: int = 3,
     created: str = "",
 ) -> Layouts:
-    """Make the slide handout: the deck's own parts (`deck_pdf`, shared with the PDF deck), then the sheets drawn around them."""
+    """Make the slide handout: the deck's own parts (`deck_pdf`, shared with the PDF deck), then the sheets drawn around them.
+
+    The drawing is a task (`Binding`), for whichever process is free: the two editions are drawn at once.
+    """
     pdf = yield from deck_pdf
-    return draw_handout(sheets(deck, paper, per_page), deck, pdf, course, theme, edition, paper, created)
+    drawing = HandoutDrawing.of(sheets(deck, paper, per_page), deck, course, theme, edition, paper, created)
+    [drawn] = yield [Binding(drawing.bind, (), (Part(pdf, ()),))]
+    for message in drawn.warnings:
+        LOGGER.warning("%s", message)
+    return drawn.pdf
 
 
 def draw_handout(
     made: Sequence[Sheet], deck: Deck, deck_pdf: bytes, course: Course, theme: Theme, edition: Edition, paper: str, created: str
 ) -> bytes:
     """Return the handout's PDF: each sheet of `made` drawn, tagged, with its slides from `deck_pdf` placed on it."""
-    import pikepdf
+    return HandoutDrawing.of(made, deck, course, theme, edition, paper, created).draw(deck_pdf)
 
-    labels = dict(theme.messages(course.info.language))
-    info, kind = course.info, labels.get("slides_handout", "Slide handout")
-    book = new_document(f"{info.title} · {kind}", info.language, info.author, kind, created)
-    structure = BookStructure(book)
-    typefaces = _Typefaces(theme)
-    fonts = book.make_indirect(pikepdf.Dictionary())  # filled once every sheet is drawn: the subsets hold what was drawn
-    width, height = SHEETS[paper]
-    label = labels.get("slide", "Slide")
-    descriptions = [f"{label} {number}: {slide.title_text}" for number, slide in enumerate(deck.slides, start=1)]
-    with pikepdf.open(io.BytesIO(deck_pdf)) as slides:
-        forms = _SlideForms(book, slides)
-        for sheet in made:
-            page = book.add_blank_page(page_size=(width * PT_PER_MM, height * PT_PER_MM))
-            page.obj.Tabs = pikepdf.Name.S  # annotations, if a reader adds any, in the order of the tags
-            drawing = _SheetDrawing(page, structure, (width, height), typefaces, labels.get("notes_cut", "[…]"))
-            drawing.course_title(info.title, heading=sheet.number == 1)
-            # The running header is the heading of the first chapter that starts here, read where its slides start.
-            opening = sheet.starts[0] if sheet.starts else None
-            if opening is None:
-                drawing.chapter_header(sheet.header)
-            for place, (index, slot, notes) in enumerate(sheet.slides):
-                if opening is not None and place == opening[0]:
-                    drawing.chapter_header(sheet.header, heading=opening[1])
-                drawing.slide(forms.form(index), slot, descriptions[index])
-                if edition == "teacher":
-                    drawing.notes(notes, slot.notes, f"{label} {index + 1}")
-                else:
-                    drawing.rules(slot)
-            drawing.number(f"{sheet.number} / {len(made)}")
-            page.obj.Resources = pikepdf.Dictionary(Font=fonts, XObject=pikepdf.Dictionary(drawing.forms))
-            page.obj.Contents = book.make_stream(drawing.content())
-        for font in typefaces.used.values():
-            fonts[font.resource] = font.embedded(book)
-        typefaces.warn_missing()
-        _add_outline(book, made)
-        structure.finish()
-        return save_book(book)  # the slides' fonts too: one copy each, not one per chapter of the deck
+
+@dataclass(frozen=True, eq=False)
+class HandoutDrawing:
+    """All a slide handout is drawn from but the deck's pages, read in the build's process: it crosses to a worker whole."""
+
+    made: tuple[Sheet, ...]
+    descriptions: tuple[str, ...]  # each slide's, as its figure's alt text
+    info: CourseInfo
+    labels: dict[str, str]
+    fonts: dict[str, Path | None]  # the theme's, by file; None: the theme has none
+    theme_folders: str  # where the fonts were looked for, to say so
+    edition: Edition
+    paper: str
+    created: str
+
+    @classmethod
+    def of(
+        cls, made: Sequence[Sheet], deck: Deck, course: Course, theme: Theme, edition: Edition, paper: str, created: str
+    ) -> HandoutDrawing:
+        labels = dict(theme.messages(course.info.language))
+        label = labels.get("slide", "Slide")
+        descriptions = tuple(f"{label} {number}: {slide.title_text}" for number, slide in enumerate(deck.slides, start=1))
+        fonts = {file: theme.optional(f"fonts/{file}") for file in (SANS, SERIF)}
+        folders = ", ".join(map(str, theme.folders))
+        return cls(tuple(made), descriptions, course.info, labels, fonts, folders, edition, paper, created)
+
+    def bind(self, frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
+        """Draw the handout as a `Binding` does: of one part, the PDF deck."""
+        [deck] = parts
+        return self.draw(deck.pdf)
+
+    def draw(self, deck_pdf: bytes) -> bytes:
+        """Return the handout's PDF: each sheet drawn, tagged, with its slides from `deck_pdf` placed on it."""
+        import pikepdf
+
+        labels, info = self.labels, self.info
+        kind = labels.get("slides_handout", "Slide handout")
+        book = new_document(f"{info.title} · {kind}", info.language, info.author, kind, self.created)
+        structure = BookStructure(book)
+        typefaces = _Typefaces(self.fonts, self.theme_folders)
+        fonts = book.make_indirect(pikepdf.Dictionary())  # filled once every sheet is drawn: the subsets hold what was drawn
+        width, height = SHEETS[self.paper]
+        label = labels.get("slide", "Slide")
+        with pikepdf.open(io.BytesIO(deck_pdf)) as slides:
+            forms = _SlideForms(book, slides)
+            for sheet in self.made:
+                page = book.add_blank_page(page_size=(width * PT_PER_MM, height * PT_PER_MM))
+                page.obj.Tabs = pikepdf.Name.S  # annotations, if a reader adds any, in the order of the tags
+                drawing = _SheetDrawing(page, structure, (width, height), typefaces, labels.get("notes_cut", "[…]"))
+                drawing.course_title(info.title, heading=sheet.number == 1)
+                # The running header is the heading of the first chapter that starts here, read where its slides start.
+                opening = sheet.starts[0] if sheet.starts else None
+                if opening is None:
+                    drawing.chapter_header(sheet.header)
+                for place, (index, slot, notes) in enumerate(sheet.slides):
+                    if opening is not None and place == opening[0]:
+                        drawing.chapter_header(sheet.header, heading=opening[1])
+                    drawing.slide(forms.form(index), slot, self.descriptions[index])
+                    if self.edition == "teacher":
+                        drawing.notes(notes, slot.notes, f"{label} {index + 1}")
+                    else:
+                        drawing.rules(slot)
+                drawing.number(f"{sheet.number} / {len(self.made)}")
+                page.obj.Resources = pikepdf.Dictionary(Font=fonts, XObject=pikepdf.Dictionary(drawing.forms))
+                page.obj.Contents = book.make_stream(drawing.content())
+            for font in typefaces.used.values():
+                fonts[font.resource] = font.embedded(book)
+            typefaces.warn_missing()
+            _add_outline(book, self.made)
+            structure.finish()
+            return save_book(book)  # the slides' fonts too: one copy each, not one per chapter of the deck
 
 
 def _add_outline(book, made: Sequence[Sheet]) -> None:
@@ -184,8 +226,8 @@ def _add_outline(book, made: Sequence[Sheet]) -> None:
 class _Typefaces:
     """The theme's fonts the sheets are drawn in, each read when first asked for (the student's sheets have no notes)."""
 
-    def __init__(self, theme: Theme):
-        self.theme = theme
+    def __init__(self, files: dict[str, Path | None], folders: str):
+        self.files, self.folders = files, folders
         self.used: dict[str, Font] = {}  # by file
 
     @property
@@ -200,7 +242,10 @@ class _Typefaces:
 
     def _font(self, file: str) -> Font:
         if file not in self.used:
-            font = Font.load(self.theme.find(f"fonts/{file}"))
+            path = self.files.get(file)
+            if path is None:
+                raise ThemeError(f"the theme has no `fonts/{file}` (looked in {self.folders})")
+            font = Font.load(path)
             font.resource = f"/Aula{len(self.used) + 1}"
             self.used[file] = font
         return self.used[file]
