@@ -1,6 +1,6 @@
 """A cold full build of this working tree against the same build at another commit, alternated, in one run.
 
-    python benchmarks/against.py COMMIT [COURSE_DIR] [--runs 2] [--format LIST] [--edit]
+    python benchmarks/against.py COMMIT [COURSE_DIR] [--runs 2] [--format LIST] [--edit] [--edits N]
 
 The commit is checked out into a temporary git worktree, and each build runs
 `python -m generator` with PYTHONPATH set to one tree or the other, on the same
@@ -12,6 +12,10 @@ time (the build and its workers) and peak memory, then the ratios of the medians
 `--edit` also times, after each cold build, a rebuild after the one-chapter edit
 `run.py` makes (the edit is undone before the next cold build): the "one-chapter
 edit against cold" ratio of issue 19, for both trees.
+
+`--edits N` then times N more such edits in each tree, on a course each tree has
+built once, alternated ABBA without cold builds between them: a tighter
+before/after for the edit alone, with each round's ratio.
 
 Not a test: minutes of building, and a number, not a verdict.
 """
@@ -47,6 +51,27 @@ def build(tree: Path, course: Path, output: Path, formats: str, force: bool) -> 
     return result, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
+def edits(trees: dict[str, Path], source: Path, work: Path, options: argparse.Namespace) -> list[list[float]]:
+    """Time `options.edits` one-chapter edits in each tree, alternated ABBA; return the wall times, by tree."""
+    places = {}
+    for name, tree in trees.items():
+        course, output = work / f"edits-{tree.name}", work / f"edits-out-{tree.name}"
+        shutil.copytree(source, course)
+        build(tree, course, output, options.format, force=True)
+        places[name] = (tree, course, output)
+    times: dict[str, list[float]] = {name: [] for name in trees}
+    for number in range(options.edits):
+        for name in list(trees) if number % 2 == 0 else reversed(list(trees)):
+            tree, course, output = places[name]
+            touch_one_chapter(course)
+            edit, cpu = build(tree, course, output, options.format, force=False)
+            times[name].append(edit.seconds)
+            print(f"{name}: edit {edit.seconds:.2f} s, {cpu:.2f} s CPU (load {os.getloadavg()[0]:.2f})", flush=True)
+    old, new = times.values()
+    print("edits, each round:", ", ".join(f"{b / a:.3f}" for a, b in zip(old, new, strict=True)), "×")
+    return [old, new]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("commit", help="the commit to compare with (a hash, a tag, HEAD~3 …)")
@@ -54,6 +79,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="cold builds of each tree")
     parser.add_argument("--format", default="", help="outputs to build (default: all)")
     parser.add_argument("--edit", action="store_true", help="also time a rebuild after a one-chapter edit")
+    parser.add_argument("--edits", type=int, default=0, help="then this many edits in each tree, alternated")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="aula-against-") as scratch:
         work = Path(scratch)
@@ -79,10 +105,12 @@ def main() -> None:
                     print(f"{line} (load {os.getloadavg()[0]:.2f})", flush=True)
                     shutil.rmtree(course)
                     shutil.rmtree(output)
+            if options.edits:
+                results[options.commit]["edits"], results["this tree"]["edits"] = edits(trees, Path(options.course), work, options)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=REPO, check=False)
     old, new = results[options.commit], results["this tree"]
-    for kind in ("wall", "cpu", "edit"):
+    for kind in ("wall", "cpu", "edit", "edits"):
         if old[kind] and new[kind]:
             a, b = statistics.median(old[kind]), statistics.median(new[kind])
             print(f"{kind}, median: {options.commit} {a:.2f} s, this tree {b:.2f} s: {b / a:.3f} ×")
