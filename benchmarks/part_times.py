@@ -33,10 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator import scheduler  # noqa: E402
 from generator.cli import main as aula  # noqa: E402
-from generator.render import handout  # noqa: E402
 from generator.render.core import book, parts  # noqa: E402
 from generator.render.slides import handout as slide_handout  # noqa: E402
-from generator.render.slides import pdf_deck, pptx_writer  # noqa: E402
+from generator.render.slides import pptx_writer  # noqa: E402
 
 SECONDS: collections.Counter[str] = collections.Counter()
 COUNTS: collections.Counter[str] = collections.Counter()
@@ -57,8 +56,11 @@ def timed(function: Callable, name: Callable[..., str]) -> Callable:
     return wrapper
 
 
-def part_kind(source: parts.PartSource) -> str:
-    """Return a part's name with what varies from chapter to chapter (numbers, chapter names) left out."""
+def part_kind(source: parts.PartSource | parts.Binding) -> str:
+    """Return a part's name with what varies from chapter to chapter (numbers, chapter names) left out; a binding's kind."""
+    if isinstance(source, parts.Binding):
+        drawing = isinstance(getattr(source.assemble, "__self__", None), slide_handout.HandoutDrawing)
+        return "slide handout: sheets drawn (save included)" if drawing else "book: draw (save included)"
     return "part: " + re.sub(r"\d\d-[a-z0-9-]+|\d+", "N", source.identifier)
 
 
@@ -72,9 +74,7 @@ def main() -> None:
     scheduler.lay_out_part = timed(parts.lay_out_part, part_kind)
     book.share_font_programs = timed(book.share_font_programs, lambda *_: "book: fonts")
     book.save_book = timed(book.save_book, lambda *_: "book: save (fonts included)")
-    # Imported by name where they are used: timed there.
-    handout.draw_book = pdf_deck.draw_book = timed(book.draw_book, lambda *_: "book: draw (save included)")
-    slide_handout.draw_handout = timed(slide_handout.draw_handout, lambda *_: "slide handout: sheets drawn (save included)")
+    # Books and slide handouts are bound as tasks (`parts.Binding`): timed with the parts, by kind.
     pptx_writer.render_pptx = timed(pptx_writer.render_pptx, lambda *_: "pptx decks")
 
     with tempfile.TemporaryDirectory(prefix="aula-parts-") as scratch:
