@@ -87,7 +87,7 @@ def main() -> None:
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(base), options.commit], cwd=REPO, check=True)
         try:
             trees = {options.commit: base, "this tree": REPO}
-            results: dict[str, dict[str, list[float]]] = {name: {"wall": [], "cpu": [], "edit": []} for name in trees}
+            results: dict[str, dict[str, list[float]]] = {name: {"wall": [], "cpu": [], "edit": [], "edits": []} for name in trees}
             for number in range(options.runs):
                 for name, tree in trees.items():
                     course = work / f"course-{number}-{len(results[name]['wall'])}-{tree.name}"

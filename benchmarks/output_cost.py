@@ -6,10 +6,10 @@
 on a machine whose speed swings by half within minutes (as ours did), two builds
 minutes apart say little. Here each run is one cold `--jobs 1` build of every
 output, in a fresh process, and every piece of its work is charged to the output
-that asked for it: each part laid out, each book bound, each step of a book's
-generator (rendering its HTML, drawing its slide handout), each output made
-whole. A part or a binding two outputs ask for (the student handout's solutions,
-which the answer key prints too; the deck, which the slide handouts place) is
+that asked for it: each part laid out, each book bound, each slide handout drawn,
+each step of a book's generator (rendering its HTML), each output made whole. A
+part or a binding two outputs ask for (the student handout's solutions, which the
+answer key prints too; the deck, which the slide handouts place) is
 charged to the first that asked, which is the base output when the build would
 make it anyway. Parsing, linting and writing files are the base build's.
 

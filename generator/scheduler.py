@@ -127,13 +127,14 @@ class _Scheduler:
     """Hands tasks to `workers - 1` forked workers and to a thread of this process, calling `done(job, bytes)` as each job ends.
 
     This process's thread also drives the jobs' generators. Putting a book
-    together from its parts (a second or more, for a handout or the deck) is a
-    task of its own (`Binding`), for whichever process is free; the slide
-    handouts are drawn in a generator's step. With this thread doing those
-    steps, the one that hands out tasks never stops to.
+    together from its parts (a second or more, for a handout or the deck), or
+    drawing a slide handout, is a task of its own (`Binding`), for whichever
+    process is free. With this thread doing the generators' steps, the one that
+    hands out tasks never stops to.
 
-    A part asked for by several documents at once (a worksheet chapter, whole and alone),
-    or a binding (the deck's, by the deck and its slide handouts), is made once and handed to each.
+    A part asked for by several documents at once (a worksheet chapter, whole and alone)
+    is laid out once and handed to each; a book (the deck's, by the deck and its slide
+    handouts) is bound once a build.
 
     Tasks are queued with the parts laid out in parts first, in the order of
     their jobs (the handouts first: their chapters lead to their contents and
@@ -154,6 +155,7 @@ class _Scheduler:
         self.here: tuple[Future, Task | _Advance] | None = None  # what this process's thread is doing
         self.assemblies: dict[int, _Assembly] = {}
         self.sharing: dict[PartSource | Binding, list[tuple[int, int]]] = {}  # a part being laid out: who else waits for it
+        self.bound: dict[Binding, Part] = {}  # the books bound so far: another job asking for one gets it at once
 
     def run(self) -> None:
         if self.workers <= 1:
@@ -161,7 +163,7 @@ class _Scheduler:
             return
         context = multiprocessing.get_context("fork")
         # The jobs hold closures over the parsed course: a forked worker inherits them, nothing is pickled.
-        # The workers are forked at the first task handed to them, before this process starts its thread.
+        # The workers are forked at the first task handed to them, before this process starts its thread (`work`).
         with (
             ProcessPoolExecutor(self.workers - 1, context, initializer=_adopt, initargs=(self.jobs,)) as pool,
             ThreadPoolExecutor(1, thread_name_prefix="aula-build") as here,
@@ -186,6 +188,13 @@ class _Scheduler:
             # Starting a job may take a second (the deck's plans every slide): meanwhile the workers have more in hand.
             self.hand_out(pool, None, in_hand=2 * _IN_HAND)
         self.waiting.extend(whole)
+        if pool is not None:
+            # The workers are forked now, before this process's thread runs anything: a fork copies every
+            # lock as it is, and one a running thread holds (a cached_property's, mid-computation) would
+            # stay locked in the worker forever.
+            self.hand_out(pool, None)
+            if not self.in_workers:
+                pool.submit(int).result()
         while self.waiting or self.advancing or self.in_workers or self.here:
             self.hand_out(pool, here)
             self.collect()
@@ -234,14 +243,20 @@ class _Scheduler:
         if task.part is None:
             self.done(task.job, result)  # type: ignore[arg-type]
             return
+        if isinstance(task.part, Binding):
+            self.bound[task.part] = result  # type: ignore[assignment]
         for job, slot in [(task.job, task.slot), *self.sharing.pop(task.part, [])]:
-            assembly = self.assemblies[job]
-            assembly.parts[slot] = result  # type: ignore[assignment]
-            assembly.missing -= 1
-            if not assembly.missing:
-                laid_out: list[Part] = assembly.parts  # type: ignore[assignment]  # every slot filled now
-                pages = sum(len(part.pages) for part in laid_out)
-                heapq.heappush(self.advancing, _Advance(pages, next(self.due), job, laid_out))
+            self.fill(job, slot, result)  # type: ignore[arg-type]
+
+    def fill(self, job: int, slot: int, part: Part) -> None:
+        """Give job `job` the part it asked for at `slot`; the last one makes its generator's next step due."""
+        assembly = self.assemblies[job]
+        assembly.parts[slot] = part
+        assembly.missing -= 1
+        if not assembly.missing:
+            laid_out: list[Part] = assembly.parts  # type: ignore[assignment]  # every slot filled now
+            pages = sum(len(part.pages) for part in laid_out)
+            heapq.heappush(self.advancing, _Advance(pages, next(self.due), job, laid_out))
 
     def asked(self, index: int, sources: list[PartSource | Binding] | None, made: bytes | None) -> None:
         """Queue the parts job `index` asked for (the first ones at the back, later ones at the front); or it ended, `made`."""
@@ -256,6 +271,8 @@ class _Scheduler:
         for slot, source in enumerate(sources):
             if source in self.sharing:  # already asked for by another document: wait for it
                 self.sharing[source].append((index, slot))
+            elif source in self.bound:  # a book another document has had bound (the deck, for a slide handout)
+                self.fill(index, slot, self.bound[source])
             else:
                 self.sharing[source] = []
                 tasks.append(Task(index, slot, source))
@@ -289,7 +306,7 @@ def _next_parts(layouts: Layouts, laid_out: list[Part] | None) -> tuple[list[Par
 
 
 def _run(jobs: Sequence[Job], task: Task) -> bytes | Part:
-    """Run a task in this process: a whole job, or one part laid out."""
+    """Run a task in this process: a whole job, or one part laid out (or one book bound)."""
     if task.part is not None:
         return lay_out_part(task.part)
     document = jobs[task.job].document

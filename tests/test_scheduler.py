@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from generator import scheduler
 from generator.errors import LOGGER
-from generator.render.core.parts import InParts, Part, PartCache, PartSource, Whole
+from generator.render.core.parts import Binding, InParts, Part, PartCache, PartSource, Whole
 from generator.render.core.pdf import PdfTarget
 from generator.reporting import captured
 from generator.scheduler import Job, render_jobs
@@ -188,3 +190,41 @@ def test_a_book_two_jobs_ask_for_is_bound_once_by_any_process(tmp_path, quick_pa
     made = render_jobs([Job("a.pdf", InParts(book)), Job("b.pdf", InParts(book))], workers)
     assert made["a.pdf"] == made["b.pdf"]
     assert log.read_text() == "bound\n"
+
+
+def test_workers_are_forked_before_this_process_runs_a_task(tmp_path):
+    """A fork copies every lock as it is: one held by a task running here (a cached_property's) would hang the workers."""
+    script = """
+import time
+from functools import cached_property
+from generator.render.core.parts import Whole
+from generator.scheduler import Job, render_jobs
+
+class Slow:
+    @cached_property
+    def value(self):
+        time.sleep(0.5)
+        return b"made"
+
+slow = Slow()
+print(sorted(render_jobs([Job(str(number), Whole(lambda: slow.value)) for number in range(3)], 2).values()))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(Path(scheduler.__file__).parent.parent)})
+    assert result.stdout.strip() == "[b'made', b'made', b'made']", result.stderr
+
+
+def test_a_book_bound_already_is_handed_to_a_job_that_asks_for_it_later(tmp_path):
+    """The deck is bound once even when a slide handout asks for it after its binding has ended."""
+    binding = Binding(_bind, (), (Part(b"<p>x</p>", ()),))
+    jobs = [Job("deck.pdf", InParts(lambda: iter(()))), Job("handout.pdf", InParts(lambda: iter(())))]
+    run = scheduler._Scheduler(jobs, 2, lambda job, data: None)
+    run.assemblies = {0: scheduler._Assembly(iter(())), 1: scheduler._Assembly(iter(()))}
+    run.asked(0, [binding], None)
+    [task] = run.waiting
+    run.waiting.clear()
+    bound = Part(b"deck", ())
+    run.finished(task, bound)
+    run.asked(1, [binding], None)
+    assert not run.waiting  # not bound again
+    assert run.assemblies[1].parts == [bound] and [advance.job for advance in run.advancing] == [0, 1]

@@ -67,8 +67,9 @@ class Binding:
     """A book to put together from its laid-out frames and parts: a task, as a part is.
 
     Putting a handout together takes a second or more: as a task, a worker can do it
-    while the build's own process hands out the rest. `assemble` is a module's function
-    (it crosses to a worker by name); the book comes back as a `Part` holding its bytes.
+    while the build's own process hands out the rest. `assemble` crosses to a worker
+    pickled: a module's function (by name), or the method of an object that pickles (a
+    slide handout's `HandoutDrawing`). The book comes back as a `Part` holding its bytes.
     """
 
     assemble: Callable[[Sequence[Part], Sequence[Part]], bytes]

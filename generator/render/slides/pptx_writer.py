@@ -505,10 +505,10 @@ def deterministic_zip(data: bytes) -> bytes:
     fixed = bytearray(data)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         entry = package.start_dir  # where the central directory starts
-        for _ in package.infolist():
+        for member in package.infolist():
             if fixed[entry : entry + 4] != b"PK\1\2":
                 raise ValueError("not a central directory entry")
-            local = struct.unpack_from("<I", fixed, entry + 42)[0]
+            local = member.header_offset  # read by zipfile, a zip64 offset too
             fixed[local + 10 : local + 14] = stamp  # the member's local header: time, date
             fixed[entry + 12 : entry + 16] = stamp  # its central directory entry: time, date,
             struct.pack_into("<I", fixed, entry + 38, 0o644 << 16)  # and permissions (rw-r--r--)
