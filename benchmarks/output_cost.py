@@ -61,25 +61,21 @@ def remember(self, *args, **kwargs):
     running["now"] = self
 scheduler._Scheduler.__init__ = remember
 
-run = scheduler._run
-def charged_run(jobs, task):
-    started = time.process_time()
-    try:
-        return run(jobs, task)
-    finally:
-        charge(jobs[task.job].relative_path, started)
-scheduler._run = charged_run
+def charging(function, path_of):  # `function`, each call's CPU time charged to the output `path_of(*args)` names
+    def charged_call(*args):
+        started = time.process_time()
+        try:
+            return function(*args)
+        finally:
+            charge(path_of(*args), started)
+    return charged_call
 
-step = scheduler._next_parts
-def charged_step(layouts, laid_out):
-    started = time.process_time()
-    try:
-        return step(layouts, laid_out)
-    finally:
-        now = running["now"]
-        index = next(index for index, assembly in now.assemblies.items() if assembly.layouts is layouts)
-        charge(now.jobs[index].relative_path, started)
-scheduler._next_parts = charged_step
+def step_path(layouts, laid_out):
+    now = running["now"]
+    return now.jobs[next(index for index, assembly in now.assemblies.items() if assembly.layouts is layouts)].relative_path
+
+scheduler._run = charging(scheduler._run, lambda jobs, task: jobs[task.job].relative_path)
+scheduler._next_parts = charging(scheduler._next_parts, step_path)
 
 started = time.process_time()
 try:

@@ -205,11 +205,9 @@ class PartCache:
         if self.folder is not None:
             with contextlib.suppress(OSError):
                 return (self.folder / f"{key}.pdf").read_bytes()
-        [bound] = yield [Binding(assemble, tuple(frames), tuple(parts))]
-        for message in bound.warnings:
-            LOGGER.warning("%s", message)
-        self._write({f"{key}.pdf": bound.pdf})
-        return bound.pdf
+        data = yield from bind(assemble, frames, parts)
+        self._write({f"{key}.pdf": data})
+        return data
 
     def prune(self) -> None:
         """Delete the cached parts this build did not use."""
@@ -270,6 +268,16 @@ def _files_named(html: str, base: Path) -> Iterable[Path]:
             yield Path(unquote(url.path))
         elif not url.scheme:
             yield base / unquote(url.path)
+
+
+def bind(
+    assemble: Callable[[Sequence[Part], Sequence[Part]], bytes], frames: Sequence[Part], parts: Sequence[Part]
+) -> Generator[list[PartSource | Binding], list[Part], bytes]:
+    """Return what `assemble(frames, parts)` makes (`yield from` this), asked for as a `Binding`; report its warnings."""
+    [bound] = yield [Binding(assemble, tuple(frames), tuple(parts))]
+    for message in bound.warnings:
+        LOGGER.warning("%s", message)
+    return bound.pdf
 
 
 def finish(layouts: Layouts) -> bytes:

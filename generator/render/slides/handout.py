@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import LOGGER, ThemeError, warn
+from generator.errors import ThemeError, warn
 from generator.model import Course, CourseInfo, Edition
 from generator.render.core.book import save_book
 from generator.render.core.drawing import Font, fitted, lines, new_document, text
-from generator.render.core.parts import Binding, Layouts, Part
+from generator.render.core.parts import Layouts, Part, bind
 from generator.render.core.structure import BookStructure, untied_form
 from generator.render.slides.deck import Deck
 from generator.themes import Theme
@@ -128,10 +128,7 @@ def slides_handout_layouts(
     """
     pdf = yield from deck_pdf
     drawing = HandoutDrawing.of(sheets(deck, paper, per_page), deck, course, theme, edition, paper, created)
-    [drawn] = yield [Binding(drawing.bind, (), (Part(pdf, ()),))]
-    for message in drawn.warnings:
-        LOGGER.warning("%s", message)
-    return drawn.pdf
+    return (yield from bind(drawing.bind, (), [Part(pdf, ())]))
 
 
 def draw_handout(
