@@ -1,15 +1,17 @@
-"""The build, top to bottom: settings, parse, lint, jobs, render, write, record.
+"""The build, top to bottom: settings, parse, lint, jobs, render and write, record.
 
-Everything is read, checked and rendered in memory before the first file is
-written, and the files are written all or none, so a failed build leaves the
-previous outputs as they were.
+The course is read and checked before anything is rendered. Each output is
+put in place as soon as it is made, the first ones first (the student
+handout); a build that fails puts back every file it replaced, so the
+previous outputs stay as they were.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -20,10 +22,10 @@ from generator.config import Config, document_date, load_config
 from generator.errors import LOGGER, ConfigError, LintError, ThemeError
 from generator.formats import AFTERWARDS, FORMATS, Made, Request
 from generator.model import EDITIONS, Course, Edition
-from generator.outputs import MANIFEST, OutputError, check_writable, manifest_bytes, write_outputs
+from generator.outputs import MANIFEST, OutputError, Placement, check_writable, manifest_bytes, write_atomic
 from generator.parse import parse_course
 from generator.reporting import captured, report
-from generator.scheduler import Job, Progress, render_jobs
+from generator.scheduler import Job, render_jobs
 from generator.themes import Theme, resolve_theme_dir
 
 
@@ -41,16 +43,21 @@ class BuildOptions:
     force: bool = False  # render every output, cached or not
 
 
+# (relative path of the output just made, outputs made so far, outputs to make)
+Progress = Callable[[str, int, int], None]
+
+
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     written: list[Path]
     up_to_date: list[Path]
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build(options: BuildOptions, progress: Progress | None = None, wrote: Callable[[Path], None] | None = None) -> BuildResult:
     """Build the course: render what changed since the last build, write it, record it.
 
-    `progress(relative_path, done, total)` is called as each output is rendered.
+    `progress(relative_path, done, total)` is called as each output is rendered,
+    and `wrote(path)` as each file is put in place.
     """
     unknown = [name for name in options.formats if name not in FORMATS]
     if unknown:
@@ -75,27 +82,40 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     )
     jobs = [job for name, make in FORMATS.items() if name in options.formats for job in make(request)]  # queued in this order
     keys: dict[str, str] = {}
-    rendered = _render_stale(jobs, keys, hashes, settings, cache, options, progress)
-    sha256s = _sha256s(keys, rendered, cache)
-    # What describes the other outputs (the site's home page: their sizes, their pages) is made after them, from them.
-    made = {relative: Made(sha256s[relative], partial(_output_bytes, options.output_dir, relative, rendered)) for relative in keys}
-    later = [job for name in options.formats if name in AFTERWARDS for job in AFTERWARDS[name](request, made)]
-    rendered |= _render_stale(later, keys, hashes, settings, cache, options, progress, done=len(rendered))
-    sha256s |= _sha256s([job.relative_path for job in later], rendered, cache)
-    jobs += later
-    # Made again to the same bytes (a page that lists every chapter, after one chapter's edit): left as it is on disk.
-    files = {relative: data for relative, data in rendered.items() if options.force or not cache.holds(relative, sha256s[relative])}
-    manifest = manifest_bytes(fingerprint, lint_counts, sha256s, keys, kit_images(course))
-    if _read_or_none(options.output_dir / MANIFEST) != manifest:
-        files[MANIFEST] = manifest
-    written = [path for path in write_outputs(options.output_dir, files) if path != options.output_dir / MANIFEST]
+    sha256s: dict[str, str] = {}
+    written: list[Path] = []
+    with Placement(options.output_dir) as placement:
+
+        def made(relative: str, data: bytes) -> None:
+            sha256s[relative] = sha256_bytes(data)
+            # Made again to the same bytes (a page that lists every chapter, after one chapter's edit): left as it is.
+            if options.force or not cache.holds(relative, sha256s[relative]):
+                written.append(placement.place(relative, data))
+                if wrote:
+                    wrote(written[-1])
+
+        rendered = _render_stale(jobs, keys, hashes, settings, cache, options, progress, made)
+        sha256s |= _cached_sha256s(keys, sha256s, cache)
+        # What describes the other outputs (the site's home page: their sizes, their pages) is made after them, from them.
+        described = {relative: Made(sha256s[relative], partial(_output_bytes, options.output_dir, relative, rendered)) for relative in keys}
+        later = [job for name in options.formats if name in AFTERWARDS for job in AFTERWARDS[name](request, described)]
+        rendered |= _render_stale(later, keys, hashes, settings, cache, options, progress, made, done=len(rendered))
+        sha256s |= _cached_sha256s(keys, sha256s, cache)
+        jobs += later
+        manifest = manifest_bytes(fingerprint, lint_counts, sha256s, keys, kit_images(course))
+        if _read_or_none(options.output_dir / MANIFEST) != manifest:
+            try:
+                write_atomic(options.output_dir / MANIFEST, manifest)
+            except OSError as error:
+                raise OutputError(f"cannot write {options.output_dir / MANIFEST}: {error.strerror or error}") from None
 
     cache.outputs = {relative: entry for relative, entry in cache.outputs.items() if relative in keys}
     for relative in rendered:
         cache.record(relative, keys[relative], sha256s[relative])
     cache.reports = findings
     cache.save(fingerprint)
-    fresh = [options.output_dir / job.relative_path for job in jobs if job.relative_path not in files]
+    placed = set(written)
+    fresh = [options.output_dir / job.relative_path for job in jobs if options.output_dir / job.relative_path not in placed]
     return BuildResult(written, fresh)
 
 
@@ -107,9 +127,10 @@ def _render_stale(
     cache: BuildCache,
     options: BuildOptions,
     progress: Progress | None,
+    made: Callable[[str, bytes], None],
     done: int = 0,
 ) -> dict[str, bytes]:
-    """Record each job's key in `keys`; render the jobs whose output is stale, and return their bytes.
+    """Record each job's key in `keys`; render the jobs whose output is stale, handing each to `made`, and return their bytes.
 
     `done` outputs were rendered before these: progress counts on from there.
     """
@@ -117,20 +138,22 @@ def _render_stale(
     stale = [job for job in jobs if options.force or not cache.is_fresh(job.relative_path, keys[job.relative_path])]
     if stale:
         check_writable(options.output_dir)  # now, not after minutes of layout
-    counted = None
-    if progress is not None:
-        def counted(relative: str, made: int, total: int) -> None:
-            progress(relative, done + made, done + total)
+    total = done + len(stale)
+    if progress is not None and stale:
+        progress("", done, total)
+    counter = itertools.count(done + 1)
+
+    def counted(relative: str, data: bytes) -> None:
+        made(relative, data)
+        if progress is not None:
+            progress(relative, next(counter), total)
 
     return render_jobs(stale, options.jobs or os.cpu_count() or 1, counted)
 
 
-def _sha256s(relatives: Iterable[str], rendered: Mapping[str, bytes], cache: BuildCache) -> dict[str, str]:
-    """Return the sha256 of each output: of its bytes if rendered now, else as the cache recorded it."""
-    return {
-        relative: sha256_bytes(rendered[relative]) if relative in rendered else cache.outputs[relative]["sha256"]
-        for relative in relatives
-    }
+def _cached_sha256s(relatives: Iterable[str], made: Mapping[str, str], cache: BuildCache) -> dict[str, str]:
+    """Return the sha256 of each output not made now, as the cache recorded it."""
+    return {relative: cache.outputs[relative]["sha256"] for relative in relatives if relative not in made}
 
 
 def _output_bytes(output_dir: Path, relative: str, rendered: dict[str, bytes]) -> bytes:

@@ -139,13 +139,18 @@ def _run_build(options, quiet: bool, counter: _ReportHandler) -> None:
             bar.label = f"done {relative}"
             bar.update(1)
 
+    def wrote(path: Path) -> None:
+        if bar is not None:
+            click.echo("\r\033[K", nl=False, err=True)  # the bar's line, cleared for this one; drawn again below it
+        click.echo(f"wrote {path}")
+        if bar is not None:
+            bar.render_progress()
+
     try:
-        result = run_build(options, progress)
+        result = run_build(options, progress, wrote)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for path in result.written:
-        click.echo(f"wrote {path}")
     elapsed = time.perf_counter() - started
     count = counter.count(logging.WARNING)
     warnings = f", {_plural(count, 'warning')}" if count else ""

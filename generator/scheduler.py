@@ -23,9 +23,6 @@ from typing import Any
 from generator.render.core.parts import Binding, Document, InParts, Layouts, Part, PartSource, Whole, lay_out_part
 from generator.reporting import Report, captured, report
 
-# (relative path of the output just made, outputs made so far, outputs to make)
-Progress = Callable[[str, int, int], None]
-
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -52,26 +49,27 @@ class Task:
     part: PartSource | Binding | None = None
 
 
-def render_jobs(jobs: Sequence[Job], workers: int, progress: Progress | None = None) -> dict[str, bytes]:
-    """Return every job's bytes by relative path, in the jobs' order, made in up to `workers` processes."""
+def render_jobs(jobs: Sequence[Job], workers: int, made: Callable[[str, bytes], None] | None = None) -> dict[str, bytes]:
+    """Return every job's bytes by relative path, in the jobs' order, made in up to `workers` processes.
+
+    `made(relative_path, bytes)` is called as each job ends, in this thread.
+    """
     if not jobs:
         return {}
-    made: dict[str, bytes] = {}
+    outputs: dict[str, bytes] = {}
 
     def done(index: int, data: bytes) -> None:
-        made[jobs[index].relative_path] = data
-        if progress:
-            progress(jobs[index].relative_path, len(made), len(jobs))
+        outputs[jobs[index].relative_path] = data
+        if made:
+            made(jobs[index].relative_path, data)
 
-    if progress:
-        progress("", 0, len(jobs))
     if not any(isinstance(job.document, InParts) for job in jobs):
         workers = min(workers, len(jobs))  # all workers are forked at the first task: no more than there are
     if "fork" not in multiprocessing.get_all_start_methods():
         workers = 1  # the jobs reach the workers by fork; without it, this process does everything
     with _collector_for_layout():
         _Scheduler(jobs, workers, done).run()
-    return {job.relative_path: made[job.relative_path] for job in jobs}
+    return {job.relative_path: outputs[job.relative_path] for job in jobs}
 
 
 @contextlib.contextmanager
@@ -195,6 +193,8 @@ class _Scheduler:
             self.hand_out(pool, None)
             if not self.in_workers:
                 pool.submit(int).result()
+        # The parts laid out meanwhile first: a step they make due goes to this thread before any task.
+        self.collect(block=False)
         while self.waiting or self.advancing or self.in_workers or self.here:
             self.hand_out(pool, here)
             self.collect()
@@ -209,7 +209,11 @@ class _Scheduler:
                 advance = heapq.heappop(self.advancing)
                 layouts = self.assemblies[advance.job].layouts
                 self.here = (here.submit(_held, _next_parts, layouts, advance.laid_out), advance)
-            else:  # this thread first: a task at the front ends a chain (a contents, a frame, a binding)
+            elif not (self.waiting[0].part is None and 0 in self.assemblies and self.in_workers):
+                # This thread first: a task at the front ends a chain (a contents, a frame, a binding). But not a
+                # whole job while the first job waits for a worker: its next step, soon due, would wait a second
+                # or more behind it (the course `.pptx`), and the first output (the student handout) is the one
+                # a teacher who edits a chapter looks at.
                 task = self.waiting.popleft()
                 self.here = (here.submit(_held, _run, self.jobs, task), task)
         if pool is not None:
@@ -219,9 +223,9 @@ class _Scheduler:
                 task = self.waiting.popleft()
                 self.in_workers[pool.submit(_in_worker, task)] = task
 
-    def collect(self) -> None:
+    def collect(self, block: bool = True) -> None:
         running = [*self.in_workers, *([self.here[0]] if self.here else [])]
-        for future in wait(running, return_when=FIRST_COMPLETED).done:
+        for future in wait(running, timeout=None if block else 0, return_when=FIRST_COMPLETED).done:
             if self.here and future is self.here[0]:
                 _, task = self.here
                 self.here = None

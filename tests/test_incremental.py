@@ -166,6 +166,35 @@ def test_failure_mid_render_leaves_old_outputs_intact(course, tmp_path, monkeypa
     assert not list(out.glob(".*.part"))
 
 
+def test_each_output_is_in_place_as_soon_as_made_and_put_back_if_a_later_one_fails(course, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(options(course, out))
+    before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
+    (course / "01-uno.md").write_text(COURSE["01-uno.md"] + "\nMás texto.\n")
+    seen = {}
+
+    def wrote(path: Path) -> None:  # what a PDF viewer that reloads the file shows, while the build goes on
+        seen[path.name] = path.read_bytes()
+
+    def broken_cheatsheet(request):
+        return [replace(job, document=Whole(explode)) for job in original(request)]
+
+    def explode():
+        raise RuntimeError("renderer died half way")
+
+    original = FORMATS["cheatsheet"]
+    monkeypatch.setitem(FORMATS, "cheatsheet", broken_cheatsheet)
+    with pytest.raises(RuntimeError, match="half way"):
+        build(options(course, out, force=True), wrote=wrote)
+    assert set(seen) == {"curso-corto-handout.pdf", "curso-corto-handout-teacher.pdf"}  # the handouts come first
+    assert all(seen[name] != before[name] for name in seen)
+    assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before  # each put back
+    assert not [p for p in out.rglob("*") if p.name.endswith((".part", ".aula-previous"))]
+    # The files put back are the last build's own: the next build finds the handouts changed, not the cheat sheet.
+    monkeypatch.setitem(FORMATS, "cheatsheet", original)
+    assert {p.name for p in build(options(course, out)).written} == {"curso-corto-handout.pdf", "curso-corto-handout-teacher.pdf"}
+
+
 def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
     from generator import outputs
 

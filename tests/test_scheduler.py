@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import pytest
@@ -141,18 +142,19 @@ def test_stylesheets_loaded_during_a_build_are_frozen_with_it_and_not_outside_on
     assert not frozen_after_layout("alone")  # outside a build nothing is frozen: nothing would unfreeze it
 
 
+class Recorder(Executor):
+    """Records what it is handed, and runs nothing."""
+
+    def __init__(self):
+        self.handed = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.handed.append(args)
+        return Future()
+
+
 def test_the_book_step_sent_the_fewest_pages_goes_first(tmp_path):
     """Two books' parts are back at once: the one with fewer pages is put together first (it may ask for more)."""
-    from concurrent.futures import Executor, Future
-
-    class Recorder(Executor):
-        def __init__(self):
-            self.handed = []
-
-        def submit(self, fn, /, *args, **kwargs):
-            self.handed.append(args)
-            return Future()
-
     def book(name):
         yield [source(tmp_path, name)]
         return name.encode()
@@ -170,6 +172,26 @@ def test_the_book_step_sent_the_fewest_pages_goes_first(tmp_path):
     run.hand_out(None, here)
     [(step, layouts, laid_out)] = here.handed
     assert step is scheduler._next_parts and layouts is run.assemblies[1].layouts and len(laid_out[0].pages) == 2
+
+
+def test_this_thread_starts_no_whole_job_while_the_first_job_waits_for_a_worker(tmp_path):
+    """A long whole job (the course `.pptx`) would keep the first book's next step waiting behind it."""
+    def book():
+        yield [source(tmp_path, "chapter")]
+        return b"book"
+
+    jobs = [Job("handout.pdf", InParts(book)), Job("deck.pptx", Whole(lambda: b"deck"))]
+    run = scheduler._Scheduler(jobs, 2, lambda job, data: None)
+    run.assemblies[0] = scheduler._Assembly(jobs[0].document.layouts())
+    run.asked(0, *scheduler._next_parts(run.assemblies[0].layouts, None))
+    pool, here = Recorder(), Recorder()
+    run.hand_out(pool, None)  # the chapter, in a worker's hand
+    run.waiting.append(scheduler.Task(1))
+    run.hand_out(None, here)
+    assert not here.handed and run.here is None  # free for the book's next step
+    run.in_workers.clear()  # the book waits for no worker (as if its part were shared with a job done)
+    run.hand_out(None, here)
+    assert [args[-1].job for args in here.handed] == [1]
 
 
 def _bind(frames, parts) -> bytes:
