@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -52,21 +53,29 @@ def build(tree: Path, course: Path, output: Path, formats: str, force: bool) -> 
 
 
 def edits(trees: dict[str, Path], source: Path, work: Path, options: argparse.Namespace) -> list[list[float]]:
-    """Time `options.edits` one-chapter edits in each tree, alternated ABBA; return the wall times, by tree."""
+    """Time `options.edits` one-chapter edits in each tree, alternated ABBA; return the wall times, by tree.
+
+    Each edit's line also says when the student handout was in place, from the
+    build's start (its file's time): the file a teacher previews.
+    """
     places = {}
     for name, tree in trees.items():
         course, output = work / f"edits-{tree.name}", work / f"edits-out-{tree.name}"
         shutil.copytree(source, course)
-        build(tree, course, output, options.format, force=True)
+        cold, _ = build(tree, course, output, options.format, force=True)
+        print(f"{name}: cold {cold.seconds:.2f} s, before the edits", flush=True)
         places[name] = (tree, course, output)
     times: dict[str, list[float]] = {name: [] for name in trees}
     for number in range(options.edits):
         for name in list(trees) if number % 2 == 0 else reversed(list(trees)):
             tree, course, output = places[name]
             touch_one_chapter(course)
+            started = time.time()
             edit, cpu = build(tree, course, output, options.format, force=False)
             times[name].append(edit.seconds)
-            print(f"{name}: edit {edit.seconds:.2f} s, {cpu:.2f} s CPU (load {os.getloadavg()[0]:.2f})", flush=True)
+            handouts = [path for path in output.glob("*-handout.pdf") if not path.name.endswith("-slides-handout.pdf")]
+            ready = f", student handout in place after {handouts[0].stat().st_mtime - started:.2f} s" if handouts else ""
+            print(f"{name}: edit {edit.seconds:.2f} s, {cpu:.2f} s CPU{ready} (load {os.getloadavg()[0]:.2f})", flush=True)
     old, new = times.values()
     print("edits, each round:", ", ".join(f"{b / a:.3f}" for a, b in zip(old, new, strict=True)), "×")
     return [old, new]

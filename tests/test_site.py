@@ -189,6 +189,8 @@ def test_a_download_is_described_by_its_size_and_length():
     assert one.length == "1 página"
     broken = describe(Offer("curso-handout.pdf", "site_download_handout"), b"not a pdf", LABELS)
     assert broken.length == "" and broken.size == "1 kB"
+    for damaged in (b"%PDF-1.7\ngarbage", b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj trailer<</Root 1 0 R>>%%EOF"):
+        assert describe(Offer("curso-handout.pdf", "site_download_handout"), damaged, LABELS).length == ""
     assert [human_size(n, ",") for n in (10, 840_400, 1_249_000, 23_456_789)] == ["1 kB", "840 kB", "1,2 MB", "23,5 MB"]
 
 
