@@ -74,12 +74,14 @@ class Placement:
         """Put `data` in place at `relative` under the output folder, keeping the file it replaces; return its path."""
         path = self.output_dir / relative
         try:
-            temporary = _stage(path, data)
+            temporary, previous = _stage(path, data), None
             try:
                 previous = _keep(path)
                 os.replace(temporary, path)
             except OSError:
                 temporary.unlink(missing_ok=True)
+                if previous is not None:  # the file was not replaced: its second name is not needed
+                    previous.unlink(missing_ok=True)
                 raise
         except OSError as error:
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from None

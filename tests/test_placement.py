@@ -61,6 +61,22 @@ def test_a_file_that_cannot_be_placed_is_one_error_and_the_others_go_back(tmp_pa
     assert not _left_over(out)
 
 
+def test_a_rename_that_fails_leaves_the_old_file_and_no_second_name(tmp_path, monkeypatch):
+    from generator import outputs
+
+    out = _folder(tmp_path)
+
+    def refuse(source, target):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError, match="No space left"), Placement(out) as placement:
+        monkeypatch.setattr(outputs.os, "replace", refuse)
+        placement.place("handout.pdf", b"new handout")
+    monkeypatch.undo()
+    assert (out / "handout.pdf").read_bytes() == b"old handout"
+    assert not _left_over(out)
+
+
 def test_what_a_killed_build_left_is_cleared_and_its_files_stay(tmp_path):
     out = _folder(tmp_path)
     os.link(out / "slides" / "01.pptx", out / "slides" / ".01.pptx.aula-previous")
