@@ -50,17 +50,19 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     # Shared by every page: WeasyPrint leaves its page upside down (a `cm` never restored), so
     # the part's content is closed in q … Q before the frame is drawn over it.
     opening, closing = book.make_stream(b"q\n"), book.make_stream(f"Q\nq {_FRAME} Do Q\n".encode())
+    hosts = list(book.pages)  # listed once: pikepdf finds a page by its number in time that grows with the book
     number = first
     for part in parts:
         # One part open at a time: qpdf holds an open PDF in some twenty times its size,
         # which for all the parts of a long book came to most of the build's peak memory.
         with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
-            if len(pdf.pages) != len(part.pages):
-                raise AulaError(f"a part of {len(pdf.pages)} pages laid out as {len(part.pages)}")
+            pages = list(pdf.pages)
+            if len(pages) != len(part.pages):
+                raise AulaError(f"a part of {len(pages)} pages laid out as {len(part.pages)}")
             if structure is not None and not is_tagged(pdf):
                 raise AulaError("a part laid out without tags in a tagged book")
-            for index, page in enumerate(pdf.pages):
-                _frame_over(book, number + index, page, opening, closing)
+            for index, page in enumerate(pages):
+                _frame_over(book, hosts[number + index], pdf, page, opening, closing)
             if structure is not None:
                 structure.adopt(pdf, {index: number + index for index in range(len(pdf.pages))}, layer=1)
         number += len(part.pages)
@@ -114,8 +116,8 @@ def save_book(pdf) -> bytes:
     return saved(pdf)
 
 
-def _frame_over(book, index: int, page, opening, closing) -> None:
-    """Put `page` (of a part) in the book at `index`, with the frame's page that was there drawn over it.
+def _frame_over(book, host, pdf, page, opening, closing) -> None:
+    """Make the book's page `host` (a frame page) the part's `page` (of `pdf`), with the frame's ink drawn over it.
 
     The part's page comes in as it is, so its marked content stays on a page and its
     tags point at it by number. The frame's ink (running header, page number, "see
@@ -123,20 +125,28 @@ def _frame_over(book, index: int, page, opening, closing) -> None:
     """
     import pikepdf
 
-    frame = book.pages[index]
-    if [round(float(n), 2) for n in frame.mediabox] != [round(float(n), 2) for n in page.mediabox]:
+    if [round(float(n), 2) for n in host.mediabox] != [round(float(n), 2) for n in page.mediabox]:
         raise AulaError("a page and its frame page differ in size")
-    form = frame.as_form_xobject()
+    form = host.as_form_xobject()
     form.write(as_artifact(form.read_bytes()))
     _drop_stand_ins(page)  # before the copy: they would come along
-    book.pages[index] = page
-    host = book.pages[index]
-    if "/StructParents" in host.obj:  # a key into the part's parent tree: the book's tree gives it again
-        del host.obj["/StructParents"]
+    # The frame's page takes the part page's entries, rather than the part's page its place: replacing a
+    # page in the book's page tree takes qpdf time that grows with the book, 20 s for a deck of 7,584 slides.
+    # (A key into the part's parent tree is left behind: the book's tree gives the page one again.)
+    entries = pdf.make_indirect(pikepdf.Dictionary({key: value for key, value in page.obj.items() if key not in _PAGE_PLACE}))
+    copied = book.copy_foreign(entries)
+    for key in [key for key in host.obj.keys() if key not in _PAGE_PLACE]:
+        del host.obj[key]
+    for key, value in copied.items():
+        host.obj[key] = value
     _add_forms(host, {_FRAME: form})
     contents = host.obj.Contents
     own = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     host.obj.Contents = pikepdf.Array([opening, *own, closing])
+
+
+# A page's entries that say where it is, not what it shows (a part page's `/StructParents` keys into the part's tree).
+_PAGE_PLACE = ("/Type", "/Parent", "/StructParents")
 
 
 def _add_forms(host, forms: dict) -> None:

@@ -146,9 +146,13 @@ class BookStructure:
         import pikepdf
 
         self.book = book
+        # The book's pages as they are now, those `adopt` places content on: listed once, as pikepdf finds
+        # a page by its number in time that grows with the book.
+        self.pages = list(book.pages)
         self.kids: list[Any] = []
         self.document = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document))
         self.places: list[_Place] = []
+        self.place_of: dict[tuple[int, int], _Place] = {}  # the first place of each book page, by its object
         # Book page number: the links its Link elements stand for, as (element, (layer, index in the layer's links)).
         self.claims: dict[int, list[tuple[Any, tuple[int, int]]]] = {}
         self.link_elements: list[Any] = []
@@ -166,8 +170,10 @@ class BookStructure:
         """
         self._layer = layer
         by_object = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
-        spots = {number: _Place(self.book.pages[at]) for number, at in pages.items()}
+        spots = {number: _Place(self.pages[at]) for number, at in pages.items()}
         self.places += spots.values()
+        for spot in spots.values():
+            self.place_of.setdefault(spot.host.obj.objgen, spot)
         every_page = len(spots) == len(by_object)  # a part: all its pages are placed, so only empty elements are left out
         for top in _elements(pdf.Root.StructTreeRoot.get("/K")):
             for element in (_elements(top.get("/K")) if top.get("/S") == "/Document" else [top]):
@@ -266,9 +272,9 @@ class BookStructure:
         """
         import pikepdf
 
-        spot = next((place for place in self.places if place.host.obj.objgen == host.obj.objgen), None)
-        if spot is None:
-            spot = _Place(host)
+        spot = self.place_of.get(host.obj.objgen)
+        if spot is None:  # looked up, not searched for: a slide handout of 7,500 slides marks as many figures
+            spot = self.place_of[host.obj.objgen] = _Place(host)
             self.places.append(spot)
         mcid = max([*_marked_numbers(host), *spot.parents], default=-1) + 1
         element = self.book.make_indirect(

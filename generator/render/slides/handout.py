@@ -258,7 +258,7 @@ class _SlideForms:
     """The deck's pages as form XObjects of the handout, each copied once however often it is drawn."""
 
     def __init__(self, book, slides):
-        self.book, self.pages, self.made = book, slides.pages, {}
+        self.book, self.pages, self.made = book, list(slides.pages), {}  # listed once, as `draw_book` does
 
     def form(self, index: int) -> tuple[str, Any, tuple[float, float]]:
         """Return the form of deck page `index`: its resource name, the form, and the page's width and height in points."""
