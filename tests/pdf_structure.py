@@ -106,7 +106,13 @@ def problems(pdf: bytes | Path) -> list[str]:
                 reached_pages.add(kid.raw_get("/Pg").idnum if "/Pg" in kid else page)
             elif not isinstance(kid, DictionaryObject) and page is not None:
                 reached_pages.add(page)
+    keyed: dict[int, int] = {}
     for number, page in enumerate(reader.pages, start=1):
+        # Each page's own key into the parent tree: a key two pages share gives one the other's elements.
+        if "/StructParents" in page:
+            other = keyed.setdefault(int(page["/StructParents"]), number)
+            if other != number:
+                found.append(f"page {number}: its /StructParents key is page {other}'s too")
         # A page of nothing but artifacts (ruled lines, a running header) has no content to reach.
         if page.indirect_reference.idnum not in reached_pages and _has_tagged_content(page):
             found.append(f"page {number}: no content reached from the tree")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import SAMPLE, pdf_texts, run_aula, write_course
+from pdf_structure import problems
+from pypdf import PdfReader
 
 from generator.config import load_config
 from generator.model import Callout
@@ -81,6 +83,27 @@ def test_room_to_answer_is_asked_or_sized_by_the_solution(tmp_path):
     exercises = [b for b in chapter.blocks() if isinstance(b, Callout) and b.kind == "exercise"]
     assert exercises[0].title == "Con espacio"
     assert [answer_space(e) for e in exercises] == [("lines", 8), ("box", 6), ("lines", 4)]
+
+
+def test_a_page_of_nothing_but_room_to_answer_keeps_no_other_pages_key_into_the_tags(tmp_path):
+    """Such a page has no tagged content: it must not keep its frame page's key into the parent tree (a duplicate)."""
+    course = write_course(tmp_path / "c", {"01-uno.md": """\
+        # Uno
+
+        ::: exercise Con mucho espacio {space=60}
+        Explica algo con calma.
+        :::
+
+        ::: exercise Otra cosa {space=60}
+        Y esto también.
+        :::
+        """})
+    out = tmp_path / "out"
+    result = run_aula("build", course, "-o", out, "--format", "worksheet", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    pdf = next(out.glob("*-worksheet.pdf"))
+    assert [problem for problem in problems(pdf) if "StructParents" in problem] == []
+    assert any("/StructParents" not in page for page in PdfReader(pdf).pages)  # the case this is about
 
 
 @pytest.fixture

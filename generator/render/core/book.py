@@ -132,9 +132,9 @@ def _frame_over(book, host, pdf, page, opening, closing) -> None:
     _drop_stand_ins(page)  # before the copy: they would come along
     # The frame's page takes the part page's entries, rather than the part's page its place: replacing a
     # page in the book's page tree takes qpdf time that grows with the book, 20 s for a deck of 7,584 slides.
-    # (A key into the part's parent tree is left behind: the book's tree gives the page one again.)
-    entries = pdf.make_indirect(pikepdf.Dictionary({key: value for key, value in page.obj.items() if key not in _PAGE_PLACE}))
-    copied = book.copy_foreign(entries)
+    # Neither page's key into its own document's parent tree comes along: the book's tree gives one again.
+    shown = {key: value for key, value in page.obj.items() if key not in (*_PAGE_PLACE, "/StructParents")}
+    copied = book.copy_foreign(pdf.make_indirect(pikepdf.Dictionary(shown)))
     for key in [key for key in host.obj.keys() if key not in _PAGE_PLACE]:
         del host.obj[key]
     for key, value in copied.items():
@@ -145,8 +145,8 @@ def _frame_over(book, host, pdf, page, opening, closing) -> None:
     host.obj.Contents = pikepdf.Array([opening, *own, closing])
 
 
-# A page's entries that say where it is, not what it shows (a part page's `/StructParents` keys into the part's tree).
-_PAGE_PLACE = ("/Type", "/Parent", "/StructParents")
+# A page's entries that say where it is in its document, not what it shows.
+_PAGE_PLACE = ("/Type", "/Parent")
 
 
 def _add_forms(host, forms: dict) -> None:
