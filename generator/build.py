@@ -22,7 +22,7 @@ from generator.config import Config, document_date, load_config
 from generator.errors import LOGGER, ConfigError, LintError, ThemeError
 from generator.formats import AFTERWARDS, FORMATS, Made, Request
 from generator.model import EDITIONS, Course, Edition
-from generator.outputs import MANIFEST, OutputError, Placement, check_writable, manifest_bytes, write_atomic
+from generator.outputs import MANIFEST, OutputError, Placement, check_writable, manifest_bytes
 from generator.parse import parse_course
 from generator.reporting import captured, report
 from generator.scheduler import Job, render_jobs
@@ -104,10 +104,7 @@ def build(options: BuildOptions, progress: Progress | None = None, wrote: Callab
         jobs += later
         manifest = manifest_bytes(fingerprint, lint_counts, sha256s, keys, kit_images(course))
         if _read_or_none(options.output_dir / MANIFEST) != manifest:
-            try:
-                write_atomic(options.output_dir / MANIFEST, manifest)
-            except OSError as error:
-                raise OutputError(f"cannot write {options.output_dir / MANIFEST}: {error.strerror or error}") from None
+            placement.place(MANIFEST, manifest)  # last: it lists the outputs placed before it
 
     cache.outputs = {relative: entry for relative, entry in cache.outputs.items() if relative in keys}
     for relative in rendered:

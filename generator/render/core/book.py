@@ -64,7 +64,7 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
             for index, page in enumerate(pages):
                 _frame_over(book, hosts[number + index], pdf, page, opening, closing)
             if structure is not None:
-                structure.adopt(pdf, {index: number + index for index in range(len(pdf.pages))}, layer=1)
+                structure.adopt(pdf, {index: number + index for index in range(len(pages))}, layer=1)
         number += len(part.pages)
     layouts = [[frame_page] for frame_page in frame_pages]
     for number, layout in enumerate(part_pages, start=first):
