@@ -209,16 +209,20 @@ def outputs(folder: Path) -> str:
     return f"{prefix}*: {counts}" if prefix else counts
 
 
-def aula_for_peers(work: Path, runs: int) -> tuple[Measure, Path, Measure, Path]:
-    """Median of RUNS cold full builds and of RUNS `--format handout` builds, each `--force` into a fresh folder."""
-    cold, handout = [], []
+def aula_for_peers(work: Path, runs: int) -> tuple[Measure, Path, Measure, Path, Measure]:
+    """Median of RUNS cold full builds, `--format handout` builds and teacher-edition builds, each `--force` into a fresh folder."""
+    cold, handout, teacher = [], [], []
     for index in range(runs):
         cold.append(run(["build", "course", "-o", f"out-peers-cold-{index}", "-q", "--force"], work))
         handout.append(run(["build", "course", "-o", f"out-peers-handout-{index}", "-q", "--force", "--format", "handout"], work))
-    return median_of(cold), work / "out-peers-cold-0", median_of(handout), work / "out-peers-handout-0"
+        teacher_only = ["--format", "handout", "--edition", "teacher"]
+        teacher.append(run(["build", "course", "-o", f"out-peers-teacher-{index}", "-q", "--force", *teacher_only], work))
+    return median_of(cold), work / "out-peers-cold-0", median_of(handout), work / "out-peers-handout-0", median_of(teacher)
 
 
-def measure_peers(source: Path, work: Path, runs: int, table: Table, cold: Measure, handout: Measure, aula_runs: int) -> None:
+def measure_peers(
+    source: Path, work: Path, runs: int, table: Table, cold: Measure, handout: Measure, aula_runs: int, teacher: Measure | None = None
+) -> None:
     """Time each peer on the concatenated chapters (median of RUNS), then the ratios the goals of issue 19 name."""
     markdown = peers.prepare(source, work / "peers")
     seconds: dict[str, float] = {}
@@ -253,6 +257,10 @@ def measure_peers(source: Path, work: Path, runs: int, table: Table, cold: Measu
         ratio = handout.seconds / seconds[pdf]
         note = f"target ≤ 1.3; {how}; Aula writes two editions (student, teacher), pandoc one PDF"
         table.add("Aula `--format handout` / pandoc → PDF with WeasyPrint", f"{ratio:.2f} ×", note)
+        if teacher is not None:
+            # One document each, with the same text: pandoc's PDF holds every block, the teacher's notes and solutions too.
+            note = f"{how}; one edition, the one holding all the text pandoc's PDF holds"
+            table.add("Aula teacher handout alone / pandoc → PDF with WeasyPrint", f"{teacher.seconds / seconds[pdf]:.2f} ×", note)
     else:
         table.add("Aula `--format handout` / pandoc → PDF with WeasyPrint", "–", "needs the pandoc → PDF row")
 
@@ -280,7 +288,7 @@ def main() -> None:
     parser.add_argument(
         "--peers-only",
         action="store_true",
-        help="only the peers and the two Aula builds their ratios need (cold full build, --format handout)",
+        help="only the peers and the Aula builds their ratios need (cold full build, --format handout, the teacher handout)",
     )
     parser.add_argument("--write", action="store_true", help="also write benchmarks/RESULTS.md (with --peers-only: its peers section)")
     options = parser.parse_args()
@@ -292,10 +300,11 @@ def main() -> None:
         work = Path(scratch)
         course = replicate(source, work / "course", 1)
         if options.peers_only:
-            cold, cold_out, handout_alone, handout_out = aula_for_peers(work, options.runs)
+            cold, cold_out, handout_alone, handout_out, teacher = aula_for_peers(work, options.runs)
             row("Aula cold full build (`--force`, fresh folder)", cold, f"{outputs(cold_out)}; median of {options.runs}")
             row("Aula `--format handout` alone, cold", handout_alone, f"{outputs(handout_out)}; median of {options.runs}")
-            measure_peers(source, work, options.runs, table, cold, handout_alone, options.runs)
+            row("Aula `--format handout --edition teacher`, cold", teacher, f"median of {options.runs}")
+            measure_peers(source, work, options.runs, table, cold, handout_alone, options.runs, teacher)
         else:
             cold = run(["build", "course", "-o", "out", "-q"], work)
             row("cold full build (default jobs)", cold)
