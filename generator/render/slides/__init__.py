@@ -29,7 +29,7 @@ class SlideDecks:
         self.course = course
         self.theme = theme
         self.created = created
-        self.cache_dir = cache_dir  # keeps the PDF deck's laid-out chapters between builds
+        self.cache_dir = cache_dir  # keeps the PDF deck's laid-out chapters and the .pptx pictures between builds
         self._planner: SlidePlanner | None = None
 
     @property
@@ -41,15 +41,24 @@ class SlideDecks:
         return self._planner
 
     def course_pptx(self) -> bytes:
-        from generator.render.slides.pptx_writer import render_pptx
+        from generator.render.slides.pptx_writer import keep_only_pictures_of, render_pptx
 
-        return render_pptx(self.planner.deck(), self.theme, self.created)
+        deck = self.planner.deck()
+        pptx = render_pptx(deck, self.theme, self.created, pictures=self.pictures)
+        if self.pictures is not None:
+            keep_only_pictures_of(deck, self.pictures)  # the course's deck shows every picture: the others are gone
+        return pptx
 
     def chapter_pptx(self, chapter: Chapter) -> bytes:
         from generator.render.slides.pptx_writer import render_pptx
 
         title = f"{self.course.info.title} — {chapter.title_text}"
-        return render_pptx(self.planner.deck([chapter], cover=False), self.theme, self.created, title)
+        return render_pptx(self.planner.deck([chapter], cover=False), self.theme, self.created, title, self.pictures)
+
+    @property
+    def pictures(self) -> Path | None:
+        """Where the decks' SVG pictures, rasterised for the .pptx, are kept between builds."""
+        return self.cache_dir / "pictures" if self.cache_dir is not None else None
 
     def handout(self, edition: Edition, paper: str, per_page: int) -> Document:
         """Return how the slide handout is made: from the PDF deck's own parts, `per_page` slides to a sheet."""

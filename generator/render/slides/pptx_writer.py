@@ -7,6 +7,7 @@ edit anything. Only this module and `template.py` touch python-pptx.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import struct
@@ -14,6 +15,7 @@ import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -23,8 +25,10 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.parts.slide import SlidePart
 
+from generator.cache import sha256_bytes
 from generator.errors import ThemeError
 from generator.model import Text
+from generator.outputs import write_atomic
 from generator.render.slides.deck import (
     TEXT_INSETS,
     Box,
@@ -92,17 +96,18 @@ def token_style(css: str) -> tuple[str, bool, bool]:
     return (CODE_TEXT, False, False)
 
 
+# An SVG picture is rasterised this many pixels wide: sharp when projected, and when printed at a slide's size.
+PICTURE_WIDTH = 1600
+
+
 @cache
-def _picture(path: Path, stamp: tuple[int, int]) -> bytes:
-    """Return an image as PNG or JPEG bytes: SVG rasterised, other formats converted."""
+def _picture(path: Path, stamp: tuple[int, int], kept_in: Path | None) -> bytes:
+    """Return an image as PNG or JPEG bytes: SVG rasterised (kept in `kept_in` between builds), other formats converted."""
     from PIL import Image as PILImage
 
     raw = path.read_bytes()
     if path.suffix.lower() == ".svg":
-        import cairosvg
-
-        # Bytes, not a URL, and unsafe=False: the SVG may not pull in any other file.
-        return cairosvg.svg2png(bytestring=raw, output_width=1600, unsafe=False)
+        return _rasterised(raw, kept_in)
     with PILImage.open(io.BytesIO(raw)) as image:
         if image.format in ("PNG", "JPEG"):
             return raw
@@ -111,9 +116,53 @@ def _picture(path: Path, stamp: tuple[int, int]) -> bytes:
         return converted.getvalue()
 
 
-def picture_bytes(path: Path) -> bytes:
+def picture_bytes(path: Path, kept_in: Path | None = None) -> bytes:
     stat = path.stat()
-    return _picture(path, (stat.st_size, stat.st_mtime_ns))
+    return _picture(path, (stat.st_size, stat.st_mtime_ns), kept_in)
+
+
+def _rasterised(svg: bytes, kept_in: Path | None) -> bytes:
+    """Return an SVG as PNG bytes: from `kept_in`, where a build before (or another process of this one) left it, or made and left there.
+
+    Rasterising the bundled course's 11 drawings took 0.9 s of CPU in each process that
+    made a deck with them, and an edit to one chapter made the course `.pptx` again.
+    """
+    import cairosvg
+
+    kept = kept_in / _raster_name(svg) if kept_in is not None else None
+    if kept is not None:
+        with contextlib.suppress(OSError):
+            return kept.read_bytes()
+    # Bytes, not a URL, and unsafe=False: the SVG may not pull in any other file.
+    png = cairosvg.svg2png(bytestring=svg, output_width=PICTURE_WIDTH, unsafe=False)
+    if kept is not None:
+        # A cache that cannot be written is reported once, by the PDF deck's parts kept beside these.
+        with contextlib.suppress(OSError):
+            write_atomic(kept, png)
+    return png
+
+
+def _raster_name(svg: bytes) -> str:
+    """Return the name a rasterised SVG is kept under: what it is made from, and how."""
+    how = f"/{PICTURE_WIDTH}/{_cairosvg_version()}"
+    return f"{sha256_bytes(svg + how.encode())}.png"
+
+
+@cache
+def _cairosvg_version() -> str:
+    return version("cairosvg")
+
+
+def keep_only_pictures_of(deck: Deck, kept_in: Path) -> None:
+    """Delete the rasterised SVGs in `kept_in` that no picture of `deck` (the whole course's) is made from."""
+    try:
+        wanted = {_raster_name(frame.path.read_bytes()) for slide in deck.slides for frame in slide.frames
+                  if isinstance(frame, ImageFrame) and frame.path.suffix.lower() == ".svg"}
+        for path in kept_in.glob("*.png"):
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+    except OSError:
+        pass  # kept for a later build to clear
 
 
 _NAMESPACES = (
@@ -163,8 +212,9 @@ class _DeckWriter:
     setting every property through the object model.
     """
 
-    def __init__(self, deck: Deck, template: Path):
+    def __init__(self, deck: Deck, template: Path, pictures: Path | None = None):
         self.deck = deck
+        self.pictures = pictures
         self.prs = Presentation(str(template))
         self.layouts = layouts_by_name(self.prs)
         self.lang = _LANGUAGES.get(deck.info.language, deck.info.language)
@@ -354,7 +404,7 @@ class _DeckWriter:
 
     def picture(self, frame: ImageFrame) -> str:
         shape_id, name, ph = self.placeholder("Picture")
-        _, rId = self.target.part.get_or_add_image_part(io.BytesIO(picture_bytes(frame.path)))
+        _, rId = self.target.part.get_or_add_image_part(io.BytesIO(picture_bytes(frame.path, self.pictures)))
         # The alt text is the picture's description; a decorative one says so, as PowerPoint's "Mark as decorative" does.
         decorative = (
             '<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
@@ -516,6 +566,6 @@ def deterministic_zip(data: bytes) -> bytes:
     return bytes(fixed)
 
 
-def render_pptx(deck: Deck, theme: Theme, created: str = "", title: str = "") -> bytes:
-    """Return the deck as a .pptx file built on the theme's template."""
-    return _DeckWriter(deck, template_path(theme)).write(created, title or deck.info.title)
+def render_pptx(deck: Deck, theme: Theme, created: str = "", title: str = "", pictures: Path | None = None) -> bytes:
+    """Return the deck as a .pptx file built on the theme's template; its SVGs rasterised once, kept in `pictures`."""
+    return _DeckWriter(deck, template_path(theme), pictures).write(created, title or deck.info.title)
