@@ -136,7 +136,8 @@ def _rasterised(svg: bytes, kept_in: Path | None) -> bytes:
     # Bytes, not a URL, and unsafe=False: the SVG may not pull in any other file.
     png = cairosvg.svg2png(bytestring=svg, output_width=PICTURE_WIDTH, unsafe=False)
     if kept is not None:
-        # A cache that cannot be written is reported once, by the PDF deck's parts kept beside these.
+        # Not warned of here (it would be once a picture and a process): a folder that cannot be written costs the
+        # time to rasterise again, and the deck's parts kept beside these warn (`W-cache`) when they cannot be.
         with contextlib.suppress(OSError):
             write_atomic(kept, png)
     return png
