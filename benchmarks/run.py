@@ -13,7 +13,8 @@ The same run times the peer tools on the same course (benchmarks/peers.py:
 pandoc to PDF through WeasyPrint, to pptx and through typst; Marp to PDF and
 pptx), median of `--runs` each, and the ratios issue 19's goals name; a peer
 not installed is a row saying so. `--peers-only` leaves out the slow rows: the
-peers, and the two Aula builds the ratios need, each a median of `--runs`.
+peers, and the Aula builds the ratios need, each a median of `--runs`, run in
+rounds with the peers' (Aula's builds, then each peer once, `--runs` times).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -209,36 +211,65 @@ def outputs(folder: Path) -> str:
     return f"{prefix}*: {counts}" if prefix else counts
 
 
-def aula_for_peers(work: Path, runs: int) -> tuple[Measure, Path, Measure, Path, Measure]:
-    """Median of RUNS cold full builds, `--format handout` builds and teacher-edition builds, each `--force` into a fresh folder."""
-    cold, handout, teacher = [], [], []
-    for index in range(runs):
-        cold.append(run(["build", "course", "-o", f"out-peers-cold-{index}", "-q", "--force"], work))
-        handout.append(run(["build", "course", "-o", f"out-peers-handout-{index}", "-q", "--force", "--format", "handout"], work))
-        teacher_only = ["--format", "handout", "--edition", "teacher"]
-        teacher.append(run(["build", "course", "-o", f"out-peers-teacher-{index}", "-q", "--force", *teacher_only], work))
-    return median_of(cold), work / "out-peers-cold-0", median_of(handout), work / "out-peers-handout-0", median_of(teacher)
+def aula_round(work: Path, index: int, measures: dict[str, list[Measure]]) -> None:
+    """One cold full build, one `--format handout` build and one teacher handout, each `--force` into a fresh folder."""
+    builds = {
+        "cold": [],
+        "handout": ["--format", "handout"],
+        "teacher": ["--format", "handout", "--edition", "teacher"],
+    }
+    for name, options in builds.items():
+        measures.setdefault(name, []).append(run(["build", "course", "-o", f"out-peers-{name}-{index}", "-q", "--force", *options], work))
 
 
-def measure_peers(
-    source: Path, work: Path, runs: int, table: Table, cold: Measure, handout: Measure, aula_runs: int, teacher: Measure | None = None
-) -> None:
-    """Time each peer on the concatenated chapters (median of RUNS), then the ratios the goals of issue 19 name."""
+@dataclass
+class PeerTimes:
+    """Each peer's runs (a list of its steps' measures per run), and the peers skipped or failed."""
+
+    listed: list
+    tries: dict[str, list[list[Measure]]]
+    failed: dict[str, CommandFailed]
+
+
+def time_peers(source: Path, work: Path, runs: int, before_round: Callable[[int], None] | None = None) -> PeerTimes:
+    """Time each peer RUNS times on the concatenated chapters, in rounds: `before_round(n)` first in each.
+
+    Aula's builds run in the rounds too (with --peers-only), so that both meet the machine
+    in the same state: its speed here drifts by a third within the hour.
+    """
     markdown = peers.prepare(source, work / "peers")
+    times = PeerTimes(peers.peers(markdown), {}, {})
+    for index in range(runs):
+        if before_round is not None:
+            before_round(index)
+        for peer in times.listed:
+            if isinstance(peer, peers.Skipped) or peer.name in times.failed:
+                continue
+            try:
+                times.tries.setdefault(peer.name, []).append([measure(step, markdown.parent, peer.env) for step in peer.steps])
+            except CommandFailed as error:
+                times.failed[peer.name] = error
+    return times
+
+
+def report_peers(
+    times: PeerTimes, runs: int, table: Table, cold: Measure, handout: Measure, aula_runs: int, teacher: Measure | None = None
+) -> None:
+    """Add each peer's row (median of RUNS), then the ratios the goals of issue 19 name."""
     seconds: dict[str, float] = {}
-    for peer in peers.peers(markdown):
+    for peer in times.listed:
         name = f"peer: {peer.name}"
         if isinstance(peer, peers.Skipped):
             table.add(name, "–", peer.reason)
             print(f"{name}: {peer.reason}", file=sys.stderr)
             continue
-        try:
-            tries = [[measure(step, markdown.parent, peer.env) for step in peer.steps] for _ in range(runs)]
-        except CommandFailed as error:
+        if peer.name in times.failed:
+            error = times.failed[peer.name]
             last = [line for line in str(error).splitlines() if line.strip()][-1:] or ["no output"]
             table.add(name, "failed", f"`{last[0].strip()[:120]}`")
             print(f"{name} failed:\n{error}", file=sys.stderr)
             continue
+        tries = times.tries[peer.name]
         # A peer made in steps (pandoc, then typst) costs the steps' times added; its memory is the larger peak.
         total = median_of([Measure(sum(m.seconds for m in steps), max(m.peak_mb for m in steps)) for steps in tries])
         notes = [peers.describe(peer.output)]
@@ -300,11 +331,14 @@ def main() -> None:
         work = Path(scratch)
         course = replicate(source, work / "course", 1)
         if options.peers_only:
-            cold, cold_out, handout_alone, handout_out, teacher = aula_for_peers(work, options.runs)
-            row("Aula cold full build (`--force`, fresh folder)", cold, f"{outputs(cold_out)}; median of {options.runs}")
-            row("Aula `--format handout` alone, cold", handout_alone, f"{outputs(handout_out)}; median of {options.runs}")
-            row("Aula `--format handout --edition teacher`, cold", teacher, f"median of {options.runs}")
-            measure_peers(source, work, options.runs, table, cold, handout_alone, options.runs, teacher)
+            aula: dict[str, list[Measure]] = {}
+            times = time_peers(source, work, options.runs, lambda index: aula_round(work, index, aula))
+            cold, handout_alone, teacher = (median_of(aula[name]) for name in ("cold", "handout", "teacher"))
+            how = f"median of {options.runs}, in rounds with the peers"
+            row("Aula cold full build (`--force`, fresh folder)", cold, f"{outputs(work / 'out-peers-cold-0')}; {how}")
+            row("Aula `--format handout` alone, cold", handout_alone, f"{outputs(work / 'out-peers-handout-0')}; {how}")
+            row("Aula `--format handout --edition teacher`, cold", teacher, how)
+            report_peers(times, options.runs, table, cold, handout_alone, options.runs, teacher)
         else:
             cold = run(["build", "course", "-o", "out", "-q"], work)
             row("cold full build (default jobs)", cold)
@@ -332,7 +366,7 @@ def main() -> None:
             row("floor: the same HTML through bare WeasyPrint", floor)
             rows.append(("pipeline overhead over the floor", f"{handout.seconds / floor.seconds:.2f} ×", "target ≤ 1.15"))
             # The ratios take the single cold and `--format handout` runs above; --peers-only takes medians.
-            measure_peers(source, work, options.runs, table, cold, alone["handout"], 1)
+            report_peers(time_peers(source, work, options.runs), options.runs, table, cold, alone["handout"], 1)
             scale_times = {}
             for factor in (int(f) for f in options.scale.split(",") if f):
                 scaled = replicate(source, work / f"course-x{factor}", factor)
