@@ -15,6 +15,8 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 from generator.errors import warn
@@ -33,6 +35,12 @@ def cache_unwritable(folder: Path, error: OSError) -> None:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def package_version(package: str) -> str:
+    """Return an installed package's version, for the keys of what it made: read from its metadata once a process."""
+    return version(package)
 
 
 def portable_name(path: Path, roots: Sequence[Path]) -> str:

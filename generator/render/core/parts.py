@@ -21,13 +21,11 @@ import json
 import re
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator import __version__
-from generator.cache import cache_unwritable, portable_name
+from generator.cache import cache_unwritable, package_version, portable_name
 from generator.errors import LOGGER
 from generator.outputs import write_atomic
 from generator.render.core import pdf
@@ -154,7 +152,7 @@ class PartCache:
         """Return a part's key: a hash of everything its PDF and layout depend on."""
         hasher = hashlib.sha256()
         target = source.target
-        for item in (CACHE_FORMAT, __version__, _version("weasyprint"), source.identifier, str(target.max_pixels)):
+        for item in (CACHE_FORMAT, __version__, package_version("weasyprint"), source.identifier, str(target.max_pixels)):
             hasher.update(item.encode() + b"\0")
         hasher.update(source.html.encode() + b"\0")
         roots = tuple(folder.resolve() for folder in (target.base_url, *target.allowed, _PACKAGE))
@@ -192,7 +190,7 @@ class PartCache:
         link may lead there) from the very parts it had: reading the book it made then costs
         a millisecond, putting it together again half a second. Call it before `prune`, which keeps it.
         """
-        tools = (CACHE_FORMAT, __version__, _version("pikepdf"), _version("fonttools"))  # pikepdf wheels carry their qpdf
+        tools = (CACHE_FORMAT, __version__, package_version("pikepdf"), package_version("fonttools"))  # pikepdf wheels carry their qpdf
         hasher = hashlib.sha256("\0".join(tools).encode())
         for path in _BOOK_CODE:
             hasher.update(self._digest(path).encode())
@@ -253,11 +251,6 @@ class PartCache:
             except OSError:
                 self._digests[path] = "unreadable"
         return self._digests[path]
-
-
-@cache
-def _version(package: str) -> str:
-    return version(package)  # read from the installed metadata: milliseconds, asked for every part
 
 
 def _files_named(html: str, base: Path) -> Iterable[Path]:

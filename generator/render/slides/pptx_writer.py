@@ -15,7 +15,6 @@ import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -25,7 +24,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.parts.slide import SlidePart
 
-from generator.cache import sha256_bytes
+from generator.cache import package_version, sha256_bytes
 from generator.errors import ThemeError
 from generator.model import Text
 from generator.outputs import write_atomic
@@ -145,13 +144,9 @@ def _rasterised(svg: bytes, kept_in: Path | None) -> bytes:
 
 def _raster_name(svg: bytes) -> str:
     """Return the name a rasterised SVG is kept under: what it is made from, and how."""
-    how = f"/{PICTURE_WIDTH}/{_cairosvg_version()}"
+    how = f"/{PICTURE_WIDTH}/{package_version('cairosvg')}"
     return f"{sha256_bytes(svg + how.encode())}.png"
 
-
-@cache
-def _cairosvg_version() -> str:
-    return version("cairosvg")
 
 
 def keep_only_pictures_of(deck: Deck, kept_in: Path) -> None:
