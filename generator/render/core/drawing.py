@@ -53,7 +53,11 @@ class Font:
         self.ascent, self.descent = hhea.ascent / self.units, -hhea.descent / self.units
         self.box = [round(n * 1000 / self.units) for n in (head.xMin, head.yMin, head.xMax, head.yMax)]
         self.cap_height = getattr(os2, "sCapHeight", 0) * 1000 / self.units or _letter_height(font, "H") * 1000 / self.units
-        self.italic_angle = float(font["post"].italicAngle)
+        post = font["post"]
+        self.italic_angle = float(post.italicAngle)
+        # Where a line under or through the text goes, and how thick, in em from the baseline (upwards).
+        self.underline = (post.underlinePosition / self.units, post.underlineThickness / self.units)
+        self.strikeout = (os2.yStrikeoutPosition / self.units, os2.yStrikeoutSize / self.units)
         self.name = font["name"].getDebugName(6) or path.stem
         self.used: dict[int, str] = {0: ""}  # glyph number: the text it stands for
         self.resource = "/F"  # its name in the resources of the pages it is drawn on

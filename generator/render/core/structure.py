@@ -270,6 +270,31 @@ class BookStructure:
         figure is described by `alt`; text that shows less than it stands for is read as `actual`.
         Elements come in the order this is called: the reading order.
         """
+        return self.content(host, self.element(kind, alt=alt, actual=actual))
+
+    def element(self, kind: str, parent: Any = None, alt: str = "", actual: str = "", **attributes: Any) -> Any:
+        """Add an element of `kind` as the last kid of `parent` (of the document, if none) and return it.
+
+        It holds nothing yet: `content` gives it marked content, and further elements may name it as their parent.
+        """
+        import pikepdf
+
+        element = self.book.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(kind), P=parent or self.document,
+                               K=pikepdf.Array(), **attributes)
+        )
+        if alt:
+            element.Alt = pikepdf.String(alt)
+        if actual:
+            element.ActualText = pikepdf.String(actual)
+        if parent is None:
+            self.kids.append(element)
+        else:
+            parent.K.append(element)
+        return element
+
+    def content(self, host, element) -> str:
+        """Give `element` the next marked content drawn on `host`; return the operator that opens it (closed by `EMC`)."""
         import pikepdf
 
         spot = self.place_of.get(host.obj.objgen)
@@ -277,17 +302,18 @@ class BookStructure:
             spot = self.place_of[host.obj.objgen] = _Place(host)
             self.places.append(spot)
         mcid = max([*_marked_numbers(host), *spot.parents], default=-1) + 1
-        element = self.book.make_indirect(
-            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(kind), P=self.document, Pg=host.obj,
-                               K=pikepdf.Array([mcid]))
-        )
-        if alt:
-            element.Alt = pikepdf.String(alt)
-        if actual:
-            element.ActualText = pikepdf.String(actual)
         spot.parents[mcid] = element
-        self.kids.append(element)
-        return f"{kind} <</MCID {mcid}>> BDC "
+        if "/Pg" not in element:
+            element.Pg = host.obj
+        if element.Pg.objgen == host.obj.objgen:
+            element.K.append(mcid)
+        else:
+            element.K.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=host.obj, MCID=mcid))
+        return f"{element.S} <</MCID {mcid}>> BDC "
+
+    def tie(self, element, annotation) -> None:
+        """Make the link annotation `annotation` one of the `Link` element `element`'s."""
+        self.tied.append((element, annotation))
 
     # --- the book's links -------------------------------------------------------------------------
 

@@ -12,14 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.model import Chapter, Course, Edition
-from generator.render.core.parts import Document, InParts, Layouts, choose_document
+from generator.render.core.parts import Document, InParts, Layouts, Whole
 from generator.render.slides.fit import fonts_in
 from generator.render.slides.planner import SlidePlanner
 from generator.render.slides.template import template_metrics
 from generator.themes import Theme
 
-if TYPE_CHECKING:
-    from generator.render.slides.pdf_deck import DeckPieces
 
 
 class SlideDecks:
@@ -76,20 +74,7 @@ class SlideDecks:
         )
 
     def course_pdf(self) -> Document:
-        """Return how the PDF deck is made: chapter by chapter, or whole for a theme whose template predates parts."""
-        from generator.render.slides.pdf_deck import render_slides_pdf, slides_pdf_layouts
+        """Return how the PDF deck is made: drawn from the plan, whole (it takes about a second)."""
+        from generator.render.slides.pdf_deck import render_slides_pdf
 
-        deck = self.planner.deck
-        return choose_document(
-            self.theme,
-            "slides.html",
-            lambda: slides_pdf_layouts(self.pdf_pieces, deck(), self.course, self.theme, self.created, self.cache_dir),
-            lambda: render_slides_pdf(deck(), self.course, self.theme, self.created),
-        )
-
-    @cached_property
-    def pdf_pieces(self) -> DeckPieces:
-        """The PDF deck's parts and frame, made once for the deck and the slide handouts (their HTML took half a second)."""
-        from generator.render.slides.pdf_deck import deck_pieces
-
-        return deck_pieces(self.planner.deck(), self.course, self.theme, self.created)
+        return Whole(lambda: render_slides_pdf(self.planner.deck(), self.course, self.theme, self.created))

@@ -123,20 +123,30 @@ class Fonts:
         return self._lines[key]
 
     def _count_lines(self, para: Para, width: float) -> int:
+        return len(self.line_starts(para, width))
+
+    def line_starts(self, para: Para, width: float, safety: float = WIDTH_SAFETY) -> list[int]:
+        """Return where each line of `para` starts, as an index into its spans' text run together.
+
+        A line runs to the next one's start: its trailing spaces, and the newline that ended it, are part of it.
+        Widths are inflated by `safety`; set at 1, the breaks are those of a renderer with no rounding to fear,
+        never more lines than with the safety.
+        """
         chars: list[str] = []
         widths: list[float] = []
         for span in para.spans:
             face = self.face(span.family, span.bold, span.italic)
-            scale = span.size * WIDTH_SAFETY
+            scale = span.size * safety
             for char in span.text:
                 chars.append(char)
                 widths.append(face.advance(char) * scale)
         rest = width - para.left
         available = rest - (0.0 if para.bulleted else para.first)
-        count, x, i, n = 1, 0.0, 0, len(chars)
+        starts, x, i, n = [0], 0.0, 0, len(chars)
         while i < n:
             if chars[i] == "\n":
-                count, x, available, i = count + 1, 0.0, rest, i + 1
+                starts.append(i + 1)
+                x, available, i = 0.0, rest, i + 1
                 continue
             j = i
             while j < n and chars[j] not in " \n":
@@ -148,16 +158,18 @@ class Fonts:
             if x + word <= available:
                 x += word + spaces  # trailing spaces may hang past the edge, as in every renderer
             elif x > 0:
-                count, x, available = count + 1, 0.0, rest
+                starts.append(i)
+                x, available = 0.0, rest
                 continue  # the same word again, on a fresh line
             else:  # a word wider than the whole line breaks between characters
-                for w in widths[i:j]:
-                    if x + w > available and x > 0:
-                        count, x, available = count + 1, 0.0, rest
-                    x += w
+                for index in range(i, j):
+                    if x + widths[index] > available and x > 0:
+                        starts.append(index)
+                        x, available = 0.0, rest
+                    x += widths[index]
                 x += spaces
             i = k
-        return count
+        return starts
 
     def height(self, para: Para, width: float) -> float:
         """Return the height of one paragraph, its space before included."""

@@ -1,180 +1,535 @@
-"""The slide plan as a PDF deck: one 16:9 page per slide, through the theme's `slides.html`.
+"""The slide plan drawn as a PDF deck: one 16:9 page per slide, every frame at the plan's box.
 
-Frames are placed at the boxes of the plan, in the same fonts and sizes as the
-.pptx, so both decks break and fit alike.
+The planner has measured every line of every frame with the deck's own fonts
+(`fit.py`), for the .pptx. Nothing is laid out again here: each paragraph breaks
+where that measure breaks it (`Fonts.line_starts`), its lines are set glyph by glyph
+(`core.drawing`), and boxes, rules, table cells and pictures are drawn at the plan's
+points. Laid out by WeasyPrint instead, the bundled course's 474 slides took some
+13 s of CPU a build, to find what was already known.
 
-Like the handout, the deck is laid out in parts, a chapter's slides each, kept
-between builds (`generator.render.core.parts`): editing a chapter lays out its
-slides again, not the other 300. A slide's number and footer are in the frame,
-one bare page per slide, drawn by Aula (`draw_frame`) and put over the parts.
+The look is the template deck's, from the same palette as the .pptx (`look.py`), so
+the two decks look alike. What this leaves out, as `core.drawing` does: kerning and
+ligatures.
+
+The tags: each slide a `Sect`, its title the `H1`; a paragraph a `P`, bullets an `L` of
+`LI`s (the bullet the `Lbl`); a table `Table`, `THead`/`TBody`, `TR`, `TH`/`TD`; a
+picture a `Figure` with its alt text; a link a `Link` inside its paragraph, tied to its
+annotations. Boxes, rules, fills, decorative pictures, the footer and the slide number
+are artifacts. Each slide is a bookmark, and each of its anchors a named destination,
+so that a link to a section lands on its slide.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+import io
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from markupsafe import Markup
-
-from generator import __version__
 from generator.errors import warn
-from generator.model import Course
-from generator.render.core.book import draw_book
-from generator.render.core.drawing import Font, new_document, text
-from generator.render.core.parts import Layouts, Part, PartCache, PartSource
-from generator.render.core.pdf import PageLayout, PdfTarget, saved
-from generator.render.html import HtmlFragments
-from generator.render.slides.deck import Box, CodeFrame, Deck, ImageFrame, Insets, Slide, TableFrame, TextFrame
+from generator.model import Chapter, Course, Emphasis, Inline, InlineCode, InlineImage, LineBreak, Link, Strikethrough, Strong, Text
+from generator.model import FootnoteRef, plain_text
+from generator.render.core.book import _add_navigation, save_book
+from generator.render.core.drawing import Font, new_document
+from generator.render.core.pdf import PageLayout
+from generator.render.html import LinkIndex
+from generator.render.core.structure import BookStructure
+from generator.render.slides import look
+from generator.render.slides.deck import (
+    CELL_INSETS,
+    TEXT_INSETS,
+    Box,
+    CodeFrame,
+    Deck,
+    ImageFrame,
+    Slide,
+    TableFrame,
+    TextFrame,
+    TextPara,
+)
+from generator.render.slides.fit import FONT_FILES, MONO, SANS, Fonts, Para, Span, fonts_in
+from generator.render.slides.text import code_para, fit_para
 from generator.themes import Theme
 
-BORDER = 1.0  # points; drawn inside a box, so the padding gives it back
-
-
-def frame_kind(frame) -> str:
-    return {TextFrame: "text", CodeFrame: "code", TableFrame: "table", ImageFrame: "image"}[type(frame)]
-
-
-def box_style(box: Box, insets: Insets | None = None, border: float = 0.0) -> Markup:
-    """Return CSS placing an element at `box`, its text inside `insets` as in the .pptx."""
-    style = f"left: {box.x:.2f}pt; top: {box.y:.2f}pt; width: {box.w:.2f}pt; height: {box.h:.2f}pt;"
-    if insets is not None:
-        style += (
-            f" padding: {insets.top - border:.2f}pt {insets.right - border:.2f}pt"
-            f" {insets.bottom - border:.2f}pt {insets.left - border:.2f}pt;"
-        )
-    return Markup(style)
-
-
-def foot_box(box: Box, page_height: float) -> Markup:
-    """Return CSS setting an element on the foot of `box`, growing upwards (a title anchored to the bottom)."""
-    return Markup(f"left: {box.x:.2f}pt; bottom: {page_height - box.bottom:.2f}pt; width: {box.w:.2f}pt;")
-
-
-def slides_html(
-    deck: Deck,
-    course: Course,
-    theme: Theme,
-    created: str = "",
-    document: str = "deck",
-    slides: Sequence[Slide] | None = None,
-    first: int = 1,
-    html: HtmlFragments | None = None,
-) -> str:
-    """Return the deck as one HTML document, a `<section>` per slide; or one piece of it (see slides.html)."""
-    html = html or HtmlFragments(course, dict(theme.messages(course.info.language)))
-    return theme.render(
-        "slides.html",
-        document=document,
-        deck=deck,
-        slides=deck.slides if slides is None else slides,
-        first_number=first,
-        m=deck.metrics,
-        html=html,
-        labels=html.labels,
-        created=created,
-        version=__version__,
-        kind=frame_kind,
-        box=box_style,
-        foot=foot_box,
-        border=BORDER,
-    )
-
-
-def slides_stylesheets(theme: Theme) -> list[Path]:
-    return [theme.find("fonts.css"), theme.find("slides.css")]
-
-
-@dataclass(frozen=True, slots=True)
-class DeckPieces:
-    """The PDF deck's pieces: a part per chapter's run of slides (the cover's a part of its own), and the frame.
-
-    Made once a build: the PDF deck and each slide handout (which places its pages) ask for them.
-    """
-
-    runs: tuple[tuple[Slide, ...], ...]
-    sources: tuple[PartSource, ...]
-    frame: Part
-
-
-def deck_pieces(deck: Deck, course: Course, theme: Theme, created: str = "") -> DeckPieces:
-    """Return the deck's parts, to be laid out, and its frame, drawn."""
-    # Read once for all the parts: the course's link targets, the labels, the theme's files.
-    html = HtmlFragments(course, dict(theme.messages(course.info.language)))
-    target = PdfTarget.for_course(course, theme, slides_stylesheets(theme))
-    # Consecutive slides of one chapter make a part, the cover's (no chapter) one of their own.
-    runs = tuple(tuple(slides) for _, slides in itertools.groupby(deck.slides, key=lambda slide: slide.chapter))
-    sources = tuple(
-        PartSource(
-            slides_html(deck, course, theme, created, "part", run, html=html),
-            f"{course.info.slug}-slides-{run[0].chapter.stem if run[0].chapter else 'cover'}",
-            target,
-        )
-        for run in runs
-    )
-    return DeckPieces(runs, sources, draw_frame(deck, course, theme, created))
-
-
-def slides_pdf_layouts(
-    pieces: DeckPieces, deck: Deck, course: Course, theme: Theme, created: str = "", cache_dir: Path | None = None
-) -> Layouts:
-    """Make the PDF deck from its pieces, laid out by whoever drives this (see `generator.render.core.parts`)."""
-    cache = PartCache(cache_dir)
-    laid_out = yield from cache.parts(list(pieces.sources))
-    if any(len(part.pages) != len(run) for part, run in zip(laid_out, pieces.runs, strict=True)):  # a theme let a slide run over
-        cache.prune()
-        warn(None, "W-slides-pieces", "a slide takes more than one page: the PDF deck is laid out as one document")
-        return render_slides_pdf(deck, course, theme, created)
-    # The PDF deck and the slide handouts (which place its pages) ask for it in one build: put together once.
-    book = yield from cache.book(draw_book, [pieces.frame], laid_out)
-    cache.prune()
-    return book
-
-
-# The footer and the slide number, as `slides.css` sets `.footer` and `.number` for a deck laid out whole:
-# a line 18 pt high, 3.6 pt below the top of the footer's box and 7.2 pt inside its side, in a slate grey.
-FOOT_LINE, FOOT_PAD_TOP, FOOT_PAD_SIDE, NUMBER_SIZE, FOOT_COLOUR = 18.0, 3.6, 7.2, 12.0, "0.290 0.333 0.408 rg"
-
-
-def draw_frame(deck: Deck, course: Course, theme: Theme, created: str = "") -> Part:
-    """Return the deck's frame: a page per slide, with the footer and the slide's number (none on the cover).
-
-    Every box of it is known from the plan, so it is drawn (`core.drawing`), not laid out: 474 light
-    pages of the bundled course cost WeasyPrint some three seconds. Its ink is all artifact on the
-    deck's pages (`core.book`), as pagination is.
-    """
-    import pikepdf
-
-    labels = dict(theme.messages(course.info.language))
-    info, m = course.info, deck.metrics
-    document = new_document(info.title, info.language, info.author, labels.get("slides", "Slides"), created)
-    document.Root.StructTreeRoot = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
-    font = Font.load(theme.find("fonts/DejaVuSans.ttf"))
-    fonts = document.make_indirect(pikepdf.Dictionary())
-
-    def line(words: str, size: float, x: float) -> str:
-        """The operators of one line of the foot: its baseline placed as CSS's half-leading places it."""
-        baseline = m.footer.y + FOOT_PAD_TOP + (FOOT_LINE - font.line_height * size) / 2 + font.ascent * size
-        return text(font, size, x, m.height - baseline, [words], fill=FOOT_COLOUR)
-
-    right = m.body.x + m.body.w - FOOT_PAD_SIDE
-    for number, slide in enumerate(deck.slides, start=1):
-        page = document.add_blank_page(page_size=(m.width, m.height))
-        if slide.layout == "cover":
-            continue
-        label = str(number)
-        ink = [
-            line(deck.footer, deck.footer_size, m.footer.x + FOOT_PAD_SIDE),
-            line(label, NUMBER_SIZE, right - font.width(label, NUMBER_SIZE)),
-        ]
-        page.obj.Resources = pikepdf.Dictionary(Font=fonts)
-        page.obj.Contents = document.make_stream("\n".join(ink).encode())
-    fonts[font.resource] = font.embedded(document)
-    return Part(saved(document), tuple(PageLayout(area=(0.0, 0.0)) for _ in deck.slides))
+BORDER = 1.0  # a box's line, in points, drawn inside the box
+RULE, COVER_RULE, COVER_RULE_WIDTH = 2.25, 4.5, 160.0  # under a title; under the cover's title, and its length
+BAND = 14.4  # the chapter slide's band down its left edge
+FOOT_LINE, FOOT_PAD_TOP, FOOT_PAD_SIDE, NUMBER_SIZE = 18.0, 3.6, 7.2, 12.0  # the footer's line and the slide number
+PX = 4 / 3  # CSS px a point: the unit of a page's layout (`PageLayout`), which the book's navigation reads
 
 
 def render_slides_pdf(deck: Deck, course: Course, theme: Theme, created: str = "") -> bytes:
-    """Return the PDF deck laid out as one document: no cache, every slide each time."""
-    target = PdfTarget.for_course(course, theme, slides_stylesheets(theme))
-    return target.pdf(slides_html(deck, course, theme, created), f"{course.info.slug}-slides")
+    """Return the PDF deck: every slide of `deck` drawn, tagged, linked and bookmarked."""
+    labels = dict(theme.messages(course.info.language))
+    info = deck.info
+    book = new_document(info.title, info.language, info.author, labels.get("slides", "Slides"), created)
+    drawer = _DeckDrawer(book, deck, course, theme)
+    layouts = [[drawer.slide(slide, number)] for number, slide in enumerate(deck.slides, start=1)]
+    drawer.faces.embed(book)
+    for number, annotations in enumerate(_add_navigation(book, layouts)):
+        for annotation, links in annotations:
+            drawer.structure.tie(drawer.link_elements[number][links[0][1]], annotation)
+    drawer.structure.finish()
+    drawer.faces.warn_missing()
+    return save_book(book)
+
+
+# --- fonts ---------------------------------------------------------------------------------------
+
+
+class _Faces:
+    """The deck's fonts as `core.drawing` sets them, one per file of `fit.FONT_FILES`, each embedded once."""
+
+    def __init__(self, folder: Path):
+        self.fonts: dict[str, Font] = {}
+        for name in dict.fromkeys(FONT_FILES.values()):
+            font = Font.load(folder / name)
+            font.resource = f"/F{len(self.fonts) + 1}"
+            self.fonts[name] = font
+        sans = self.fonts[FONT_FILES[(SANS, False, False)]]
+        for (family, _, _), name in FONT_FILES.items():
+            if family == MONO:
+                self.fonts[name].fallback = sans  # box drawing and arrows the monospace lacks
+
+    def font(self, family: str, bold: bool, italic: bool) -> Font:
+        return self.fonts[FONT_FILES[(family, bold, italic)]]
+
+    def embed(self, book) -> None:
+        """Give the deck's pages their fonts: call it once every slide is drawn (the subsets hold what was drawn)."""
+        import pikepdf
+
+        resources = book.make_indirect(pikepdf.Dictionary())
+        for font in self.fonts.values():
+            if len(font.used) > 1:
+                resources[font.resource] = font.embedded(book)
+        for page in book.pages:
+            page.obj.Resources.Font = resources
+
+    def warn_missing(self) -> None:
+        missing = sorted({char for font in self.fonts.values() for char in font.missing})
+        if missing:
+            shown = " ".join(f"{char} (U+{ord(char):04X})" for char in missing[:10])
+            warn(None, "W-missing-glyph", f"the PDF deck shows as empty boxes characters its fonts lack: {shown}")
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A piece of a paragraph as it is drawn: its text (as measured), font, size, colour and what it links to."""
+
+    text: str
+    font: Font
+    size: float
+    colour: str
+    href: str = ""  # "#id" (a slide of this deck) or a URL
+    strike: bool = False
+    link: int = -1  # which link of the paragraph it belongs to
+
+
+@dataclass
+class _Text:
+    """A paragraph ready to draw: its runs, and the measure that breaks it (as the plan measured it)."""
+
+    runs: list[_Run]
+    measure: Para
+    align: str = ""  # "", "center" or "right"
+    bullet: str = ""  # drawn in the hanging indent
+    element: str = "/P"
+    links: list[str] = field(default_factory=list)  # the words of each link
+
+
+def _rgb(colour: str, stroke: bool = False) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return f"{red:.3f} {green:.3f} {blue:.3f} {'RG' if stroke else 'rg'}"
+
+
+class _DeckDrawer:
+    """Draws a deck's slides into `book`, one page each."""
+
+    def __init__(self, book, deck: Deck, course: Course, theme: Theme):
+        self.book, self.deck, self.m = book, deck, deck.metrics
+        folder = theme.find("fonts/DejaVuSans.ttf").parent
+        self.faces = _Faces(folder)
+        self.measures: Fonts = fonts_in(folder)
+        self.targets = LinkIndex(course)
+        self.anchors = {anchor for slide in deck.slides for anchor in slide.anchors}
+        self.structure = BookStructure(book)
+        self.pictures: dict[Path, tuple[Any, float, float]] = {}  # path: (XObject, width, height in points)
+        self.link_elements: list[list[Any]] = []  # each page's Link elements, in the order of its layout's links
+
+    # --- a slide ---------------------------------------------------------------------------------
+
+    def slide(self, slide: Slide, number: int) -> PageLayout:
+        """Draw `slide` on a new page; return where its anchors, links and bookmark are, for `_add_navigation`."""
+        import pikepdf
+
+        m = self.m
+        self.page = self.book.add_blank_page(page_size=(m.width, m.height))
+        self.ops: list[str] = []
+        self.xobjects: dict[str, Any] = {}
+        self.links: list[tuple[str, tuple[float, float, float, float], str]] = []
+        self.link_elements.append([])
+        self.chapter = slide.chapter
+        self.section = self.structure.element("/Sect")
+        layout = slide.layout
+        if layout == "cover":
+            self.fill(Box(0, 0, m.width, m.height), look.COVER)
+            self.title(slide.title, slide.title_size, m.cover_title, look.COVER_TITLE)
+            self.fill(Box(m.cover_title.x, m.cover_title.bottom + 8, COVER_RULE_WIDTH, COVER_RULE), look.ACCENT)
+            paras = [TextPara((Text(line),), slide.subtitle_size, space_before=slide.subtitle_size * 0.3) for line in slide.subtitle]
+            self.text_frame(TextFrame(m.cover_subtitle, tuple(paras)), look.COVER_SUBTITLE)
+        elif layout == "chapter":
+            self.fill(Box(0, 0, BAND, m.height), look.ACCENT)
+            label = TextPara((Text(slide.subtitle[0]),), slide.subtitle_size, "label")
+            self.at_foot(self._text(label, look.ACCENT), m.chapter_label)
+            self.title(slide.title, slide.title_size, m.chapter_title, look.TITLE)
+            self.fill(Box(m.body.x, m.chapter_title.bottom + 6, m.body.w, RULE), look.ACCENT)
+        else:
+            self.title(slide.title, slide.title_size, m.title, look.TITLE)
+            self.fill(Box(m.body.x, m.title.bottom + 4, m.body.w, RULE), look.RULES.get(layout, look.ACCENT))
+        for frame in slide.frames:
+            if isinstance(frame, TextFrame):
+                self.text_frame(frame)
+            elif isinstance(frame, CodeFrame):
+                self.code_frame(frame)
+            elif isinstance(frame, TableFrame):
+                self.table_frame(frame)
+            else:
+                self.image_frame(frame)
+        if layout != "cover":
+            self.footer(number)
+        self.page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(self.xobjects))
+        self.page.obj.Contents = self.book.make_stream("\n".join(self.ops).encode())
+        self.page.obj.Tabs = pikepdf.Name.S
+        top = (0.0, 0.0, m.width * PX, 0.0)
+        return PageLayout(
+            area=(0.0, 0.0),
+            anchors=tuple((anchor, top) for anchor in slide.anchors),
+            links=tuple(self.links),
+            bookmarks=((1, slide.title_text, True, 0.0, 0.0),),
+        )
+
+    def artifact(self, operators: str) -> None:
+        self.ops.append(f"/Artifact BMC {operators} EMC")
+
+    def fill(self, box: Box, colour: str) -> None:
+        self.artifact(f"q {_rgb(colour)} {box.x:.2f} {self.m.height - box.bottom:.2f} {box.w:.2f} {box.h:.2f} re f Q")
+
+    def framed(self, box: Box, fill: str, line: str, dashed: bool) -> None:
+        """Draw a box's fill and its line, inside the box."""
+        half = BORDER / 2
+        dash = "[3 2] 0 d " if dashed else ""
+        y = self.m.height - box.bottom
+        self.artifact(
+            f"q {_rgb(fill)} {box.x:.2f} {y:.2f} {box.w:.2f} {box.h:.2f} re f "
+            f"{_rgb(line, stroke=True)} {BORDER} w {dash}"
+            f"{box.x + half:.2f} {y + half:.2f} {box.w - BORDER:.2f} {box.h - BORDER:.2f} re S Q"
+        )
+
+    def title(self, inlines: tuple[Inline, ...], size: float, box: Box, colour: str) -> None:
+        self.at_foot(self._text(TextPara(inlines, size, "heading"), colour, element="/H1"), box)
+
+    def at_foot(self, text: _Text, box: Box) -> None:
+        """Draw a paragraph at the foot of `box` (inside its insets), growing upwards, as a title sits in its placeholder."""
+        width = box.w - TEXT_INSETS.left - TEXT_INSETS.right
+        height = self.measures.height(text.measure, width)
+        self.paragraph(text, box.x + TEXT_INSETS.left, box.bottom - TEXT_INSETS.bottom - height, width, self.section)
+
+    def footer(self, number: int) -> None:
+        m, font = self.m, self.faces.font(SANS, False, False)
+
+        def line(words: str, size: float, x: float) -> str:
+            baseline = m.footer.y + FOOT_PAD_TOP + (FOOT_LINE - font.line_height * size) / 2 + font.ascent * size
+            return self.show(font, size, x, m.height - baseline, words, look.FOOTER)
+
+        label = str(number)
+        right = m.body.x + m.body.w - FOOT_PAD_SIDE
+        self.ops.append(
+            "/Artifact <</Type /Pagination>> BDC "
+            + line(self.deck.footer, self.deck.footer_size, m.footer.x + FOOT_PAD_SIDE)
+            + " " + line(label, NUMBER_SIZE, right - font.width(label, NUMBER_SIZE))
+            + " EMC"
+        )
+
+    # --- frames ----------------------------------------------------------------------------------
+
+    def text_frame(self, frame: TextFrame, colour: str = look.TEXT) -> None:
+        label = ""
+        if frame.style in look.BOX_STYLES:
+            fill, label, dashed = look.BOX_STYLES[frame.style]
+            self.framed(frame.box, fill, label, dashed)
+        parent = self.section if frame.style in ("text", "caption") else self.structure.element("/Div", self.section)
+        insets = frame.insets
+        x, y, width = frame.box.x + insets.left, frame.box.y + insets.top, frame.box.w - insets.left - insets.right
+        align = "center" if frame.style == "caption" else ""
+        group: tuple[str, Any] | None = None  # the list being drawn: its style, its element
+        for index, para in enumerate(frame.paras):
+            text = self._text(para, colour, label, align, first_in_frame=index == 0)
+            if para.bulleted:
+                if group is None or group[0] != para.style:
+                    group = (para.style, self.structure.element("/L", parent))
+                item = self.structure.element("/LI", group[1])
+                text.element = "/LBody"
+                y = self.paragraph(text, x, y, width, item)
+            else:
+                group = None
+                y = self.paragraph(text, x, y, width, parent)
+
+    def code_frame(self, frame: CodeFrame) -> None:
+        self.framed(frame.box, *look.CODE_BOXES.get(frame.style, look.CODE_BOXES["code"]))
+        insets = frame.insets
+        x, y, width = frame.box.x + insets.left, frame.box.y + insets.top, frame.box.w - insets.left - insets.right
+        if frame.title:
+            font = self.faces.font(MONO, True, False)
+            measure = Para((Span(frame.title, frame.title_size, MONO, True),), frame.title_size)
+            y = self.paragraph(_Text([_Run(frame.title, font, frame.title_size, look.CODE_TITLE)], measure), x, y, width, self.section)
+        for line in frame.lines:
+            runs = []
+            for css, words in line:
+                colour, bold, italic = look.token_style(css)
+                runs.append(_Run(words, self.faces.font(MONO, bold, italic), frame.size, colour))
+            y = self.paragraph(_Text(runs, code_para(line, frame.size, frame.hang)), x, y, width, self.section)
+
+    def table_frame(self, frame: TableFrame) -> None:
+        import pikepdf
+
+        table = self.structure.element("/Table", self.section)
+        head, body = self.structure.element("/THead", table), None
+        y = frame.box.y
+        for index, (cells, height) in enumerate(zip((frame.header, *frame.rows), frame.heights, strict=True)):
+            if index == 1:
+                body = self.structure.element("/TBody", table)
+            row = self.structure.element("/TR", head if index == 0 else body)
+            fill = look.TABLE_HEAD if index == 0 else look.TABLE_ODD if index % 2 else look.TABLE_EVEN
+            x = frame.box.x
+            for column, width in enumerate(frame.widths):
+                # Cells are filled half a line short of each side: the white between them is the table's lines.
+                half = BORDER / 2
+                self.fill(Box(x + half, y + half, width - BORDER, height - BORDER), fill)
+                inlines = cells[column] if column < len(cells) else ()
+                align = frame.aligns[column] if column < len(frame.aligns) else ""
+                para = TextPara(inlines, frame.size, "label" if index == 0 else "plain")
+                colour = look.TABLE_HEAD_TEXT if index == 0 else look.TEXT
+                text = self._text(para, colour, colour, align if align in ("center", "right") else "", first_in_frame=True)
+                if index == 0:
+                    cell = self.structure.element("/TH", row, A=pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name.Column))
+                else:
+                    cell = self.structure.element("/TD", row)
+                text.element = ""  # the cell holds the text itself
+                inner = width - CELL_INSETS.left - CELL_INSETS.right
+                self.paragraph(text, x + CELL_INSETS.left, y + CELL_INSETS.top, inner, cell)
+                x += width
+            y += height
+
+    def image_frame(self, frame: ImageFrame) -> None:
+        picture = self.picture(frame.path)
+        if picture is None:
+            return
+        name, width, height = picture
+        box = frame.box
+        scale = min(box.w / width, box.h / height)
+        w, h = width * scale, height * scale
+        x, y = box.x + (box.w - w) / 2, self.m.height - (box.y + (box.h - h) / 2) - h
+        draw = f"q {w:.3f} 0 0 {h:.3f} {x:.3f} {y:.3f} cm {name} Do Q"
+        if frame.decorative:
+            self.artifact(draw)
+        else:
+            figure = self.structure.element("/Figure", self.section, alt=frame.alt)
+            self.ops.append(self.structure.content(self.page, figure) + draw + " EMC")
+
+    def picture(self, path: Path) -> tuple[str, float, float] | None:
+        """Return the resource name of the picture in `path` on this page, and its size (points, or pixels: only the ratio counts)."""
+        if path not in self.pictures:
+            made = _picture_xobject(self.book, path)
+            if made is None:
+                warn(None, "W-image-unreadable", f"image {path.name} cannot be drawn in the PDF deck")
+            self.pictures[path] = made  # type: ignore[assignment]
+        made = self.pictures[path]
+        if made is None:
+            return None
+        xobject, width, height = made
+        name = f"/Im{len(self.xobjects) + 1}"
+        self.xobjects[name] = xobject
+        return name, width, height
+
+    # --- paragraphs ------------------------------------------------------------------------------
+
+    def _text(self, para: TextPara, colour: str, label_colour: str = "", align: str = "", first_in_frame: bool = True,
+              element: str = "/P") -> _Text:
+        """Return a paragraph of the plan ready to draw, measured as the plan measured it (`text.fit_para`)."""
+        measure = fit_para(para, first_in_frame)
+        if para.style == "label" and label_colour:
+            colour = label_colour
+        runs, links = [], []
+        for span, (href, strike, words) in zip(measure.spans, self._links(para.inlines), strict=True):
+            link = -1
+            if href:
+                if not links or links[-1][0] != href or links[-1][2] != words:
+                    links.append((href, len(runs), words))
+                link = len(links) - 1
+            runs.append(_Run(span.text, self.faces.font(span.family, span.bold, span.italic), span.size,
+                             look.ACCENT if href else colour, href, strike, link))
+        bullet = ""
+        if para.style == "bullet":
+            bullet = "•" if para.level % 2 == 0 else "–"
+        elif para.style == "number":
+            bullet = f"{para.number}."
+        return _Text(runs, measure, align, bullet, element, [words for _, _, words in links])
+
+    def _links(self, inlines: Sequence[Inline], href: str = "", strike: bool = False, words: str = "") -> Iterator[tuple[str, bool, str]]:
+        """Yield (where it links to, struck through, the link's words) for each run `deck.text_runs` makes of `inlines`."""
+        for run in inlines:
+            match run:
+                case Text() | InlineCode() | InlineImage() | LineBreak():
+                    yield href, strike, words
+                case Strong() | Emphasis():
+                    yield from self._links(run.children, href, strike, words)
+                case Strikethrough():
+                    yield from self._links(run.children, href, True, words)
+                case Link():
+                    yield from self._links(run.children, self._href(run) or href, strike, plain_text(run.children) or run.href)
+                case FootnoteRef():
+                    pass
+
+    def _href(self, link: Link) -> str:
+        """Return where a link goes in the deck: its URL, the slide of its target, or nowhere ("")."""
+        if link.is_external:
+            return link.href
+        target = self.targets.resolve(self.chapter, link.href) if self.chapter is not None else None
+        return f"#{target.html_id}" if target is not None and target.html_id in self.anchors else ""
+
+    def paragraph(self, text: _Text, x: float, y: float, width: float, parent) -> float:
+        """Draw `text` in a column `width` points wide from (x, y), its lines broken as measured; return where it ends."""
+        measure = text.measure
+        y += measure.space_before
+        line_height = self.measures.line_height(measure)
+        chars = "".join(run.text for run in text.runs)
+        starts = self.measures.line_starts(measure, width, safety=1.0)  # the plan's room, filled as WeasyPrint or PowerPoint fill it
+        if not chars.strip():
+            return y + len(starts) * line_height  # an empty line: room, and nothing to read
+        owners = [index for index, run in enumerate(text.runs) for _ in run.text]
+        links: dict[int, Any] = {}
+        sans = self.faces.font(SANS, False, False)
+        # A line's text sits half its leading below the line's top, as CSS's `line-height` sets it.
+        ascent = sans.ascent * measure.size + (line_height - sans.line_height * measure.size) / 2
+        if text.bullet:
+            label = self.structure.element("/Lbl", parent)
+            baseline = self.m.height - (y + ascent)
+            bullet = self.show(sans, measure.size, x + measure.left + measure.first, baseline, text.bullet, look.ACCENT)
+            self.ops.append(self.structure.content(self.page, label) + bullet + " EMC")
+        element = self.structure.element(text.element, parent) if text.element else parent
+        for number, start in enumerate(starts):
+            end = starts[number + 1] if number + 1 < len(starts) else len(chars)
+            while end > start and chars[end - 1] in " \n":
+                end -= 1
+            shift = measure.left + (measure.first if number == 0 and not measure.bulleted else 0.0)
+            pieces = list(_pieces(text.runs, owners, start, end))
+            used = sum(run.font.width(piece, run.size) for run, piece in pieces)
+            if text.align == "center":
+                shift += (width - shift - used) / 2
+            elif text.align == "right":
+                shift = width - used
+            left, baseline = x + shift, self.m.height - (y + ascent)
+            for run, piece in pieces:
+                advance = run.font.width(piece, run.size)
+                drawn = self.show(run.font, run.size, left, baseline, piece, run.colour)
+                if run.href:
+                    drawn += self.rule(run, left, baseline, advance, run.font.underline)
+                if run.strike:
+                    drawn += self.rule(run, left, baseline, advance, run.font.strikeout)
+                owner = element
+                if run.href:
+                    if run.link not in links:
+                        links[run.link] = self.structure.element("/Link", element)
+                    owner = links[run.link]
+                    self.add_link(run, owner, (left, y, left + advance, y + line_height), text.links[run.link])
+                self.ops.append(self.structure.content(self.page, owner) + drawn + " EMC")
+                left += advance
+            y += line_height
+        return y
+
+    def show(self, font: Font, size: float, x: float, baseline: float, words: str, colour: str) -> str:
+        """Return the operators that set `words` with its baseline's start at (x, baseline), PDF points."""
+        shown = [f"{used.resource} {size:g} Tf {used.shown(run)} Tj" for used, run in font.runs(words)]
+        return f"BT {_rgb(colour)} {x:.3f} {baseline:.3f} Td {' '.join(shown)} ET"
+
+    def rule(self, run: _Run, x: float, baseline: float, width: float, placed: tuple[float, float]) -> str:
+        """Return a line under or through a run: `placed` is (its height above the baseline, its thickness), in em."""
+        position, thickness = placed
+        return f" {_rgb(run.colour)} {x:.3f} {baseline + position * run.size:.3f} {width:.3f} {thickness * run.size:.3f} re f"
+
+    def add_link(self, run: _Run, element, rect: tuple[float, float, float, float], words: str) -> None:
+        """Note a link's box on this line (points, from the slide's top-left corner) for `_add_navigation` to make."""
+        box = tuple(round(value * PX, 3) for value in rect)
+        self.links.append((run.href, box, words))  # type: ignore[arg-type]
+        self.link_elements[-1].append(element)
+
+
+def _pieces(runs: list[_Run], owners: list[int], start: int, end: int) -> Iterator[tuple[_Run, str]]:
+    """Yield the runs of characters `start` to `end` of a paragraph, one piece a run (a newline left out)."""
+    index = start
+    while index < end:
+        owner = owners[index]
+        stop = index
+        while stop < end and owners[stop] == owner:
+            stop += 1
+        words = "".join(text for text in _chars(runs, owners, index, stop) if text != "\n")
+        if words:
+            yield runs[owner], words
+        index = stop
+
+
+def _chars(runs: list[_Run], owners: list[int], start: int, stop: int) -> str:
+    owner = owners[start]
+    first = sum(len(run.text) for run in runs[:owner])
+    return runs[owner].text[start - first : stop - first]
+
+
+# --- pictures ------------------------------------------------------------------------------------
+
+
+def _picture_xobject(book, path: Path) -> tuple[Any, float, float] | None:
+    """Return a picture as an XObject of `book` with its width and height: SVG as a form, drawn by CairoSVG, others as an image."""
+    import pikepdf
+
+    try:
+        raw = path.read_bytes()
+        if path.suffix.lower() == ".svg":
+            import cairosvg
+
+            # Bytes, not a URL, and unsafe=False: the SVG may not pull in any other file.
+            with pikepdf.open(io.BytesIO(cairosvg.svg2pdf(bytestring=raw, unsafe=False))) as drawn:
+                page = drawn.pages[0]
+                form = book.copy_foreign(page.as_form_xobject())
+                box = [float(n) for n in page.mediabox]
+            form.Matrix = pikepdf.Array([1 / (box[2] - box[0]), 0, 0, 1 / (box[3] - box[1]), 0, 0])
+            return form, box[2] - box[0], box[3] - box[1]
+        return _image_xobject(book, raw)
+    except Exception:  # noqa: BLE001 - a picture that cannot be drawn is warned of, and the slide drawn without it
+        return None
+
+
+def _image_xobject(book, raw: bytes) -> tuple[Any, float, float]:
+    import pikepdf
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(raw)) as image:
+        width, height = image.size
+        if image.format == "JPEG" and image.mode in ("RGB", "L"):
+            colours = pikepdf.Name.DeviceRGB if image.mode == "RGB" else pikepdf.Name.DeviceGray
+            xobject = book.make_stream(raw, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width, Height=height,
+                                       ColorSpace=colours, BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
+            return xobject, float(width), float(height)
+        rgba = image.convert("RGBA")
+    rgb, alpha = rgba.convert("RGB").tobytes(), rgba.getchannel("A")
+    xobject = book.make_stream(zlib.compress(rgb), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
+                               Height=height, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode)
+    if alpha.getextrema() != (255, 255):
+        xobject.SMask = book.make_stream(zlib.compress(alpha.tobytes()), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                                         Width=width, Height=height, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
+                                         Filter=pikepdf.Name.FlateDecode)
+    return xobject, float(width), float(height)

@@ -43,6 +43,7 @@ from generator.render.slides.deck import (
     text_runs,
 )
 from generator.render.slides.fit import MONO
+from generator.render.slides.look import BOX_STYLES, CODE_BOXES, CODE_TITLE, token_style
 from generator.render.slides.template import EMU_PER_PT, LAYOUT_NAMES, layouts_by_name, placeholders_by_name, template_path
 from generator.themes import Theme
 
@@ -51,48 +52,8 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # A fixed field id: PowerPoint only needs it to be a GUID, and a random one would change every build.
 SLIDE_NUMBER_FIELD = "{6C5A2E3B-8F0D-4B8E-9A41-5D2C7E0B1F93}"
 
-# Pygments token classes (short CSS names) to colour, bold, italic; tuned for a light code box.
-_TOKEN_STYLES = {
-    "k": ("0550AE", True, False),
-    "n": ("1F2328", False, False),
-    "nt": ("116329", True, False),
-    "nb": ("8250DF", False, False),
-    "bp": ("8250DF", False, False),
-    "nf": ("8250DF", False, False),
-    "nc": ("8250DF", False, False),
-    "nv": ("953800", False, False),
-    "vg": ("953800", False, False),
-    "vi": ("953800", False, False),
-    "vc": ("953800", False, False),
-    "m": ("953800", False, False),
-    "il": ("953800", False, False),
-    "s": ("0A3069", False, False),
-    "dl": ("0A3069", False, False),
-    "c": ("6E7781", False, True),
-    "gp": ("6E7781", True, False),
-    "go": ("57606A", False, False),
-    "err": ("1F2328", False, False),
-}
-CODE_TEXT = "1F2328"
-CODE_TITLE = "57606A"
-# Callout boxes: (fill, line, dashed).
-_BOX_STYLES = {
-    "tip": ("EAF5EE", "2F855A", False),
-    "warning": ("FDF0E6", "C05621", False),
-    "hint": ("EAF1FA", "2B6CB0", False),
-    "callout": ("F4F6F8", "8C959F", False),
-    "placeholder": ("F6F6F6", "555555", True),
-}
 _LANGUAGES = {"es": "es-ES", "en": "en-US", "ca": "ca-ES", "gl": "gl-ES", "eu": "eu-ES", "fr": "fr-FR", "pt": "pt-PT"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def token_style(css: str) -> tuple[str, bool, bool]:
-    """Return (colour, bold, italic) for a Pygments short class, falling back on its family ("kd" → "k")."""
-    for key in (css, css[:2], css[:1]):
-        if key in _TOKEN_STYLES:
-            return _TOKEN_STYLES[key]
-    return (CODE_TEXT, False, False)
 
 
 # An SVG picture is rasterised this many pixels wide: sharp when projected, and when printed at a slide's size.
@@ -340,8 +301,8 @@ class _DeckWriter:
     def frame(self, frame) -> str:
         if isinstance(frame, TextFrame):
             sp_pr, colour = "", ""
-            if frame.style in _BOX_STYLES:
-                fill, colour, dashed = _BOX_STYLES[frame.style]
+            if frame.style in BOX_STYLES:
+                fill, colour, dashed = BOX_STYLES[frame.style]
                 sp_pr = _outline(fill, colour, dashed)
             align = "ctr" if frame.style == "caption" else ""
             return self.text_shape(self.slot("Text"), frame.box, frame.paras, frame.insets, sp_pr=sp_pr,
@@ -366,10 +327,8 @@ class _DeckWriter:
                 runs.append(self.run(TextRun(text, bold=bold, italic=italic, code=True), frame.size, colour, proof=False))
             paragraphs.append(f"<a:p>{self.p_pr(para)}{''.join(runs)}{self.end(frame.size)}</a:p>")
         sp_pr = ""
-        if frame.style == "bad":
-            sp_pr = _outline("F4F6F8", "C05621", dashed=True)
-        elif frame.style == "synopsis":
-            sp_pr = _outline("FFFFFF", "8C959F")
+        if frame.style in ("bad", "synopsis"):  # the others take the template's code box
+            sp_pr = _outline(*CODE_BOXES[frame.style])
         return self.sp(shape_id, name, ph, frame.box, _body_pr(frame.insets), "".join(paragraphs), sp_pr)
 
     def table(self, frame: TableFrame) -> str:
