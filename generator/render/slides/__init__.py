@@ -7,17 +7,14 @@ and each writer (`pptx_writer.py`, `pdf_deck.py`) only reads a plan.
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.model import Chapter, Course, Edition
-from generator.render.core.parts import Document, InParts, Layouts, Whole
+from generator.render.core.parts import Document, InParts, Layouts
 from generator.render.slides.fit import fonts_in
 from generator.render.slides.planner import SlidePlanner
 from generator.render.slides.template import template_metrics
 from generator.themes import Theme
-
 
 
 class SlideDecks:
@@ -29,6 +26,7 @@ class SlideDecks:
         self.created = created
         self.cache_dir = cache_dir  # keeps the PDF deck's laid-out chapters and the .pptx pictures between builds
         self._planner: SlidePlanner | None = None
+        self._pdf: bytes | None = None
 
     @property
     def planner(self) -> SlidePlanner:
@@ -59,22 +57,27 @@ class SlideDecks:
         return self.cache_dir / "pictures" if self.cache_dir is not None else None
 
     def handout(self, edition: Edition, paper: str, per_page: int) -> Document:
-        """Return how the slide handout is made: from the PDF deck's own parts, `per_page` slides to a sheet."""
+        """Return how the slide handout is made: the PDF deck's pages, `per_page` to a sheet."""
         from generator.render.slides.handout import slides_handout_layouts
 
-        deck = self.course_pdf()
-
-        def deck_pdf() -> Layouts:
-            if isinstance(deck, InParts):
-                return (yield from deck.layouts())
-            return deck.make()
-
         return InParts(
-            lambda: slides_handout_layouts(self.planner.deck(), self.course, self.theme, deck_pdf(), edition, paper, per_page, self.created)
+            lambda: slides_handout_layouts(self.planner.deck(), self.course, self.theme, self.pdf(), edition, paper, per_page, self.created)
         )
 
     def course_pdf(self) -> Document:
-        """Return how the PDF deck is made: drawn from the plan, whole (it takes about a second)."""
-        from generator.render.slides.pdf_deck import render_slides_pdf
+        """Return how the PDF deck is made: drawn from the plan, by whichever process is free."""
+        return InParts(self.pdf)
 
-        return Whole(lambda: render_slides_pdf(self.planner.deck(), self.course, self.theme, self.created))
+    def pdf(self) -> Layouts:
+        """Make the PDF deck, or return it as this process made it for the deck or a slide handout before.
+
+        Drawn as a task (`Binding`), in a worker while this process hands out the rest; kept
+        here, for the three outputs that show its pages. Two of them asking at once both draw it.
+        """
+        from generator.render.core.parts import bind
+        from generator.render.slides.pdf_deck import DeckDrawing
+
+        if self._pdf is None:
+            drawing = DeckDrawing.of(self.planner.deck(), self.course, self.theme, self.created)
+            self._pdf = yield from bind(drawing.bind, (), ())
+        return self._pdf

@@ -24,18 +24,31 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.errors import warn
-from generator.model import Chapter, Course, Emphasis, Inline, InlineCode, InlineImage, LineBreak, Link, Strikethrough, Strong, Text
-from generator.model import FootnoteRef, plain_text
+from generator.model import (
+    Course,
+    Emphasis,
+    FootnoteRef,
+    Inline,
+    InlineCode,
+    InlineImage,
+    LineBreak,
+    Link,
+    Strikethrough,
+    Strong,
+    Text,
+    plain_text,
+)
 from generator.render.core.book import _add_navigation, save_book
 from generator.render.core.drawing import Font, new_document
+from generator.render.core.parts import Part
 from generator.render.core.pdf import PageLayout
-from generator.render.html import LinkIndex
 from generator.render.core.structure import BookStructure
+from generator.render.html import LinkIndex
 from generator.render.slides import look
 from generator.render.slides.deck import (
     CELL_INSETS,
@@ -60,20 +73,68 @@ FOOT_LINE, FOOT_PAD_TOP, FOOT_PAD_SIDE, NUMBER_SIZE = 18.0, 3.6, 7.2, 12.0  # th
 PX = 4 / 3  # CSS px a point: the unit of a page's layout (`PageLayout`), which the book's navigation reads
 
 
+@dataclass(frozen=True, eq=False)
+class DeckDrawing:
+    """All the PDF deck is drawn from, read in the build's process: it crosses to a worker whole (see `SlideDecks.pdf`)."""
+
+    deck: Deck
+    fonts: Path  # the theme's fonts/ folder
+    keywords: str  # the document's kind, as its metadata says it ("Diapositivas")
+    targets: dict[tuple[str, str], str]  # (chapter file, link as written): the anchor it leads to, on a slide
+    created: str = ""
+
+    @classmethod
+    def of(cls, deck: Deck, course: Course, theme: Theme, created: str = "") -> DeckDrawing:
+        links, anchors = LinkIndex(course), {anchor for slide in deck.slides for anchor in slide.anchors}
+        targets = {}
+        for slide in deck.slides:
+            chapter = slide.chapter
+            if chapter is None:  # the cover
+                continue
+            for link in _links_of(slide):
+                target = links.resolve(chapter, link.href)
+                if target is not None and target.html_id in anchors:
+                    targets[(chapter.stem, link.href)] = target.html_id
+        keywords = dict(theme.messages(course.info.language)).get("slides", "Slides")
+        return cls(deck, theme.find("fonts/DejaVuSans.ttf").parent, keywords, targets, created)
+
+    def bind(self, frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
+        """Draw the deck, as a `Binding` of no parts."""
+        return self.draw()
+
+    def draw(self) -> bytes:
+        """Return the PDF deck: every slide drawn, tagged, linked and bookmarked."""
+        info = self.deck.info
+        book = new_document(info.title, info.language, info.author, self.keywords, self.created)
+        drawer = _DeckDrawer(book, self)
+        layouts = [[drawer.slide(slide, number)] for number, slide in enumerate(self.deck.slides, start=1)]
+        drawer.faces.embed(book)
+        for number, made in enumerate(_add_navigation(book, layouts)):
+            for annotation, links in made:
+                drawer.structure.tie(drawer.link_elements[number][links[0][1]], annotation)
+        drawer.structure.finish()
+        drawer.faces.warn_missing()
+        return save_book(book)
+
+
 def render_slides_pdf(deck: Deck, course: Course, theme: Theme, created: str = "") -> bytes:
-    """Return the PDF deck: every slide of `deck` drawn, tagged, linked and bookmarked."""
-    labels = dict(theme.messages(course.info.language))
-    info = deck.info
-    book = new_document(info.title, info.language, info.author, labels.get("slides", "Slides"), created)
-    drawer = _DeckDrawer(book, deck, course, theme)
-    layouts = [[drawer.slide(slide, number)] for number, slide in enumerate(deck.slides, start=1)]
-    drawer.faces.embed(book)
-    for number, annotations in enumerate(_add_navigation(book, layouts)):
-        for annotation, links in annotations:
-            drawer.structure.tie(drawer.link_elements[number][links[0][1]], annotation)
-    drawer.structure.finish()
-    drawer.faces.warn_missing()
-    return save_book(book)
+    """Return the PDF deck of `deck`, drawn in this process."""
+    return DeckDrawing.of(deck, course, theme, created).draw()
+
+
+def _links_of(slide: Slide) -> Iterator[Link]:
+    """Yield the links of a slide's title and frames, those inside others too."""
+    inlines: list[Inline] = list(slide.title)
+    for frame in slide.frames:
+        if isinstance(frame, TextFrame):
+            inlines += [run for para in frame.paras for run in para.inlines]
+        elif isinstance(frame, TableFrame):
+            inlines += [run for row in (frame.header, *frame.rows) for cell in row for run in cell]
+    while inlines:
+        run = inlines.pop()
+        if isinstance(run, Link):
+            yield run
+        inlines += getattr(run, "children", ())
 
 
 # --- fonts ---------------------------------------------------------------------------------------
@@ -150,13 +211,11 @@ def _rgb(colour: str, stroke: bool = False) -> str:
 class _DeckDrawer:
     """Draws a deck's slides into `book`, one page each."""
 
-    def __init__(self, book, deck: Deck, course: Course, theme: Theme):
-        self.book, self.deck, self.m = book, deck, deck.metrics
-        folder = theme.find("fonts/DejaVuSans.ttf").parent
-        self.faces = _Faces(folder)
-        self.measures: Fonts = fonts_in(folder)
-        self.targets = LinkIndex(course)
-        self.anchors = {anchor for slide in deck.slides for anchor in slide.anchors}
+    def __init__(self, book, drawing: DeckDrawing):
+        self.book, self.deck, self.m = book, drawing.deck, drawing.deck.metrics
+        self.faces = _Faces(drawing.fonts)
+        self.measures: Fonts = fonts_in(drawing.fonts)
+        self.targets = drawing.targets
         self.structure = BookStructure(book)
         self.pictures: dict[Path, tuple[Any, float, float]] = {}  # path: (XObject, width, height in points)
         self.link_elements: list[list[Any]] = []  # each page's Link elements, in the order of its layout's links
@@ -364,7 +423,8 @@ class _DeckDrawer:
         measure = fit_para(para, first_in_frame)
         if para.style == "label" and label_colour:
             colour = label_colour
-        runs, links = [], []
+        runs: list[_Run] = []
+        links: list[tuple[str, int, str]] = []
         for span, (href, strike, words) in zip(measure.spans, self._links(para.inlines), strict=True):
             link = -1
             if href:
@@ -399,8 +459,8 @@ class _DeckDrawer:
         """Return where a link goes in the deck: its URL, the slide of its target, or nowhere ("")."""
         if link.is_external:
             return link.href
-        target = self.targets.resolve(self.chapter, link.href) if self.chapter is not None else None
-        return f"#{target.html_id}" if target is not None and target.html_id in self.anchors else ""
+        target = self.targets.get((self.chapter.stem, link.href)) if self.chapter is not None else None
+        return f"#{target}" if target else ""
 
     def paragraph(self, text: _Text, x: float, y: float, width: float, parent) -> float:
         """Draw `text` in a column `width` points wide from (x, y), its lines broken as measured; return where it ends."""
