@@ -85,22 +85,18 @@ def test_slides_per_page(tmp_path, per_page):
     assert len(placed(sheets.pages[0])) == min(deck, int(per_page))
 
 
-def test_one_build_plans_and_assembles_the_pdf_deck_once(tmp_path, monkeypatch):
-    """The deck and both slide handouts place the same pages: planned, written, framed and put together once."""
+def test_one_build_plans_and_draws_the_pdf_deck_once(tmp_path, monkeypatch):
+    """The deck and both slide handouts show the same pages: planned and drawn once (one process)."""
     from generator.render import slides
     from generator.render.slides import pdf_deck
 
-    assembled, planners, pieces, frames = [], [], [], []
-    real, real_planner, real_html, real_frame = pdf_deck.draw_book, slides.SlidePlanner, pdf_deck.slides_html, pdf_deck.draw_frame
-    monkeypatch.setattr(pdf_deck, "draw_book", lambda frames, parts: assembled.append(1) or real(frames, parts))
+    drawn, planners = [], []
+    real_draw, real_planner = pdf_deck.DeckDrawing.draw, slides.SlidePlanner
+    monkeypatch.setattr(pdf_deck.DeckDrawing, "draw", lambda self: drawn.append(1) or real_draw(self))
     monkeypatch.setattr(slides, "SlidePlanner", lambda *args: planners.append(1) or real_planner(*args))
-    monkeypatch.setattr(pdf_deck, "slides_html", lambda *args, **kwargs: pieces.append(1) or real_html(*args, **kwargs))
-    monkeypatch.setattr(pdf_deck, "draw_frame", lambda *args: frames.append(1) or real_frame(*args))
     result = run_aula("build", SAMPLE, "-o", tmp_path, "--format", "slides,slides-handout", "--jobs", "1")
     assert result.exit_code == 0, result.output
-    assert len(assembled) == 1 and len(planners) == 1 and len(frames) == 1
-    chapters = len(list(SAMPLE.glob("*.md")))
-    assert len(pieces) == chapters + 1  # each chapter's slides and the cover, once for all three
+    assert len(drawn) == 1 and len(planners) == 1
     deck = PdfReader(tmp_path / "curso-de-muestra-slides.pdf")
     sheets = PdfReader(tmp_path / "curso-de-muestra-slides-handout-teacher.pdf")
     assert sum(len(placed(page)) for page in sheets.pages) == len(deck.pages)

@@ -1,19 +1,18 @@
-"""The PDF deck laid out chapter by chapter: the cache, and the deck put together across parts."""
+"""The PDF deck, drawn from the slide plan: every word where the plan put it, linked, tagged, nothing laid out."""
 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
-from conftest import pdf_texts
+from conftest import SAMPLE, pdf_texts
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, load
 from generator.render.slides import SlideDecks
-from generator.render.slides.pdf_deck import render_slides_pdf
 from generator.scheduler import Job, render_jobs
 
-pytestmark = pytest.mark.slow  # whole WeasyPrint builds
 
 BULLETS = "".join(f"- Punto número {n} de la lista, con texto suficiente para ocupar una línea.\n" for n in range(1, 7))
 
@@ -28,19 +27,18 @@ def chapters(sections_in_one: int = 1) -> dict[str, str]:
     }
 
 
-def deck_pdf(course_dir, cache_dir=None, jobs: int = 1) -> bytes:
-    """Return the PDF deck: laid out in this process, or by `jobs` worker processes as the build does."""
+def deck_pdf(course_dir, jobs: int = 1) -> bytes:
+    """Return the PDF deck: drawn in this process, or by a worker process as the build does."""
     _, course, theme = load(BuildOptions(course_dir=course_dir))
-    decks = SlideDecks(course, theme, created="2026-11-28", cache_dir=cache_dir)
+    decks = SlideDecks(course, theme, created="2026-11-28")
     if jobs == 1:
         return decks.course_pdf().make()
     return render_jobs([Job("slides.pdf", decks.course_pdf())], jobs, None)["slides.pdf"]
 
 
-def whole_deck_pdf(course_dir) -> bytes:
+def planned(course_dir):
     _, course, theme = load(BuildOptions(course_dir=course_dir))
-    decks = SlideDecks(course, theme, created="2026-11-28")
-    return render_slides_pdf(decks.planner.deck(), course, theme, decks.created)
+    return SlideDecks(course, theme).planner.deck()
 
 
 def outline(pdf: bytes) -> list[tuple[str, int]]:
@@ -61,19 +59,14 @@ def internal_links(pdf: bytes) -> list[tuple[int, int]]:
     return found
 
 
-def page_texts(pdf: bytes) -> list[str]:
-    """Each page's text; pypdf ends a page with a newline when its last ink is a form, as the frame drawn over a part's page is."""
-    return [text.rstrip() for text in pdf_texts(pdf)]
-
-
-def test_deck_from_parts_shows_what_the_whole_document_shows(make_course):
+def test_the_deck_is_drawn_with_nothing_laid_out(make_course, count_layouts):
     course_dir = make_course(chapters())
-    by_parts, whole = deck_pdf(course_dir), whole_deck_pdf(course_dir)
-    assert page_texts(by_parts) == page_texts(whole)  # the same words on the same pages, slide numbers included
-    assert outline(by_parts) == outline(whole)
-    assert internal_links(by_parts) == internal_links(whole) != []
-    info = PdfReader(io.BytesIO(by_parts)).metadata
-    assert (info.title, info.author) == ("Diapositivas de prueba", "Equipo")
+    pdf = deck_pdf(course_dir)
+    assert count_layouts == []  # WeasyPrint is not asked for a page
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == len(planned(course_dir).slides)
+    info = PdfReader(io.BytesIO(pdf)).metadata
+    assert (info.title, info.author, info["/Keywords"]) == ("Diapositivas de prueba", "Equipo", "Diapositivas")
+    assert [title for title, _ in outline(pdf)] == [slide.title_text for slide in planned(course_dir).slides]
 
 
 def test_link_to_another_chapter_lands_on_its_slide(make_course):
@@ -89,72 +82,69 @@ def test_slides_are_numbered_across_the_deck(make_course):
         assert text.rstrip().endswith(str(number)), text
 
 
-def test_editing_one_chapter_lays_out_its_slides_again_and_nothing_else(make_course, tmp_path, count_layouts):
-    course_dir, cache = make_course(chapters()), tmp_path / "cache"
-    deck_pdf(course_dir, cache)
-    assert sorted(count_layouts) == ["cover", "dos", "tres", "uno"]  # the frame is drawn, not laid out
-    count_layouts.clear()
-    assert deck_pdf(course_dir, cache) and count_layouts == []  # all from the cache
-    two = course_dir / "02-dos.md"
-    two.write_text(two.read_text(encoding="utf-8").replace("Punto número 3", "Punto tercero"), encoding="utf-8")
-    edited = deck_pdf(course_dir, cache)
-    assert count_layouts == ["dos"]
-    assert "Punto tercero" in "".join(pdf_texts(edited))
-    assert edited == deck_pdf(course_dir)  # the same deck as one laid out with no cache
-
-
-def test_a_chapter_that_grows_renumbers_the_deck_without_laying_out_the_others(make_course, tmp_path, count_layouts):
-    course_dir, cache = make_course(chapters()), tmp_path / "cache"
-    short = pdf_texts(deck_pdf(course_dir, cache))
-    (course_dir / "01-uno.md").write_text(chapters(sections_in_one=3)["01-uno.md"], encoding="utf-8")
-    count_layouts.clear()
-    long = deck_pdf(course_dir, cache)
-    # its slides, none of the other chapters' (the frame, numbered on, is drawn)
-    assert count_layouts == ["uno"]
-    assert len(pdf_texts(long)) == len(short) + 2
-    assert page_texts(long) == page_texts(whole_deck_pdf(course_dir))
-
-
-def test_worker_processes_give_the_same_deck(make_course, tmp_path):
+@pytest.mark.slow  # a worker process
+def test_worker_processes_give_the_same_deck(make_course):
     course_dir = make_course(chapters())
-    assert deck_pdf(course_dir, tmp_path / "parallel", jobs=2) == deck_pdf(course_dir)
+    assert deck_pdf(course_dir, jobs=2) == deck_pdf(course_dir)
 
 
-def test_user_template_without_pieces_is_laid_out_as_one_document(make_course, tmp_path):
-    from generator.themes import Theme
+def test_every_word_of_the_plan_is_on_its_slide_and_every_line_inside_its_frame():
+    from generator.render.slides.deck import Box, CodeFrame, TableFrame, TextFrame, text_runs
 
-    files = chapters()
-    files["course.yml"] += "theme: mitema\n"
-    # a user's copy of slides.html from before the pieces: it knows only the whole deck
-    template = Theme.load().find("slides.html").read_text(encoding="utf-8")
-    template = template.replace("{% for slide in slides %}", "{% for slide in deck.slides %}")
-    template = template.replace("{% if document != 'part' and slide.layout != 'cover' %}", "{% if slide.layout != 'cover' %}")
-    assert "document" not in template.split("-#}", 1)[1]
-    files["mitema/slides.html"] = template
-    course_dir, cache = make_course(files), tmp_path / "cache"
-    pdf = deck_pdf(course_dir, cache)
-    assert page_texts(pdf) == page_texts(whole_deck_pdf(course_dir))
-    assert not cache.exists()  # nothing laid out piece by piece
+    deck = planned(SAMPLE)
+    reader = PdfReader(io.BytesIO(deck_pdf(SAMPLE)))
+    m = deck.metrics
+    for number, (slide, page) in enumerate(zip(deck.slides, reader.pages, strict=True), start=1):
+        words: list[str] = slide.title_text.split()
+        for frame in slide.frames:
+            if isinstance(frame, TextFrame):
+                words += [word for para in frame.paras for run in text_runs(para.inlines) for word in run.text.split()]
+            elif isinstance(frame, CodeFrame):
+                words += [word for line in frame.lines for _, text in line for word in text.split()]
+            elif isinstance(frame, TableFrame):
+                words += [word for row in (frame.header, *frame.rows) for cell in row
+                          for run in text_runs(cell) for word in run.text.split()]
+        shown = " ".join(page.extract_text().split()).replace("\u00a0", " ")
+        assert [word for word in words if word.replace("\u00a0", " ") not in shown] == [], number
+        # Each line starts inside a box of the plan: a frame, a title's, the footer's or the slide number's.
+        number_box = Box(m.body.x + m.body.w - 100, m.footer.y, 100, m.footer.h)
+        boxes = [frame.box for frame in slide.frames] + [m.title, m.footer, number_box, m.chapter_label, m.chapter_title,
+                                                         m.cover_title, m.cover_subtitle]
+        starts = [(float(x), float(y)) for x, y in re.findall(rb"BT [^T]*?(-?[\d.]+) (-?[\d.]+) Td", page.get_contents().get_data())]
+        outside = [(x, m.height - y) for x, y in starts
+                   if not any(box.x - 1 <= x <= box.x + box.w and box.y <= m.height - y <= box.bottom + 1 for box in boxes)]
+        assert starts and outside == [], number
 
 
-def test_a_part_with_a_page_too_many_gets_the_deck_laid_out_whole(make_course, tmp_path, caplog, monkeypatch):
-    """Were a theme to let a slide run onto a second page, the parts would not match the frames: lay the deck out whole."""
+def test_links_are_annotations_tied_to_link_elements_and_pictures_are_figures(tmp_path):
+    from pdf_structure import elements, problems
+
+    path = tmp_path / "deck.pdf"
+    path.write_bytes(deck_pdf(SAMPLE))
+    assert problems(path) == []
+    reader = PdfReader(path)
+    tree = list(elements(reader.trailer["/Root"]["/StructTreeRoot"].get_object()))
+    kinds = [str(element["/S"]) for element, _ in tree]
+    assert kinds.count("/Sect") == len(reader.pages) and kinds.count("/H1") == len(reader.pages)
+    assert {"/L", "/LI", "/Lbl", "/LBody", "/Table", "/TH", "/TD", "/Link"} <= set(kinds)
+    figures = [element for element, _ in tree if element["/S"] == "/Figure"]
+    assert len(figures) == 2 and all(element.get("/Alt") for element in figures)  # the SVG and the PNG
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []]
+    uris = [a["/A"]["/URI"] for a in annotations if "/A" in a]
+    assert uris and all("/StructParent" in a for a in annotations)
+    links = [element for element, _ in tree if element["/S"] == "/Link"]
+    assert all(element["/P"]["/S"] != "/Sect" for element in links)  # inside the paragraph or cell they sit in
+    forms = [page["/Resources"]["/XObject"][name].get_object()["/Subtype"] for page in reader.pages
+             if "/XObject" in page["/Resources"] for name in page["/Resources"]["/XObject"]]
+    assert sorted(forms) == ["/Form", "/Image"]  # the SVG drawn as vectors, the PNG as an image
+
+
+def test_a_character_the_fonts_lack_is_warned_of(make_course, caplog):
     import logging
 
-    import generator.render.slides.pdf_deck as slides_pdf
-
-    original = slides_pdf.slides_html
-
-    def one_page_more(*args, **kwargs):
-        html = original(*args, **kwargs)
-        if "part" in args or kwargs.get("document") == "part":
-            html = html.replace("</body>", '<section class="slide">una página de más</section></body>')
-        return html
-
-    monkeypatch.setattr(slides_pdf, "slides_html", one_page_more)
-    course_dir = make_course(chapters())
-    with caplog.at_level(logging.WARNING, logger="aula"):
-        pdf = deck_pdf(course_dir, tmp_path / "cache")
-    assert any("W-slides-pieces" in message for message in caplog.messages)
-    monkeypatch.setattr(slides_pdf, "slides_html", original)
-    assert page_texts(pdf) == page_texts(whole_deck_pdf(course_dir))
+    files = chapters()
+    files["02-dos.md"] = files["02-dos.md"].replace("Punto número 3", "Punto 漢 tres")
+    with caplog.at_level(logging.WARNING):
+        pdf = deck_pdf(make_course(files))
+    assert "Punto" in "".join(pdf_texts(pdf))
+    assert any("W-missing-glyph" in message and "U+6F22" in message for message in caplog.messages)

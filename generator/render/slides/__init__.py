@@ -7,7 +7,9 @@ and each writer (`pptx_writer.py`, `pdf_deck.py`) only reads a plan.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.model import Chapter, Course, Edition
 from generator.render.core.parts import Document, InParts, Layouts
@@ -15,6 +17,9 @@ from generator.render.slides.fit import fonts_in
 from generator.render.slides.planner import SlidePlanner
 from generator.render.slides.template import template_metrics
 from generator.themes import Theme
+
+if TYPE_CHECKING:
+    from generator.render.slides.pdf_deck import DeckDrawing
 
 
 class SlideDecks:
@@ -24,9 +29,8 @@ class SlideDecks:
         self.course = course
         self.theme = theme
         self.created = created
-        self.cache_dir = cache_dir  # keeps the PDF deck's laid-out chapters and the .pptx pictures between builds
+        self.cache_dir = cache_dir  # keeps the .pptx pictures between builds
         self._planner: SlidePlanner | None = None
-        self._pdf: bytes | None = None
 
     @property
     def planner(self) -> SlidePlanner:
@@ -69,15 +73,17 @@ class SlideDecks:
         return InParts(self.pdf)
 
     def pdf(self) -> Layouts:
-        """Make the PDF deck, or return it as this process made it for the deck or a slide handout before.
+        """Make the PDF deck: drawn as a task (`Binding`), by whichever process is free.
 
-        Drawn as a task (`Binding`), in a worker while this process hands out the rest; kept
-        here, for the three outputs that show its pages. Two of them asking at once both draw it.
+        The deck and both slide handouts ask for the same task, of one `DeckDrawing`: the
+        build's scheduler draws it once for all three, in a worker while this process hands out the rest.
         """
         from generator.render.core.parts import bind
+
+        return (yield from bind(self.drawing.bind, (), ()))
+
+    @cached_property
+    def drawing(self) -> DeckDrawing:
         from generator.render.slides.pdf_deck import DeckDrawing
 
-        if self._pdf is None:
-            drawing = DeckDrawing.of(self.planner.deck(), self.course, self.theme, self.created)
-            self._pdf = yield from bind(drawing.bind, (), ())
-        return self._pdf
+        return DeckDrawing.of(self.planner.deck(), self.course, self.theme, self.created)

@@ -122,7 +122,7 @@ def slides_handout_layouts(
     per_page: int = 3,
     created: str = "",
 ) -> Layouts:
-    """Make the slide handout: the deck's own parts (`deck_pdf`, shared with the PDF deck), then the sheets drawn around them.
+    """Make the slide handout: the PDF deck (`deck_pdf`, drawn once for the deck and both handouts), then the sheets drawn around its pages.
 
     The drawing is a task (`Binding`), for whichever process is free: the two editions are drawn at once.
     """
