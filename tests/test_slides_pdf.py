@@ -13,7 +13,6 @@ from generator.build import BuildOptions, load
 from generator.render.slides import SlideDecks
 from generator.scheduler import Job, render_jobs
 
-
 BULLETS = "".join(f"- Punto número {n} de la lista, con texto suficiente para ocupar una línea.\n" for n in range(1, 7))
 
 
