@@ -147,3 +147,15 @@ def test_a_character_the_fonts_lack_is_warned_of(make_course, caplog):
         pdf = deck_pdf(make_course(files))
     assert "Punto" in "".join(pdf_texts(pdf))
     assert any("W-missing-glyph" in message and "U+6F22" in message for message in caplog.messages)
+
+
+def test_a_build_clears_the_slides_laid_out_before_the_deck_was_drawn(tmp_path):
+    from conftest import run_aula
+
+    kept = tmp_path / ".aula-cache" / "slides"
+    (kept / "pictures").mkdir(parents=True)
+    (kept / "3f2a.pdf").write_bytes(b"%PDF-1.7")  # a chapter's slides as WeasyPrint laid them out, and its layout
+    (kept / "3f2a.json").write_text("{}", encoding="utf-8")
+    result = run_aula("build", SAMPLE, "-o", tmp_path, "--format", "slides", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert [path.name for path in kept.iterdir()] == ["pictures"]

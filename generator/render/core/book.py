@@ -42,7 +42,7 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     first = len(book.pages) - len(part_pages)
     if first < 0 or len(frame_pages) != len(book.pages):
         raise AulaError(f"a frame of {len(book.pages)} pages for {len(part_pages)} pages of content")
-    # Aula lays out every part and frame tagged (`PdfTarget.pages`, `draw_frame`): a part is checked as it is opened.
+    # Aula lays out every part and frame tagged (`PdfTarget.pages`, the frames it draws): a part is checked as it is opened.
     structure = None
     if all(is_tagged(pdf) for pdf in frame_pdfs):
         structure = BookStructure(book)

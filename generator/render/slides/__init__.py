@@ -80,6 +80,8 @@ class SlideDecks:
         """
         from generator.render.core.parts import bind
 
+        if self.cache_dir is not None:
+            _clear_laid_out_slides(self.cache_dir)
         return (yield from bind(self.drawing.bind, (), ()))
 
     @cached_property
@@ -87,3 +89,12 @@ class SlideDecks:
         from generator.render.slides.pdf_deck import DeckDrawing
 
         return DeckDrawing.of(self.planner.deck(), self.course, self.theme, self.created)
+
+
+def _clear_laid_out_slides(folder: Path) -> None:
+    """Delete the chapters of slides WeasyPrint laid out for builds before the deck was drawn (some 3 MB a course)."""
+    try:
+        for leftover in [*folder.glob("*.pdf"), *folder.glob("*.json")]:
+            leftover.unlink(missing_ok=True)
+    except OSError:
+        pass  # left for a later build
