@@ -159,3 +159,96 @@ def test_a_build_clears_the_slides_laid_out_before_the_deck_was_drawn(tmp_path):
     result = run_aula("build", SAMPLE, "-o", tmp_path, "--format", "slides", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert [path.name for path in kept.iterdir()] == ["pictures"]
+
+
+HOSTILE = """# Cuatro
+
+## Comprobaciones
+
+Texto\tcon un tabulador, y [la guía](https://example.com/guia) o de nuevo [la guía](https://example.com/guia).
+
+1. uno
+2. dos
+3. tres
+4. cuatro
+5. cinco
+6. seis
+7. siete
+8. ocho
+9. nueve
+10. diez
+
+```bash
+# {ticks}
+echo {ticks}
+```
+"""
+
+
+@pytest.fixture
+def shows(monkeypatch):
+    """Record every piece of text the deck's drawer sets: (left edge, baseline, font, size, words), in points."""
+    from generator.render.slides import pdf_deck
+
+    shown: list[tuple[float, float, object, float, str]] = []
+    real = pdf_deck._DeckDrawer.show
+
+    def show(self, font, size, x, baseline, words, colour):
+        shown.append((x, baseline, font, size, words))
+        return real(self, font, size, x, baseline, words, colour)
+
+    monkeypatch.setattr(pdf_deck._DeckDrawer, "show", show)
+    return shown
+
+
+def test_hostile_text_stays_inside_the_slide_and_every_font_it_names_is_embedded(make_course, shows):
+    files = chapters()
+    files["04-cuatro.md"] = HOSTILE.format(ticks="✓" * 60)  # drawn from DejaVu Sans: wider than a monospace cell
+    course_dir = make_course(files)
+    deck = planned(course_dir)
+    pdf = deck_pdf(course_dir)
+    m = deck.metrics
+    right = m.body.x + m.body.w
+    ends = [(words, x + font.width(words, size)) for x, _, font, size, words in shows]
+    past = [(words, round(end, 1)) for words, end in ends if end > right + 0.5]
+    assert past == []
+    numbers = [(x, font.width(words, size), baseline) for x, baseline, font, size, words in shows if words == "10."]
+    [(x, width, baseline)] = numbers
+    text_left = min(left for left, line, _, _, words in shows if line == baseline and words.startswith("diez"))
+    assert x + width < text_left  # "10." ends before its item's text
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        named = set(re.findall(rb"(/F\d+) [\d.]+ Tf", page.get_contents().get_data()))
+        assert {name.decode() for name in named} <= set(page["/Resources"]["/Font"].keys())
+    text = "".join(pdf_texts(pdf))
+    assert "Texto con un tabulador" in text and "\x00" not in text
+
+
+def test_two_links_to_one_place_are_two_link_elements(make_course, tmp_path):
+    from pdf_structure import elements
+
+    files = chapters()
+    files["04-cuatro.md"] = HOSTILE.format(ticks="x")
+    path = tmp_path / "deck.pdf"
+    path.write_bytes(deck_pdf(make_course(files)))
+    reader = PdfReader(path)
+    links = [element for element, _ in elements(reader.trailer["/Root"]["/StructTreeRoot"].get_object()) if element["/S"] == "/Link"]
+    assert len(links) == 3  # chapter three's, and the two here
+    assert all(len([kid for kid in link["/K"] if hasattr(kid, "get") and kid.get("/Type") == "/OBJR"]) == 1 for link in links)
+
+
+def test_a_sixteen_bit_grey_picture_keeps_its_greys():
+    import zlib
+
+    import pikepdf
+    from PIL import Image
+
+    from generator.render.slides.pdf_deck import _image_xobject
+
+    image = Image.new("I;16", (2, 1))
+    image.putpixel((0, 0), 40000)
+    data = io.BytesIO()
+    image.save(data, "PNG")
+    pdf = pikepdf.new()
+    picture = _image_xobject(pdf, data.getvalue())
+    assert zlib.decompress(picture.xobject.read_raw_bytes())[:6] == bytes([155, 155, 155, 0, 0, 0])  # 40000 / 257

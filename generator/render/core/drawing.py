@@ -61,9 +61,9 @@ class Font:
         self.name = font["name"].getDebugName(6) or path.stem
         self.used: dict[int, str] = {0: ""}  # glyph number: the text it stands for
         self.resource = "/F"  # its name in the resources of the pages it is drawn on
-        self.fallback: Font | None = None  # drawn with for a character this font lacks
+        self.fallback: Font | None = None  # drawn with for a character this font lacks (and its own fallback for one it lacks)
         self._advances: dict[str, float] = {}  # by character, in em, as `advance` finds them
-        self.missing: set[str] = set()  # characters neither has, drawn as an empty box
+        self.missing: set[str] = set()  # characters no fallback has either, drawn as an empty box
 
     @classmethod
     def load(cls, path: Path) -> Font:
@@ -90,11 +90,11 @@ class Font:
         return self._advances[char]
 
     def _drawing(self, char: str) -> Font:
-        """Return the font that draws `char`: this one, or the fallback for a character only the fallback has."""
-        code = ord(char)
-        if code not in self.glyphs and self.fallback is not None and code in self.fallback.glyphs:
-            return self.fallback
-        return self
+        """Return the font that draws `char`: this one, or the first of its fallbacks (and theirs) that has it, else this one."""
+        code, font = ord(char), self
+        while code not in font.glyphs and font.fallback is not None:
+            font = font.fallback
+        return font if code in font.glyphs else self
 
     def runs(self, text: str) -> list[tuple[Font, str]]:
         """Return `text` in runs of one font each: this one, or its fallback for a character this one lacks."""

@@ -33,6 +33,18 @@ FONT_FILES = {
     (MONO, True, True): "DejaVuSansMono-Bold.ttf",
 }
 
+# Where a character a face lacks is drawn from, in order (the PDF deck draws so; PowerPoint and LibreOffice
+# pick their own substitute, most likely a face of the same family).
+FALLBACKS = {
+    (MONO, True, False): ((MONO, False, False), (SANS, False, False)),
+    (MONO, False, True): ((MONO, False, False), (SANS, False, False)),
+    (MONO, True, True): ((MONO, False, False), (SANS, False, False)),
+    (MONO, False, False): ((SANS, False, False),),
+    (SANS, True, False): ((SANS, False, False),),
+    (SANS, False, True): ((SANS, False, False),),
+    (SANS, True, True): ((SANS, False, False),),
+}
+
 # Single line spacing as a multiple of the font size. PowerPoint sets a "single" line at about
 # 1.2 em; LibreOffice uses the font's ascent plus descent (1.164 em for DejaVu). The larger wins.
 MIN_LINE_SPACING = 1.2
@@ -59,7 +71,7 @@ class Face:
         return cls(advances, max(MIN_LINE_SPACING, ascent_descent))
 
     def advance(self, char: str) -> float:
-        # A character the font lacks is drawn from a fallback font: count it a full em.
+        # A character no face has is drawn as an empty box, or from a renderer's own substitute: count it a full em.
         return self.advances.get(ord(char), 1.0)
 
 
@@ -100,10 +112,14 @@ class Fonts:
         self._lines: dict[tuple[Para, float], int] = {}
 
     def face(self, family: str, bold: bool, italic: bool) -> Face:
+        """Return a face's measures, a character it lacks measured in the face that draws it instead (`FALLBACKS`)."""
         key = (family, bold, italic)
         if key not in self._faces:
-            name = FONT_FILES.get(key, FONT_FILES[(SANS, bold, italic)])
-            self._faces[key] = Face.load(self.folder / name)
+            own = Face.load(self.folder / FONT_FILES.get(key, FONT_FILES[(SANS, bold, italic)]))
+            advances = dict(own.advances)
+            for fallback in FALLBACKS.get(key, ()):
+                advances = {**self.face(*fallback).advances, **advances}
+            self._faces[key] = Face(advances, own.line_height)
         return self._faces[key]
 
     def width(self, span: Span) -> float:

@@ -62,7 +62,7 @@ from generator.render.slides.deck import (
     TextFrame,
     TextPara,
 )
-from generator.render.slides.fit import FONT_FILES, MONO, SANS, Fonts, Para, Span, fonts_in
+from generator.render.slides.fit import FALLBACKS, FONT_FILES, MONO, SANS, Fonts, Para, Span, fonts_in
 from generator.render.slides.text import code_para, fit_para
 from generator.themes import Theme
 
@@ -149,10 +149,9 @@ class _Faces:
             font = Font.load(folder / name)
             font.resource = f"/F{len(self.fonts) + 1}"
             self.fonts[name] = font
-        sans = self.fonts[FONT_FILES[(SANS, False, False)]]
-        for (family, _, _), name in FONT_FILES.items():
-            if family == MONO:
-                self.fonts[name].fallback = sans  # box drawing and arrows the monospace lacks
+        for key, fallbacks in FALLBACKS.items():  # each falls back on the next in line, as the plan measured
+            self.font(*key).fallback = self.font(*fallbacks[0])
+        self.shown: set[str] = set()  # the resource names of the fonts text was set in
 
     def font(self, family: str, bold: bool, italic: bool) -> Font:
         return self.fonts[FONT_FILES[(family, bold, italic)]]
@@ -163,7 +162,7 @@ class _Faces:
 
         resources = book.make_indirect(pikepdf.Dictionary())
         for font in self.fonts.values():
-            if len(font.used) > 1:
+            if font.resource in self.shown:
                 resources[font.resource] = font.embedded(book)
         for page in book.pages:
             page.obj.Resources.Font = resources
@@ -217,7 +216,7 @@ class _DeckDrawer:
         self.measures: Fonts = fonts_in(drawing.fonts)
         self.targets = drawing.targets
         self.structure = BookStructure(book)
-        self.pictures: dict[Path, tuple[Any, float, float]] = {}  # path: (XObject, width, height in points)
+        self.pictures: dict[Path, _Picture | None] = {}  # None: a picture that cannot be drawn
         self.link_elements: list[list[Any]] = []  # each page's Link elements, in the order of its layout's links
 
     # --- a slide ---------------------------------------------------------------------------------
@@ -295,7 +294,7 @@ class _DeckDrawer:
     def at_foot(self, text: _Text, box: Box) -> None:
         """Draw a paragraph at the foot of `box` (inside its insets), growing upwards, as a title sits in its placeholder."""
         width = box.w - TEXT_INSETS.left - TEXT_INSETS.right
-        height = self.measures.height(text.measure, width)
+        height = self.height(text.measure, width)
         self.paragraph(text, box.x + TEXT_INSETS.left, box.bottom - TEXT_INSETS.bottom - height, width, self.section)
 
     def footer(self, number: int) -> None:
@@ -388,32 +387,36 @@ class _DeckDrawer:
         picture = self.picture(frame.path)
         if picture is None:
             return
-        name, width, height = picture
+        name, shown = picture
         box = frame.box
-        scale = min(box.w / width, box.h / height)
-        w, h = width * scale, height * scale
+        scale = min(box.w / shown.width, box.h / shown.height)
+        w, h = shown.width * scale, shown.height * scale
         x, y = box.x + (box.w - w) / 2, self.m.height - (box.y + (box.h - h) / 2) - h
-        draw = f"q {w:.3f} 0 0 {h:.3f} {x:.3f} {y:.3f} cm {name} Do Q"
+        if shown.origin is None:  # an image fills the unit square
+            place = f"{w:.3f} 0 0 {h:.3f} {x:.3f} {y:.3f}"
+        else:  # a form keeps its own units, from its corner
+            left, bottom = shown.origin
+            place = f"{scale:.6f} 0 0 {scale:.6f} {x - left * scale:.3f} {y - bottom * scale:.3f}"
+        draw = f"q {place} cm {name} Do Q"
         if frame.decorative:
             self.artifact(draw)
         else:
             figure = self.structure.element("/Figure", self.section, alt=frame.alt)
             self.ops.append(self.structure.content(self.page, figure) + draw + " EMC")
 
-    def picture(self, path: Path) -> tuple[str, float, float] | None:
+    def picture(self, path: Path) -> tuple[str, _Picture] | None:
         """Return the resource name of the picture in `path` on this page, and its size (points, or pixels: only the ratio counts)."""
         if path not in self.pictures:
             made = _picture_xobject(self.book, path)
             if made is None:
                 warn(None, "W-image-unreadable", f"image {path.name} cannot be drawn in the PDF deck")
-            self.pictures[path] = made  # type: ignore[assignment]
+            self.pictures[path] = made
         made = self.pictures[path]
         if made is None:
             return None
-        xobject, width, height = made
         name = f"/Im{len(self.xobjects) + 1}"
-        self.xobjects[name] = xobject
-        return name, width, height
+        self.xobjects[name] = made.xobject
+        return name, made
 
     # --- paragraphs ------------------------------------------------------------------------------
 
@@ -424,13 +427,11 @@ class _DeckDrawer:
         if para.style == "label" and label_colour:
             colour = label_colour
         runs: list[_Run] = []
-        links: list[tuple[str, int, str]] = []
-        for span, (href, strike, words) in zip(measure.spans, self._links(para.inlines), strict=True):
+        links: dict[int, tuple[int, str]] = {}  # each link of the paragraph, by its node: (its number, its words)
+        for span, (href, strike, node) in zip(measure.spans, self._links(para.inlines), strict=True):
             link = -1
-            if href:
-                if not links or links[-1][0] != href or links[-1][2] != words:
-                    links.append((href, len(runs), words))
-                link = len(links) - 1
+            if node is not None:
+                link = links.setdefault(id(node), (len(links), plain_text(node.children) or node.href))[0]
             runs.append(_Run(span.text, self.faces.font(span.family, span.bold, span.italic), span.size,
                              look.ACCENT if href else colour, href, strike, link))
         bullet = ""
@@ -438,20 +439,22 @@ class _DeckDrawer:
             bullet = "•" if para.level % 2 == 0 else "–"
         elif para.style == "number":
             bullet = f"{para.number}."
-        return _Text(runs, measure, align, bullet, element, [words for _, _, words in links])
+        return _Text(runs, measure, align, bullet, element, [words for _, words in links.values()])
 
-    def _links(self, inlines: Sequence[Inline], href: str = "", strike: bool = False, words: str = "") -> Iterator[tuple[str, bool, str]]:
-        """Yield (where it links to, struck through, the link's words) for each run `deck.text_runs` makes of `inlines`."""
+    def _links(self, inlines: Sequence[Inline], href: str = "", strike: bool = False,
+               link: Link | None = None) -> Iterator[tuple[str, bool, Link | None]]:
+        """Yield (where it links to, struck through, the link it is in) for each run `deck.text_runs` makes of `inlines`."""
         for run in inlines:
             match run:
                 case Text() | InlineCode() | InlineImage() | LineBreak():
-                    yield href, strike, words
+                    yield href, strike, link
                 case Strong() | Emphasis():
-                    yield from self._links(run.children, href, strike, words)
+                    yield from self._links(run.children, href, strike, link)
                 case Strikethrough():
-                    yield from self._links(run.children, href, True, words)
+                    yield from self._links(run.children, href, True, link)
                 case Link():
-                    yield from self._links(run.children, self._href(run) or href, strike, plain_text(run.children) or run.href)
+                    leads_to = self._href(run)
+                    yield from self._links(run.children, leads_to or href, strike, run if leads_to else link)
                 case FootnoteRef():
                     pass
 
@@ -468,7 +471,7 @@ class _DeckDrawer:
         y += measure.space_before
         line_height = self.measures.line_height(measure)
         chars = "".join(run.text for run in text.runs)
-        starts = self.measures.line_starts(measure, width, safety=1.0)  # the plan's room, filled as WeasyPrint or PowerPoint fill it
+        starts = self.breaks(measure, width)
         if not chars.strip():
             return y + len(starts) * line_height  # an empty line: room, and nothing to read
         owners = [index for index, run in enumerate(text.runs) for _ in run.text]
@@ -479,7 +482,9 @@ class _DeckDrawer:
         if text.bullet:
             label = self.structure.element("/Lbl", parent)
             baseline = self.m.height - (y + ascent)
-            bullet = self.show(sans, measure.size, x + measure.left + measure.first, baseline, text.bullet, look.ACCENT)
+            # A number wider than its hang ("10.") ends a space before the text, rather than running into it.
+            left = min(x + measure.left + measure.first, x + measure.left - sans.width(text.bullet + " ", measure.size))
+            bullet = self.show(sans, measure.size, left, baseline, text.bullet, look.ACCENT)
             self.ops.append(self.structure.content(self.page, label) + bullet + " EMC")
         element = self.structure.element(text.element, parent) if text.element else parent
         for number, start in enumerate(starts):
@@ -512,9 +517,22 @@ class _DeckDrawer:
             y += line_height
         return y
 
+    def breaks(self, measure: Para, width: float) -> list[int]:
+        """Return where the lines of a paragraph start: in the room the plan measured, filled as PowerPoint or WeasyPrint fill it.
+
+        The plan measures with a margin (`fit.WIDTH_SAFETY`); without it, a paragraph never takes more lines than planned.
+        """
+        return self.measures.line_starts(measure, width, safety=1.0)
+
+    def height(self, measure: Para, width: float) -> float:
+        """Return a paragraph's height as drawn, its space before included."""
+        return measure.space_before + len(self.breaks(measure, width)) * self.measures.line_height(measure)
+
     def show(self, font: Font, size: float, x: float, baseline: float, words: str, colour: str) -> str:
         """Return the operators that set `words` with its baseline's start at (x, baseline), PDF points."""
-        shown = [f"{used.resource} {size:g} Tf {used.shown(run)} Tj" for used, run in font.runs(words)]
+        runs = font.runs(words)
+        self.faces.shown.update(used.resource for used, _ in runs)
+        shown = [f"{used.resource} {size:g} Tf {used.shown(run)} Tj" for used, run in runs]
         return f"BT {_rgb(colour)} {x:.3f} {baseline:.3f} Td {' '.join(shown)} ET"
 
     def rule(self, run: _Run, x: float, baseline: float, width: float, placed: tuple[float, float]) -> str:
@@ -552,8 +570,18 @@ def _chars(runs: list[_Run], owners: list[int], start: int, stop: int) -> str:
 # --- pictures ------------------------------------------------------------------------------------
 
 
-def _picture_xobject(book, path: Path) -> tuple[Any, float, float] | None:
-    """Return a picture as an XObject of `book` with its width and height: SVG as a form, drawn by CairoSVG, others as an image."""
+@dataclass(frozen=True, slots=True)
+class _Picture:
+    """A picture in the deck: its XObject, and its size (an SVG's in points, an image's in pixels: only its shape counts)."""
+
+    xobject: Any
+    width: float
+    height: float
+    origin: tuple[float, float] | None = None  # a form's lower-left corner, in its units; None: an image (the unit square)
+
+
+def _picture_xobject(book, path: Path) -> _Picture | None:
+    """Return a picture as an XObject of `book`: SVG as a form, drawn by CairoSVG, others as an image."""
     import pikepdf
 
     try:
@@ -565,15 +593,14 @@ def _picture_xobject(book, path: Path) -> tuple[Any, float, float] | None:
             with pikepdf.open(io.BytesIO(cairosvg.svg2pdf(bytestring=raw, unsafe=False))) as drawn:
                 page = drawn.pages[0]
                 form = book.copy_foreign(page.as_form_xobject())
-                box = [float(n) for n in page.mediabox]
-            form.Matrix = pikepdf.Array([1 / (box[2] - box[0]), 0, 0, 1 / (box[3] - box[1]), 0, 0])
-            return form, box[2] - box[0], box[3] - box[1]
+                left, bottom, right, top = (float(n) for n in page.mediabox)
+            return _Picture(form, right - left, top - bottom, (left, bottom))
         return _image_xobject(book, raw)
     except Exception:  # noqa: BLE001 - a picture that cannot be drawn is warned of, and the slide drawn without it
         return None
 
 
-def _image_xobject(book, raw: bytes) -> tuple[Any, float, float]:
+def _image_xobject(book, raw: bytes) -> _Picture:
     import pikepdf
     from PIL import Image as PILImage
 
@@ -583,8 +610,11 @@ def _image_xobject(book, raw: bytes) -> tuple[Any, float, float]:
             colours = pikepdf.Name.DeviceRGB if image.mode == "RGB" else pikepdf.Name.DeviceGray
             xobject = book.make_stream(raw, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width, Height=height,
                                        ColorSpace=colours, BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
-            return xobject, float(width), float(height)
-        rgba = image.convert("RGBA")
+            return _Picture(xobject, float(width), float(height))
+        if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # over 8 bits a pixel: `convert` would clip them, not scale
+            rgba = image.convert("I").point(lambda value: value / 257).convert("L").convert("RGBA")
+        else:
+            rgba = image.convert("RGBA")
     rgb, alpha = rgba.convert("RGB").tobytes(), rgba.getchannel("A")
     xobject = book.make_stream(zlib.compress(rgb), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
                                Height=height, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode)
@@ -592,4 +622,4 @@ def _image_xobject(book, raw: bytes) -> tuple[Any, float, float]:
         xobject.SMask = book.make_stream(zlib.compress(alpha.tobytes()), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
                                          Width=width, Height=height, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
                                          Filter=pikepdf.Name.FlateDecode)
-    return xobject, float(width), float(height)
+    return _Picture(xobject, float(width), float(height))

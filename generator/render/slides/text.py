@@ -36,14 +36,23 @@ from generator.render.slides.pieces import TAB
 
 
 def para_spans(para: TextPara) -> tuple[Span, ...]:
-    # LibreOffice shows a hyperlink as one field it never breaks inside: measure its words as one.
     return tuple(
         Span(
-            run.text.replace(" ", "\u00a0") if run.href else run.text,
-            para.size, MONO if run.code else SANS, run.bold or para.bold, run.italic or para.italic,
+            _shown(run.text, run.href != ""), para.size, MONO if run.code else SANS, run.bold or para.bold, run.italic or para.italic,
         )
         for run in text_runs(para.inlines)
     )
+
+
+# Characters no font draws: a tab stands for a space in running text, the others for nothing.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _shown(text: str, linked: bool) -> str:
+    """Return a run's text as a slide shows it."""
+    text = _CONTROL.sub("", text.replace("\t", " "))
+    # LibreOffice shows a hyperlink as one field it never breaks inside: measure its words as one.
+    return text.replace(" ", "\u00a0") if linked else text
 
 
 def fit_para(para: TextPara, first_in_frame: bool = False) -> Para:
