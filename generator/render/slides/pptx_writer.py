@@ -431,7 +431,7 @@ class _DeckWriter:
     def run(self, text_run: TextRun, size: float, colour: str = "", proof: bool = True) -> str:
         """Return a run's XML, a line break for each newline in its text."""
         r_pr = self.r_pr(text_run, size, colour, proof)
-        pieces = text_run.text.split("\n")
+        pieces = text_run.text.replace("\t", " ").split("\n")  # a tab as the plan measured it (`text.para_spans`)
         parts = []
         for index, piece in enumerate(pieces):
             if index:
