@@ -34,7 +34,7 @@ decks = SlideDecks(parse_course(config), theme)
 slides = len(decks.planner.deck().slides)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.process_time()
-data = decks.course_pptx()
+data = decks.course_pptx().make()
 seconds = time.process_time() - started
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"slides": slides, "seconds": seconds, "grew_mb": (after - before) / 1024, "bytes": len(data)}))

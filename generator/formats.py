@@ -128,19 +128,17 @@ def cheatsheet_jobs(request: Request) -> list[Job]:
 
 def slides_jobs(request: Request) -> list[Job]:
     """The decks: the course as `.pptx` and PDF, and one `.pptx` per chapter under `slides/`."""
-    from generator.render.core.parts import Whole
 
     course = request.course
     decks = request.slide_decks
     slug, everything, key = course.info.slug, chapter_files(course, course.chapters), repr(course.info)
-    jobs = [
-        Job(f"{slug}-slides.pptx", Whole(decks.course_pptx), inputs=everything, key=key),
+    jobs = [  # the PDF deck first: both slide handouts wait for it
         Job(f"{slug}-slides.pdf", decks.course_pdf(), inputs=everything, key=key),
+        Job(f"{slug}-slides.pptx", decks.course_pptx(), inputs=everything, key=key),
     ]
     for chapter in course.chapters:
         files = chapter_files(course, [chapter])
-        deck = Whole(partial(decks.chapter_pptx, chapter))
-        jobs.append(Job(f"slides/{chapter.stem}.pptx", deck, inputs=files, key=f"{key}{chapter.number}"))
+        jobs.append(Job(f"slides/{chapter.stem}.pptx", decks.chapter_pptx(chapter), inputs=files, key=f"{key}{chapter.number}"))
     return jobs
 
 

@@ -120,7 +120,7 @@ def _cheatsheet_html(course, theme) -> None:
 def _slides_pptx(course, theme) -> None:
     from generator.render.slides import SlideDecks
 
-    SlideDecks(course, theme).course_pptx()
+    SlideDecks(course, theme).course_pptx().make()
 
 
 def _site(course, theme) -> None:

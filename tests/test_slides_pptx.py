@@ -224,7 +224,7 @@ def course_decks():
         pytest.skip("no bundled course")
     course = parse_course(load_config(CONTENT))
     decks = SlideDecks(course, Theme.load())
-    return course, decks, Presentation(io.BytesIO(decks.course_pptx()))
+    return course, decks, Presentation(io.BytesIO(decks.course_pptx().make()))
 
 
 def test_bundled_course_every_text_frame_fits_and_stays_on_the_slide(course_decks):
@@ -254,7 +254,7 @@ def test_bundled_course_slide_count_per_chapter(course_decks):
     starts = [index for index, slide in enumerate(deck.slides) if slide.slide_layout.name == "Chapter title"]
     assert [b - a for a, b in zip(starts, starts[1:] + [len(deck.slides)], strict=True)] == counts
     chapter = course.chapters[0]
-    alone = Presentation(io.BytesIO(decks.chapter_pptx(chapter)))
+    alone = Presentation(io.BytesIO(decks.chapter_pptx(chapter).make()))
     assert titles(alone) == titles(deck)[1 : 1 + counts[0]]
 
 

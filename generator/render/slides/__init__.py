@@ -15,7 +15,7 @@ from generator.model import Chapter, Course, Edition
 from generator.render.core.parts import Document, InParts, Layouts
 from generator.render.slides.fit import fonts_in
 from generator.render.slides.planner import SlidePlanner
-from generator.render.slides.template import template_metrics
+from generator.render.slides.template import template_metrics, template_path
 from generator.themes import Theme
 
 if TYPE_CHECKING:
@@ -40,20 +40,31 @@ class SlideDecks:
             self._planner = SlidePlanner(self.course, template_metrics(self.theme), labels, fonts)
         return self._planner
 
-    def course_pptx(self) -> bytes:
-        from generator.render.slides.pptx_writer import keep_only_pictures_of, render_pptx
+    def course_pptx(self) -> Document:
+        """Return how the course's .pptx is made: written by whichever process is free, from the plan made here."""
+        return InParts(self._course_pptx)
+
+    def _course_pptx(self) -> Layouts:
+        from generator.render.core.parts import bind
+        from generator.render.slides.pptx_writer import PptxWriting, keep_only_pictures_of
 
         deck = self.planner.deck()
-        pptx = render_pptx(deck, self.theme, self.created, pictures=self.pictures)
+        pptx = yield from bind(PptxWriting(deck, template_path(self.theme), self.created, pictures=self.pictures).bind, (), ())
         if self.pictures is not None:
             keep_only_pictures_of(deck, self.pictures)  # the course's deck shows every picture: the others are gone
         return pptx
 
-    def chapter_pptx(self, chapter: Chapter) -> bytes:
-        from generator.render.slides.pptx_writer import render_pptx
+    def chapter_pptx(self, chapter: Chapter) -> Document:
+        """Return how one chapter's .pptx is made: as the course's, from its slides of the course's plan."""
+        from generator.render.core.parts import bind
+        from generator.render.slides.pptx_writer import PptxWriting
 
-        title = f"{self.course.info.title} — {chapter.title_text}"
-        return render_pptx(self.planner.deck([chapter], cover=False), self.theme, self.created, title, self.pictures)
+        def layouts() -> Layouts:
+            title = f"{self.course.info.title} — {chapter.title_text}"
+            writing = PptxWriting(self.planner.deck([chapter], cover=False), template_path(self.theme), self.created, title, self.pictures)
+            return (yield from bind(writing.bind, (), ()))
+
+        return InParts(layouts)
 
     @property
     def pictures(self) -> Path | None:

@@ -12,7 +12,8 @@ import io
 import re
 import struct
 import zipfile
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from generator.cache import package_version, sha256_bytes
 from generator.errors import ThemeError
 from generator.model import Text
 from generator.outputs import write_atomic
+from generator.render.core.parts import Part
 from generator.render.slides.deck import (
     TEXT_INSETS,
     Box,
@@ -521,6 +523,25 @@ def deterministic_zip(data: bytes) -> bytes:
     return bytes(fixed)
 
 
+@dataclass(frozen=True, eq=False)
+class PptxWriting:
+    """All a .pptx deck is written from, the plan included: it crosses to a worker whole (see `SlideDecks.course_pptx`).
+
+    Planning the course's deck takes about a second: a worker that wrote the .pptx from the
+    course alone planned it again, after the build's process had planned it for the PDF deck.
+    """
+
+    deck: Deck
+    template: Path
+    created: str = ""
+    title: str = ""
+    pictures: Path | None = None  # where SVG pictures, rasterised, are kept between builds
+
+    def bind(self, frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
+        """Write the deck, as a `Binding` of no parts."""
+        return _DeckWriter(self.deck, self.template, self.pictures).write(self.created, self.title or self.deck.info.title)
+
+
 def render_pptx(deck: Deck, theme: Theme, created: str = "", title: str = "", pictures: Path | None = None) -> bytes:
     """Return the deck as a .pptx file built on the theme's template; its SVGs rasterised once, kept in `pictures`."""
-    return _DeckWriter(deck, template_path(theme), pictures).write(created, title or deck.info.title)
+    return PptxWriting(deck, template_path(theme), created, title, pictures).bind((), ())
