@@ -252,3 +252,28 @@ def test_a_sixteen_bit_grey_picture_keeps_its_greys():
     pdf = pikepdf.new()
     picture = _image_xobject(pdf, data.getvalue())
     assert zlib.decompress(picture.xobject.read_raw_bytes())[:6] == bytes([155, 155, 155, 0, 0, 0])  # 40000 / 257
+
+
+def test_the_deck_takes_its_colours_from_the_theme_template(make_course):
+    """Restyling the template's theme colours (PowerPoint: Design → Variants → Colors) restyles the PDF deck too."""
+    import zipfile
+
+    from generator.themes import Theme
+
+    template = Theme.load().find("slides.pptx")
+    restyled = io.BytesIO()
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(restyled, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("ppt/theme/"):
+                data = re.sub(rb'(<a:dk2><a:srgbClr val=")[0-9A-Fa-f]{6}', rb"\g<1>AA0000", data)
+            target.writestr(item, data)
+    files = chapters()
+    files["course.yml"] += "theme: mitema\n"
+    course_dir = make_course(files)
+    (course_dir / "mitema").mkdir()
+    (course_dir / "mitema" / "slides.pptx").write_bytes(restyled.getvalue())
+    reader = PdfReader(io.BytesIO(deck_pdf(course_dir)))
+    titles = reader.pages[2].get_contents().get_data()  # a content slide: its title in the scheme's dk2
+    assert b"0.667 0.000 0.000 rg" in titles
+    assert b"0.667 0.000 0.000 rg" not in PdfReader(io.BytesIO(deck_pdf(make_course(chapters())))).pages[2].get_contents().get_data()

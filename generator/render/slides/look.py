@@ -1,21 +1,47 @@
 """The look of both decks: the colours the .pptx writer and the PDF deck draw with.
 
-The .pptx takes its fonts, sizes and title colours from the theme's template deck;
-what the template cannot hold (a code token's colour, a callout's box) is set here,
-and the PDF deck, drawn from the same plan, takes all of its look from here, so the
-two decks look alike. Colours are hex RGB, as DrawingML writes them.
+The .pptx takes its fonts, sizes and colours from the theme's template deck; the PDF
+deck, drawn from the same plan, takes the template's theme colours (`Palette`, read by
+`template.template_palette`), so restyling the template restyles both. What a template
+cannot hold (a code token's colour, a callout's box, a table's fills) is set here, for
+both. Colours are hex RGB, as DrawingML writes them.
 """
 
 from __future__ import annotations
 
-TEXT = "1F2328"
-ACCENT = "2B6CB0"  # bullets, links, rules, the chapter slide's band
-TITLE = "16325C"
-COVER = "16325C"  # the cover's background
-COVER_TITLE, COVER_SUBTITLE = "FFFFFF", "EEF2F7"
-FOOTER = "4A5568"
-# The rule under a slide's title, by layout (the others take ACCENT).
-RULES = {"exercise": "C05621", "solution": "2F855A", "keypoints": "6B46C1"}
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The colours of the PDF deck that come from the template's colour scheme, as its layouts use them.
+
+    The defaults are those of the bundled template (`scripts/make_slide_template.py`).
+    """
+
+    text: str = "1F2328"  # dk1: body text
+    title: str = "16325C"  # dk2: titles, and the cover's background
+    cover_text: str = "FFFFFF"  # lt1: the cover's title
+    cover_subtitle: str = "EEF2F7"  # lt2
+    accent: str = "2B6CB0"  # accent1: bullets, rules, the chapter slide's band and label
+    exercise: str = "C05621"  # accent2, 3, 4: the rule under an exercise's, a solution's, the key points' title
+    solution: str = "2F855A"
+    keypoints: str = "6B46C1"
+    footer: str = "4A5568"  # accent6
+    link: str = "2B6CB0"  # hlink
+
+    @classmethod
+    def from_scheme(cls, scheme: Mapping[str, str]) -> Palette:
+        """Return the palette of a colour scheme (`dk1`: "1F2328" …); a colour it lacks keeps its default."""
+        names = {"text": "dk1", "title": "dk2", "cover_text": "lt1", "cover_subtitle": "lt2", "accent": "accent1",
+                 "exercise": "accent2", "solution": "accent3", "keypoints": "accent4", "footer": "accent6", "link": "hlink"}
+        return cls(**{field: scheme[name].upper() for field, name in names.items() if name in scheme})
+
+    def rule(self, layout: str) -> str:
+        """Return the colour of the rule under a slide's title."""
+        return {"exercise": self.exercise, "solution": self.solution, "keypoints": self.keypoints}.get(layout, self.accent)
+
 
 # Pygments token classes (short CSS names) to colour, bold, italic; tuned for a light code box.
 TOKEN_STYLES = {

@@ -63,6 +63,8 @@ from generator.render.slides.deck import (
     TextPara,
 )
 from generator.render.slides.fit import FALLBACKS, FONT_FILES, MONO, SANS, Fonts, Para, Span, fonts_in
+from generator.render.slides.look import Palette
+from generator.render.slides.template import template_palette
 from generator.render.slides.text import code_para, fit_para
 from generator.themes import Theme
 
@@ -81,6 +83,7 @@ class DeckDrawing:
     fonts: Path  # the theme's fonts/ folder
     keywords: str  # the document's kind, as its metadata says it ("Diapositivas")
     targets: dict[tuple[str, str], str]  # (chapter file, link as written): the anchor it leads to, on a slide
+    colours: Palette = Palette()  # the template's
     created: str = ""
 
     @classmethod
@@ -96,7 +99,7 @@ class DeckDrawing:
                 if target is not None and target.html_id in anchors:
                     targets[(chapter.stem, link.href)] = target.html_id
         keywords = dict(theme.messages(course.info.language)).get("slides", "Slides")
-        return cls(deck, theme.find("fonts/DejaVuSans.ttf").parent, keywords, targets, created)
+        return cls(deck, theme.find("fonts/DejaVuSans.ttf").parent, keywords, targets, template_palette(theme), created)
 
     def bind(self, frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
         """Draw the deck, as a `Binding` of no parts."""
@@ -213,6 +216,7 @@ class _DeckDrawer:
     def __init__(self, book, drawing: DeckDrawing):
         self.book, self.deck, self.m = book, drawing.deck, drawing.deck.metrics
         self.faces = _Faces(drawing.fonts)
+        self.colours = drawing.colours
         self.measures: Fonts = fonts_in(drawing.fonts)
         self.targets = drawing.targets
         self.structure = BookStructure(book)
@@ -225,7 +229,7 @@ class _DeckDrawer:
         """Draw `slide` on a new page; return where its anchors, links and bookmark are, for `_add_navigation`."""
         import pikepdf
 
-        m = self.m
+        m, colours = self.m, self.colours
         self.page = self.book.add_blank_page(page_size=(m.width, m.height))
         self.ops: list[str] = []
         self.xobjects: dict[str, Any] = {}
@@ -235,20 +239,20 @@ class _DeckDrawer:
         self.section = self.structure.element("/Sect")
         layout = slide.layout
         if layout == "cover":
-            self.fill(Box(0, 0, m.width, m.height), look.COVER)
-            self.title(slide.title, slide.title_size, m.cover_title, look.COVER_TITLE)
-            self.fill(Box(m.cover_title.x, m.cover_title.bottom + 8, COVER_RULE_WIDTH, COVER_RULE), look.ACCENT)
+            self.fill(Box(0, 0, m.width, m.height), colours.title)
+            self.title(slide.title, slide.title_size, m.cover_title, colours.cover_text)
+            self.fill(Box(m.cover_title.x, m.cover_title.bottom + 8, COVER_RULE_WIDTH, COVER_RULE), colours.accent)
             paras = [TextPara((Text(line),), slide.subtitle_size, space_before=slide.subtitle_size * 0.3) for line in slide.subtitle]
-            self.text_frame(TextFrame(m.cover_subtitle, tuple(paras)), look.COVER_SUBTITLE)
+            self.text_frame(TextFrame(m.cover_subtitle, tuple(paras)), colours.cover_subtitle)
         elif layout == "chapter":
-            self.fill(Box(0, 0, BAND, m.height), look.ACCENT)
+            self.fill(Box(0, 0, BAND, m.height), colours.accent)
             label = TextPara((Text(slide.subtitle[0]),), slide.subtitle_size, "label")
-            self.at_foot(self._text(label, look.ACCENT), m.chapter_label)
-            self.title(slide.title, slide.title_size, m.chapter_title, look.TITLE)
-            self.fill(Box(m.body.x, m.chapter_title.bottom + 6, m.body.w, RULE), look.ACCENT)
+            self.at_foot(self._text(label, colours.accent), m.chapter_label)
+            self.title(slide.title, slide.title_size, m.chapter_title, colours.title)
+            self.fill(Box(m.body.x, m.chapter_title.bottom + 6, m.body.w, RULE), colours.accent)
         else:
-            self.title(slide.title, slide.title_size, m.title, look.TITLE)
-            self.fill(Box(m.body.x, m.title.bottom + 4, m.body.w, RULE), look.RULES.get(layout, look.ACCENT))
+            self.title(slide.title, slide.title_size, m.title, colours.title)
+            self.fill(Box(m.body.x, m.title.bottom + 4, m.body.w, RULE), colours.rule(layout))
         for frame in slide.frames:
             if isinstance(frame, TextFrame):
                 self.text_frame(frame)
@@ -302,7 +306,7 @@ class _DeckDrawer:
 
         def line(words: str, size: float, x: float) -> str:
             baseline = m.footer.y + FOOT_PAD_TOP + (FOOT_LINE - font.line_height * size) / 2 + font.ascent * size
-            return self.show(font, size, x, m.height - baseline, words, look.FOOTER)
+            return self.show(font, size, x, m.height - baseline, words, self.colours.footer)
 
         label = str(number)
         right = m.body.x + m.body.w - FOOT_PAD_SIDE
@@ -315,7 +319,8 @@ class _DeckDrawer:
 
     # --- frames ----------------------------------------------------------------------------------
 
-    def text_frame(self, frame: TextFrame, colour: str = look.TEXT) -> None:
+    def text_frame(self, frame: TextFrame, colour: str = "") -> None:
+        colour = colour or self.colours.text
         label = ""
         if frame.style in look.BOX_STYLES:
             fill, label, dashed = look.BOX_STYLES[frame.style]
@@ -371,7 +376,7 @@ class _DeckDrawer:
                 inlines = cells[column] if column < len(cells) else ()
                 align = frame.aligns[column] if column < len(frame.aligns) else ""
                 para = TextPara(inlines, frame.size, "label" if index == 0 else "plain")
-                colour = look.TABLE_HEAD_TEXT if index == 0 else look.TEXT
+                colour = look.TABLE_HEAD_TEXT if index == 0 else self.colours.text
                 text = self._text(para, colour, colour, align if align in ("center", "right") else "", first_in_frame=True)
                 if index == 0:
                     cell = self.structure.element("/TH", row, A=pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name.Column))
@@ -433,7 +438,7 @@ class _DeckDrawer:
             if node is not None:
                 link = links.setdefault(id(node), (len(links), plain_text(node.children) or node.href))[0]
             runs.append(_Run(span.text, self.faces.font(span.family, span.bold, span.italic), span.size,
-                             look.ACCENT if href else colour, href, strike, link))
+                             self.colours.link if href else colour, href, strike, link))
         bullet = ""
         if para.style == "bullet":
             bullet = "•" if para.level % 2 == 0 else "–"
@@ -484,7 +489,7 @@ class _DeckDrawer:
             baseline = self.m.height - (y + ascent)
             # A number wider than its hang ("10.") ends a space before the text, rather than running into it.
             left = min(x + measure.left + measure.first, x + measure.left - sans.width(text.bullet + " ", measure.size))
-            bullet = self.show(sans, measure.size, left, baseline, text.bullet, look.ACCENT)
+            bullet = self.show(sans, measure.size, left, baseline, text.bullet, self.colours.accent)
             self.ops.append(self.structure.content(self.page, label) + bullet + " EMC")
         element = self.structure.element(text.element, parent) if text.element else parent
         for number, start in enumerate(starts):

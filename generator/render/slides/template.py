@@ -9,6 +9,7 @@ from pptx import Presentation
 
 from generator.errors import ThemeError
 from generator.render.slides.deck import Box, SlideMetrics
+from generator.render.slides.look import Palette
 from generator.themes import Theme
 
 TEMPLATE = "slides.pptx"
@@ -102,3 +103,32 @@ def template_metrics(theme: Theme) -> SlideMetrics:
     path = template_path(theme)
     stat = path.stat()
     return _metrics(path, (stat.st_size, stat.st_mtime_ns))
+
+
+def template_palette(theme: Theme) -> Palette:
+    """Return the colours of the theme's slide template, as its colour scheme sets them (for the PDF deck)."""
+    path = template_path(theme)
+    stat = path.stat()
+    return _palette(path, (stat.st_size, stat.st_mtime_ns))
+
+
+@cache
+def _palette(path: Path, stamp: tuple[int, int]) -> Palette:
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    try:
+        master = Presentation(str(path)).slide_master
+        theme_xml = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
+    except Exception:  # noqa: BLE001 — a template `_metrics` read has a master; one without a theme part keeps the defaults
+        return Palette()
+    scheme = {}
+    for colour in theme_xml.xpath("//a:clrScheme/*", namespaces={"a": _DRAWING}):
+        # A colour is an RGB value, or a system colour with the value it last had.
+        value = colour.xpath("./a:srgbClr/@val | ./a:sysClr/@lastClr", namespaces={"a": _DRAWING})
+        if value:
+            scheme[etree.QName(colour).localname] = value[0]
+    return Palette.from_scheme(scheme)
+
+
+_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
