@@ -277,3 +277,14 @@ def test_the_deck_takes_its_colours_from_the_theme_template(make_course):
     titles = reader.pages[2].get_contents().get_data()  # a content slide: its title in the scheme's dk2
     assert b"0.667 0.000 0.000 rg" in titles
     assert b"0.667 0.000 0.000 rg" not in PdfReader(io.BytesIO(deck_pdf(make_course(chapters())))).pages[2].get_contents().get_data()
+
+
+def test_a_theme_stylesheet_for_the_deck_is_said_to_be_unread(make_course, caplog):
+    import logging
+
+    files = chapters()
+    files["course.yml"] += "theme: mitema\n"
+    files["mitema/slides.css"] = ".title { color: red; }\n"
+    with caplog.at_level(logging.WARNING):
+        deck_pdf(make_course(files))
+    assert any("W-theme-unused" in message and "slides.css" in message for message in caplog.messages)

@@ -99,6 +99,11 @@ class DeckDrawing:
                 if target is not None and target.html_id in anchors:
                     targets[(chapter.stem, link.href)] = target.html_id
         keywords = dict(theme.messages(course.info.language)).get("slides", "Slides")
+        for folder in theme.folders[:-1]:  # a user theme's files made for the deck WeasyPrint laid out
+            for name in ("slides.css", "slides.html"):
+                if (folder / name).is_file():
+                    warn(folder / name, "W-theme-unused", f"{name} is no longer read: the PDF deck is drawn in the colours "
+                         "of the theme's slides.pptx (see docs/slides.md)")
         return cls(deck, theme.find("fonts/DejaVuSans.ttf").parent, keywords, targets, template_palette(theme), created)
 
     def bind(self, frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
