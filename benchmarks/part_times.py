@@ -35,7 +35,10 @@ from generator import scheduler  # noqa: E402
 from generator.cli import main as aula  # noqa: E402
 from generator.render.core import book, parts  # noqa: E402
 from generator.render.slides import handout as slide_handout  # noqa: E402
-from generator.render.slides import pptx_writer  # noqa: E402
+from generator.render.slides import (
+    pdf_deck,  # noqa: E402
+    pptx_writer,  # noqa: E402
+)
 
 SECONDS: collections.Counter[str] = collections.Counter()
 COUNTS: collections.Counter[str] = collections.Counter()
@@ -59,8 +62,14 @@ def timed(function: Callable, name: Callable[..., str]) -> Callable:
 def part_kind(source: parts.PartSource | parts.Binding) -> str:
     """Return a part's name with what varies from chapter to chapter (numbers, chapter names) left out; a binding's kind."""
     if isinstance(source, parts.Binding):
-        drawing = isinstance(getattr(source.assemble, "__self__", None), slide_handout.HandoutDrawing)
-        return "slide handout: sheets drawn (save included)" if drawing else "book: draw (save included)"
+        made_by = getattr(source.assemble, "__self__", None)
+        if isinstance(made_by, slide_handout.HandoutDrawing):
+            return "slide handout: sheets drawn (save included)"
+        if isinstance(made_by, pdf_deck.DeckDrawing):
+            return "PDF deck: drawn (save included)"
+        if isinstance(made_by, pptx_writer.PptxWriting):
+            return "pptx decks"
+        return "book: draw (save included)"
     return "part: " + re.sub(r"\d\d-[a-z0-9-]+|\d+", "N", source.identifier)
 
 
@@ -74,8 +83,7 @@ def main() -> None:
     scheduler.lay_out_part = timed(parts.lay_out_part, part_kind)
     book.share_font_programs = timed(book.share_font_programs, lambda *_: "book: fonts")
     book.save_book = timed(book.save_book, lambda *_: "book: save (fonts included)")
-    # Books and slide handouts are bound as tasks (`parts.Binding`): timed with the parts, by kind.
-    pptx_writer.render_pptx = timed(pptx_writer.render_pptx, lambda *_: "pptx decks")
+    # Books, slide handouts and both decks are made as tasks (`parts.Binding`): timed with the parts, by kind.
 
     with tempfile.TemporaryDirectory(prefix="aula-parts-") as scratch:
         output = options.output or str(Path(scratch) / "out")

@@ -209,11 +209,11 @@ class _Scheduler:
                 advance = heapq.heappop(self.advancing)
                 layouts = self.assemblies[advance.job].layouts
                 self.here = (here.submit(_held, _next_parts, layouts, advance.laid_out), advance)
-            elif not (self.waiting[0].part is None and 0 in self.assemblies and self.in_workers):
+            elif not (_stands_alone(self.waiting[0]) and 0 in self.assemblies and self.in_workers):
                 # This thread first: a task at the front ends a chain (a contents, a frame, a binding). But not a
-                # whole job while the first job waits for a worker: its next step, soon due, would wait a second
-                # or more behind it (the course `.pptx`), and the first output (the student handout) is the one
-                # a teacher who edits a chapter looks at.
+                # job's whole work while the first job waits for a worker: its next step, soon due, would wait a
+                # second or more behind it (the course `.pptx`, the PDF deck), and the first output (the student
+                # handout) is the one a teacher who edits a chapter looks at.
                 task = self.waiting.popleft()
                 self.here = (here.submit(_held, _run, self.jobs, task), task)
         if pool is not None:
@@ -284,6 +284,12 @@ class _Scheduler:
             self.waiting.extend(tasks)
         else:
             self.waiting.extendleft(reversed(tasks))
+
+
+def _stands_alone(task: Task) -> bool:
+    """Whether a task is all of a job's work: a job made whole, or a binding of nothing (a deck made from its plan)."""
+    part = task.part
+    return part is None or (isinstance(part, Binding) and not part.frames and not part.parts)
 
 
 class _InThisThread(Executor):

@@ -288,3 +288,44 @@ def test_a_theme_stylesheet_for_the_deck_is_said_to_be_unread(make_course, caplo
     with caplog.at_level(logging.WARNING):
         deck_pdf(make_course(files))
     assert any("W-theme-unused" in message and "slides.css" in message for message in caplog.messages)
+
+
+def test_the_palette_is_the_theme_colour_scheme_through_the_master_map(tmp_path):
+    """Not an alternative scheme a theme lists, and `tx2` (titles) as the master maps it."""
+    import zipfile
+
+    from generator.render.slides.template import _palette
+    from generator.themes import Theme
+
+    template = Theme.load().find("slides.pptx")
+    extra = (b'<a:extraClrSchemeLst><a:extraClrScheme><a:clrScheme name="Otro"><a:dk2><a:srgbClr val="00AA00"/></a:dk2>'
+             b"</a:clrScheme><a:clrMap/></a:extraClrScheme></a:extraClrSchemeLst>")
+    path = tmp_path / "slides.pptx"
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("ppt/theme/"):
+                data = re.sub(rb"<a:extraClrSchemeLst\s*/>|(?=</a:theme>)", lambda _: extra, data, count=1)
+            if item.filename.startswith("ppt/slideMasters/"):
+                data = data.replace(b'tx2="dk2"', b'tx2="accent4"')
+            target.writestr(item, data)
+    palette = _palette(path, (0, 0))
+    assert palette.title == "6B46C1"  # accent4, as the master maps tx2; not the extra scheme's 00AA00
+
+
+def test_a_sixteen_bit_grey_picture_keeps_its_transparent_grey():
+    import zlib
+
+    import pikepdf
+    from PIL import Image
+
+    from generator.render.slides.pdf_deck import _image_xobject
+
+    image = Image.new("I;16", (2, 1))
+    image.putpixel((0, 0), 200)
+    image.putpixel((1, 0), 51400)  # 200 once scaled to 8 bits: it stays opaque
+    data = io.BytesIO()
+    image.save(data, "PNG", transparency=200)
+    pdf = pikepdf.new()
+    picture = _image_xobject(pdf, data.getvalue())
+    assert zlib.decompress(picture.xobject.SMask.read_raw_bytes()) == bytes([0, 255])

@@ -33,8 +33,7 @@ FONT_FILES = {
     (MONO, True, True): "DejaVuSansMono-Bold.ttf",
 }
 
-# Where a character a face lacks is drawn from, in order (the PDF deck draws so; PowerPoint and LibreOffice
-# pick their own substitute, most likely a face of the same family).
+# Where the PDF deck draws a character a face lacks from, in order (`Fonts.face` measures it so).
 FALLBACKS = {
     (MONO, True, False): ((MONO, False, False), (SANS, False, False)),
     (MONO, False, True): ((MONO, False, False), (SANS, False, False)),
@@ -112,13 +111,22 @@ class Fonts:
         self._lines: dict[tuple[Para, float], int] = {}
 
     def face(self, family: str, bold: bool, italic: bool) -> Face:
-        """Return a face's measures, a character it lacks measured in the face that draws it instead (`FALLBACKS`)."""
+        """Return a face's measures; a character it lacks at the widest it may be drawn.
+
+        The PDF deck draws it from the first of `FALLBACKS` that has it; PowerPoint or LibreOffice
+        may take DejaVu Sans of the same weight and slant. It counts the widest of those, and
+        never less than one em (what a character no face has counts).
+        """
         key = (family, bold, italic)
         if key not in self._faces:
             own = Face.load(self.folder / FONT_FILES.get(key, FONT_FILES[(SANS, bold, italic)]))
+            others = [self.face(*other) for other in FALLBACKS.get(key, ())]
+            if family != SANS:
+                others.append(self.face(SANS, bold, italic))
+            lacking = {code for other in others for code in other.advances} - own.advances.keys()
             advances = dict(own.advances)
-            for fallback in FALLBACKS.get(key, ()):
-                advances = {**self.face(*fallback).advances, **advances}
+            for code in lacking:
+                advances[code] = max([1.0, *(other.advances[code] for other in others if code in other.advances)])
             self._faces[key] = Face(advances, own.line_height)
         return self._faces[key]
 

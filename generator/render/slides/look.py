@@ -20,9 +20,9 @@ class Palette:
     The defaults are those of the bundled template (`scripts/make_slide_template.py`).
     """
 
-    text: str = "1F2328"  # dk1: body text
-    title: str = "16325C"  # dk2: titles, and the cover's background
-    cover_text: str = "FFFFFF"  # lt1: the cover's title
+    text: str = "1F2328"  # tx1 (dk1): body text
+    title: str = "16325C"  # tx2 (dk2): titles, and the cover's background
+    cover_text: str = "FFFFFF"  # bg1 (lt1): the cover's title
     cover_subtitle: str = "EEF2F7"  # lt2
     accent: str = "2B6CB0"  # accent1: bullets, rules, the chapter slide's band and label
     exercise: str = "C05621"  # accent2, 3, 4: the rule under an exercise's, a solution's, the key points' title
@@ -33,8 +33,8 @@ class Palette:
 
     @classmethod
     def from_scheme(cls, scheme: Mapping[str, str]) -> Palette:
-        """Return the palette of a colour scheme (`dk1`: "1F2328" …); a colour it lacks keeps its default."""
-        names = {"text": "dk1", "title": "dk2", "cover_text": "lt1", "cover_subtitle": "lt2", "accent": "accent1",
+        """Return the palette of a colour scheme (`dk1`: "1F2328" …, `tx1` as the master maps it); a colour it lacks keeps its default."""
+        names = {"text": "tx1", "title": "tx2", "cover_text": "bg1", "cover_subtitle": "lt2", "accent": "accent1",
                  "exercise": "accent2", "solution": "accent3", "keypoints": "accent4", "footer": "accent6", "link": "hlink"}
         return cls(**{field: scheme[name].upper() for field, name in names.items() if name in scheme})
 

@@ -621,10 +621,10 @@ def _image_xobject(book, raw: bytes) -> _Picture:
             xobject = book.make_stream(raw, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width, Height=height,
                                        ColorSpace=colours, BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
             return _Picture(xobject, float(width), float(height))
-        if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # over 8 bits a pixel: `convert` would clip them, not scale
-            rgba = image.convert("I").point(lambda value: value / 257).convert("L").convert("RGBA")
-        else:
-            rgba = image.convert("RGBA")
+        rgba = image.convert("RGBA")  # a transparent colour as the image sets it
+        if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # over 8 bits a pixel: `convert` clips the greys, not scales them
+            grey = image.convert("I").point(lambda value: value / 257).convert("L")
+            rgba = PILImage.merge("RGBA", (grey, grey, grey, rgba.getchannel("A")))
     rgb, alpha = rgba.convert("RGB").tobytes(), rgba.getchannel("A")
     xobject = book.make_stream(zlib.compress(rgb), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
                                Height=height, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import struct
 import zipfile
 from collections.abc import Sequence
@@ -46,8 +45,8 @@ from generator.render.slides.deck import (
 )
 from generator.render.slides.fit import MONO
 from generator.render.slides.look import BOX_STYLES, CODE_BOXES, CODE_TITLE, token_style
-from generator.render.slides.template import EMU_PER_PT, LAYOUT_NAMES, layouts_by_name, placeholders_by_name, template_path
-from generator.themes import Theme
+from generator.render.slides.template import EMU_PER_PT, LAYOUT_NAMES, layouts_by_name, placeholders_by_name
+from generator.render.slides.text import CONTROL
 
 FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -55,7 +54,6 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SLIDE_NUMBER_FIELD = "{6C5A2E3B-8F0D-4B8E-9A41-5D2C7E0B1F93}"
 
 _LANGUAGES = {"es": "es-ES", "en": "en-US", "ca": "ca-ES", "gl": "gl-ES", "eu": "eu-ES", "fr": "fr-FR", "pt": "pt-PT"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 # An SVG picture is rasterised this many pixels wide: sharp when projected, and when printed at a slide's size.
@@ -135,7 +133,7 @@ _ALIGN = {"center": "ctr", "right": "r"}
 
 def _x(text: str) -> str:
     """Return text escaped for XML, minus the control characters XML cannot hold."""
-    return escape(_CONTROL.sub("", text))
+    return escape(CONTROL.sub("", text))
 
 
 def _emu(points: float) -> int:
@@ -202,9 +200,9 @@ class _DeckWriter:
         core = self.prs.core_properties
         info = self.deck.info
         # Document properties hold at most 255 characters.
-        core.title = _CONTROL.sub("", title)[:255]
-        core.author = _CONTROL.sub("", info.author)[:255]
-        core.subject = _CONTROL.sub("", info.subtitle)[:255]
+        core.title = CONTROL.sub("", title)[:255]
+        core.author = CONTROL.sub("", info.author)[:255]
+        core.subject = CONTROL.sub("", info.subtitle)[:255]
         core.language = self.lang
         core.last_modified_by = "Aula"
         core.revision = 1
@@ -242,7 +240,7 @@ class _DeckWriter:
         for shape in list(tree):
             spTree.append(shape)
         if plan.notes:
-            slide.notes_slide.notes_text_frame.text = "\n".join(_CONTROL.sub("", line) for line in plan.notes)
+            slide.notes_slide.notes_text_frame.text = "\n".join(CONTROL.sub("", line) for line in plan.notes)
         _freeze(slide.part)
 
     def add_slide(self, layout):
@@ -540,8 +538,3 @@ class PptxWriting:
     def bind(self, frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
         """Write the deck, as a `Binding` of no parts."""
         return _DeckWriter(self.deck, self.template, self.pictures).write(self.created, self.title or self.deck.info.title)
-
-
-def render_pptx(deck: Deck, theme: Theme, created: str = "", title: str = "", pictures: Path | None = None) -> bytes:
-    """Return the deck as a .pptx file built on the theme's template; its SVGs rasterised once, kept in `pictures`."""
-    return PptxWriting(deck, template_path(theme), created, title, pictures).bind((), ())

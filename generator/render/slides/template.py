@@ -123,12 +123,18 @@ def _palette(path: Path, stamp: tuple[int, int]) -> Palette:
     except Exception:  # noqa: BLE001 — a template `_metrics` read has a master; one without a theme part keeps the defaults
         return Palette()
     scheme = {}
-    for colour in theme_xml.xpath("//a:clrScheme/*", namespaces={"a": _DRAWING}):
+    # The theme's colour scheme, not the alternatives it may list (`a:extraClrSchemeLst`).
+    for colour in theme_xml.xpath("/a:theme/a:themeElements/a:clrScheme/*", namespaces=_NAMESPACES):
         # A colour is an RGB value, or a system colour with the value it last had.
-        value = colour.xpath("./a:srgbClr/@val | ./a:sysClr/@lastClr", namespaces={"a": _DRAWING})
+        value = colour.xpath("./a:srgbClr/@val | ./a:sysClr/@lastClr", namespaces=_NAMESPACES)
         if value:
             scheme[etree.QName(colour).localname] = value[0]
+    # The layouts name text and background colours (`tx1`, `bg1` …), which the master maps to the scheme's.
+    mapping = master.element.xpath("./p:clrMap")  # python-pptx knows the `p:` prefix
+    for role, name in (mapping[0].attrib.items() if mapping else ()):
+        if name in scheme:
+            scheme[role] = scheme[name]
     return Palette.from_scheme(scheme)
 
 
-_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_NAMESPACES = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}

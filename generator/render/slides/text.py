@@ -44,13 +44,13 @@ def para_spans(para: TextPara) -> tuple[Span, ...]:
     )
 
 
-# Characters no font draws: a tab stands for a space in running text, the others for nothing.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Characters no font draws and a slide leaves out (a tab stands for a space in running text; a newline breaks the line).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _shown(text: str, linked: bool) -> str:
     """Return a run's text as a slide shows it."""
-    text = _CONTROL.sub("", text.replace("\t", " "))
+    text = CONTROL.sub("", text.replace("\t", " "))
     # LibreOffice shows a hyperlink as one field it never breaks inside: measure its words as one.
     return text.replace(" ", "\u00a0") if linked else text
 
