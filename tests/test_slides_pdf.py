@@ -243,14 +243,14 @@ def test_a_sixteen_bit_grey_picture_keeps_its_greys():
     import pikepdf
     from PIL import Image
 
-    from generator.render.slides.pdf_deck import _image_xobject
+    from generator.render.core.pictures import image_xobject
 
     image = Image.new("I;16", (2, 1))
     image.putpixel((0, 0), 40000)
     data = io.BytesIO()
     image.save(data, "PNG")
     pdf = pikepdf.new()
-    picture = _image_xobject(pdf, data.getvalue())
+    picture = image_xobject(pdf, data.getvalue())
     assert zlib.decompress(picture.xobject.read_raw_bytes())[:6] == bytes([155, 155, 155, 0, 0, 0])  # 40000 / 257
 
 
@@ -319,7 +319,7 @@ def test_a_sixteen_bit_grey_picture_keeps_its_transparent_grey():
     import pikepdf
     from PIL import Image
 
-    from generator.render.slides.pdf_deck import _image_xobject
+    from generator.render.core.pictures import image_xobject
 
     image = Image.new("I;16", (2, 1))
     image.putpixel((0, 0), 200)
@@ -327,5 +327,29 @@ def test_a_sixteen_bit_grey_picture_keeps_its_transparent_grey():
     data = io.BytesIO()
     image.save(data, "PNG", transparency=200)
     pdf = pikepdf.new()
-    picture = _image_xobject(pdf, data.getvalue())
+    picture = image_xobject(pdf, data.getvalue())
     assert zlib.decompress(picture.xobject.SMask.read_raw_bytes()) == bytes([0, 255])
+
+
+def test_nested_lists_and_further_paragraphs_stay_inside_their_items(make_course, tmp_path):
+    import pikepdf
+    from pdf_structure import problems
+
+    files = chapters()
+    files["04-cuatro.md"] = "# Cuatro\n\n## Anidadas\n\n- uno\n  - uno.a\n  - uno.b\n- dos\n\n  Más sobre dos.\n- tres\n"
+    path = tmp_path / "deck.pdf"
+    path.write_bytes(deck_pdf(make_course(files)))
+    assert problems(path) == []
+
+    def shape(element) -> object:
+        kids = [kid for kid in element.K if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+        return (str(element.S), [shape(kid) for kid in kids]) if kids else str(element.S)
+
+    with pikepdf.open(path) as pdf:
+        section = [kid for kid in pdf.Root.StructTreeRoot.K.K if any(str(k.get("/S")) == "/L" for k in kid.K)][-1]
+        [lists] = [kid for kid in section.K if str(kid.S) == "/L"]
+        assert shape(lists) == ("/L", [
+            ("/LI", ["/Lbl", ("/LBody", [("/L", [("/LI", ["/Lbl", "/LBody"]), ("/LI", ["/Lbl", "/LBody"])])])]),
+            ("/LI", ["/Lbl", ("/LBody", ["/P"])]),
+            ("/LI", ["/Lbl", "/LBody"]),
+        ])

@@ -21,8 +21,6 @@ so that a link to a section lands on its slide.
 
 from __future__ import annotations
 
-import io
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +45,7 @@ from generator.render.core.book import _add_navigation, save_book
 from generator.render.core.drawing import Font, new_document
 from generator.render.core.parts import Part
 from generator.render.core.pdf import PageLayout
+from generator.render.core.pictures import Picture, picture_xobject
 from generator.render.core.structure import BookStructure
 from generator.render.html import LinkIndex
 from generator.render.slides import look
@@ -210,6 +209,16 @@ class _Text:
     links: list[str] = field(default_factory=list)  # the words of each link
 
 
+@dataclass
+class _OpenList:
+    """A list being drawn in a text frame: its nesting level, style (bullet or number), element, and its last item's body."""
+
+    level: int
+    style: str
+    element: Any
+    body: Any = None
+
+
 def _rgb(colour: str, stroke: bool = False) -> str:
     red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
     return f"{red:.3f} {green:.3f} {blue:.3f} {'RG' if stroke else 'rg'}"
@@ -225,7 +234,7 @@ class _DeckDrawer:
         self.measures: Fonts = fonts_in(drawing.fonts)
         self.targets = drawing.targets
         self.structure = BookStructure(book)
-        self.pictures: dict[Path, _Picture | None] = {}  # None: a picture that cannot be drawn
+        self.pictures: dict[Path, Picture | None] = {}  # None: a picture that cannot be drawn
         self.link_elements: list[list[Any]] = []  # each page's Link elements, in the order of its layout's links
 
     # --- a slide ---------------------------------------------------------------------------------
@@ -334,17 +343,27 @@ class _DeckDrawer:
         insets = frame.insets
         x, y, width = frame.box.x + insets.left, frame.box.y + insets.top, frame.box.w - insets.left - insets.right
         align = "center" if frame.style == "caption" else ""
-        group: tuple[str, Any] | None = None  # the list being drawn: its style, its element
+        lists: list[_OpenList] = []  # the lists being drawn, the outermost first
         for index, para in enumerate(frame.paras):
             text = self._text(para, colour, label, align, first_in_frame=index == 0)
+            # The lists this paragraph is inside: a further paragraph of an item is one level deeper than the item.
+            inside = para.level if para.bulleted else para.level - 1
+            while lists and (lists[-1].level > inside or (para.bulleted and lists[-1].level == inside
+                                                           and lists[-1].style != para.style)):
+                lists.pop()
             if para.bulleted:
-                if group is None or group[0] != para.style:
-                    group = (para.style, self.structure.element("/L", parent))
-                item = self.structure.element("/LI", group[1])
+                if not lists or lists[-1].level < para.level:  # a new list, in the item it follows if any
+                    holder = lists[-1].body if lists else parent
+                    lists.append(_OpenList(para.level, para.style, self.structure.element("/L", holder)))
+                item = self.structure.element("/LI", lists[-1].element)
                 text.element = "/LBody"
                 y = self.paragraph(text, x, y, width, item)
+                # Its body, where a nested list or a further paragraph goes (the item itself, if it has no text).
+                lists[-1].body = next((kid for kid in item.K if kid.get("/S") == "/LBody"), item)
+            elif lists and lists[-1].level == inside:  # a further paragraph of the item
+                y = self.paragraph(text, x, y, width, lists[-1].body)
             else:
-                group = None
+                lists.clear()
                 y = self.paragraph(text, x, y, width, parent)
 
     def code_frame(self, frame: CodeFrame) -> None:
@@ -414,10 +433,10 @@ class _DeckDrawer:
             figure = self.structure.element("/Figure", self.section, alt=frame.alt)
             self.ops.append(self.structure.content(self.page, figure) + draw + " EMC")
 
-    def picture(self, path: Path) -> tuple[str, _Picture] | None:
+    def picture(self, path: Path) -> tuple[str, Picture] | None:
         """Return the resource name of the picture in `path` on this page, and its size (points, or pixels: only the ratio counts)."""
         if path not in self.pictures:
-            made = _picture_xobject(self.book, path)
+            made = picture_xobject(self.book, path)
             if made is None:
                 warn(None, "W-image-unreadable", f"image {path.name} cannot be drawn in the PDF deck")
             self.pictures[path] = made
@@ -482,10 +501,6 @@ class _DeckDrawer:
         line_height = self.measures.line_height(measure)
         chars = "".join(run.text for run in text.runs)
         starts = self.breaks(measure, width)
-        if not chars.strip():
-            return y + len(starts) * line_height  # an empty line: room, and nothing to read
-        owners = [index for index, run in enumerate(text.runs) for _ in run.text]
-        links: dict[int, Any] = {}
         sans = self.faces.font(SANS, False, False)
         # A line's text sits half its leading below the line's top, as CSS's `line-height` sets it.
         ascent = sans.ascent * measure.size + (line_height - sans.line_height * measure.size) / 2
@@ -496,6 +511,10 @@ class _DeckDrawer:
             left = min(x + measure.left + measure.first, x + measure.left - sans.width(text.bullet + " ", measure.size))
             bullet = self.show(sans, measure.size, left, baseline, text.bullet, self.colours.accent)
             self.ops.append(self.structure.content(self.page, label) + bullet + " EMC")
+        if not chars.strip():
+            return y + len(starts) * line_height  # an empty line: room, and nothing more to read
+        owners = [index for index, run in enumerate(text.runs) for _ in run.text]
+        links: dict[int, Any] = {}
         element = self.structure.element(text.element, parent) if text.element else parent
         for number, start in enumerate(starts):
             end = starts[number + 1] if number + 1 < len(starts) else len(chars)
@@ -575,61 +594,3 @@ def _chars(runs: list[_Run], owners: list[int], start: int, stop: int) -> str:
     owner = owners[start]
     first = sum(len(run.text) for run in runs[:owner])
     return runs[owner].text[start - first : stop - first]
-
-
-# --- pictures ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Picture:
-    """A picture in the deck: its XObject, and its size (an SVG's in points, an image's in pixels: only its shape counts)."""
-
-    xobject: Any
-    width: float
-    height: float
-    origin: tuple[float, float] | None = None  # a form's lower-left corner, in its units; None: an image (the unit square)
-
-
-def _picture_xobject(book, path: Path) -> _Picture | None:
-    """Return a picture as an XObject of `book`: SVG as a form, drawn by CairoSVG, others as an image."""
-    import pikepdf
-
-    try:
-        raw = path.read_bytes()
-        if path.suffix.lower() == ".svg":
-            import cairosvg
-
-            # Bytes, not a URL, and unsafe=False: the SVG may not pull in any other file.
-            with pikepdf.open(io.BytesIO(cairosvg.svg2pdf(bytestring=raw, unsafe=False))) as drawn:
-                page = drawn.pages[0]
-                form = book.copy_foreign(page.as_form_xobject())
-                left, bottom, right, top = (float(n) for n in page.mediabox)
-            return _Picture(form, right - left, top - bottom, (left, bottom))
-        return _image_xobject(book, raw)
-    except Exception:  # noqa: BLE001 - a picture that cannot be drawn is warned of, and the slide drawn without it
-        return None
-
-
-def _image_xobject(book, raw: bytes) -> _Picture:
-    import pikepdf
-    from PIL import Image as PILImage
-
-    with PILImage.open(io.BytesIO(raw)) as image:
-        width, height = image.size
-        if image.format == "JPEG" and image.mode in ("RGB", "L"):
-            colours = pikepdf.Name.DeviceRGB if image.mode == "RGB" else pikepdf.Name.DeviceGray
-            xobject = book.make_stream(raw, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width, Height=height,
-                                       ColorSpace=colours, BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
-            return _Picture(xobject, float(width), float(height))
-        rgba = image.convert("RGBA")  # a transparent colour as the image sets it
-        if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # over 8 bits a pixel: `convert` clips the greys, not scales them
-            grey = image.convert("I").point(lambda value: value / 257).convert("L")
-            rgba = PILImage.merge("RGBA", (grey, grey, grey, rgba.getchannel("A")))
-    rgb, alpha = rgba.convert("RGB").tobytes(), rgba.getchannel("A")
-    xobject = book.make_stream(zlib.compress(rgb), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
-                               Height=height, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode)
-    if alpha.getextrema() != (255, 255):
-        xobject.SMask = book.make_stream(zlib.compress(alpha.tobytes()), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
-                                         Width=width, Height=height, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
-                                         Filter=pikepdf.Name.FlateDecode)
-    return _Picture(xobject, float(width), float(height))
