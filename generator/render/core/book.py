@@ -69,7 +69,7 @@ def draw_book(frames: Sequence[Part], parts: Sequence[Part]) -> bytes:
     layouts = [[frame_page] for frame_page in frame_pages]
     for number, layout in enumerate(part_pages, start=first):
         layouts[number].append(layout)
-    links = _add_navigation(book, layouts)
+    links = add_navigation(book, layouts)
     if structure is not None:
         for page_number, made in enumerate(links):
             structure.attach_links(page_number, made)
@@ -162,7 +162,7 @@ def _add_forms(host, forms: dict) -> None:
     host.obj.Resources = resources
 
 
-def _add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[Any, tuple[tuple[int, int], ...]]]]:
+def add_navigation(book, layouts: list[list[PageLayout]]) -> list[list[tuple[Any, tuple[tuple[int, int], ...]]]]:
     """Add the named destinations, links and outline of every page, from where its layouts had them.
 
     Return each page's link annotations, each with the layout links it stands for, as

@@ -7,12 +7,12 @@ where that measure breaks it (`Fonts.line_starts`), its lines are set glyph by g
 points. Laid out by WeasyPrint instead, the bundled course's 474 slides took some
 13 s of CPU a build, to find what was already known.
 
-The look is the template deck's, from the same palette as the .pptx (`look.py`), so
-the two decks look alike. What this leaves out, as `core.drawing` does: kerning and
-ligatures.
+The look is the template deck's: its colour scheme (`template.template_palette`), and
+the colours both decks share (`look.py`), so the two decks look alike. What this leaves
+out, as `core.drawing` does: kerning and ligatures.
 
 The tags: each slide a `Sect`, its title the `H1`; a paragraph a `P`, bullets an `L` of
-`LI`s (the bullet the `Lbl`); a table `Table`, `THead`/`TBody`, `TR`, `TH`/`TD`; a
+`LI`s (the bullet the `Lbl`, a nested list inside its item); a table `Table`, `THead`/`TBody`, `TR`, `TH`/`TD`; a
 picture a `Figure` with its alt text; a link a `Link` inside its paragraph, tied to its
 annotations. Boxes, rules, fills, decorative pictures, the footer and the slide number
 are artifacts. Each slide is a bookmark, and each of its anchors a named destination,
@@ -41,7 +41,7 @@ from generator.model import (
     Text,
     plain_text,
 )
-from generator.render.core.book import _add_navigation, save_book
+from generator.render.core.book import add_navigation, save_book
 from generator.render.core.drawing import Font, new_document
 from generator.render.core.parts import Part
 from generator.render.core.pdf import PageLayout
@@ -116,7 +116,7 @@ class DeckDrawing:
         drawer = _DeckDrawer(book, self)
         layouts = [[drawer.slide(slide, number)] for number, slide in enumerate(self.deck.slides, start=1)]
         drawer.faces.embed(book)
-        for number, made in enumerate(_add_navigation(book, layouts)):
+        for number, made in enumerate(add_navigation(book, layouts)):
             for annotation, links in made:
                 drawer.structure.tie(drawer.link_elements[number][links[0][1]], annotation)
         drawer.structure.finish()
@@ -240,7 +240,7 @@ class _DeckDrawer:
     # --- a slide ---------------------------------------------------------------------------------
 
     def slide(self, slide: Slide, number: int) -> PageLayout:
-        """Draw `slide` on a new page; return where its anchors, links and bookmark are, for `_add_navigation`."""
+        """Draw `slide` on a new page; return where its anchors, links and bookmark are, for `add_navigation`."""
         import pikepdf
 
         m, colours = self.m, self.colours
@@ -521,7 +521,7 @@ class _DeckDrawer:
             while end > start and chars[end - 1] in " \n":
                 end -= 1
             shift = measure.left + (measure.first if number == 0 and not measure.bulleted else 0.0)
-            pieces = list(_pieces(text.runs, owners, start, end))
+            pieces = list(_pieces(text.runs, chars, owners, start, end))
             used = sum(run.font.width(piece, run.size) for run, piece in pieces)
             if text.align == "center":
                 shift += (width - shift - used) / 2
@@ -570,27 +570,21 @@ class _DeckDrawer:
         return f" {_rgb(run.colour)} {x:.3f} {baseline + position * run.size:.3f} {width:.3f} {thickness * run.size:.3f} re f"
 
     def add_link(self, run: _Run, element, rect: tuple[float, float, float, float], words: str) -> None:
-        """Note a link's box on this line (points, from the slide's top-left corner) for `_add_navigation` to make."""
+        """Note a link's box on this line (points, from the slide's top-left corner) for `add_navigation` to make."""
         box = tuple(round(value * PX, 3) for value in rect)
         self.links.append((run.href, box, words))  # type: ignore[arg-type]
         self.link_elements[-1].append(element)
 
 
-def _pieces(runs: list[_Run], owners: list[int], start: int, end: int) -> Iterator[tuple[_Run, str]]:
-    """Yield the runs of characters `start` to `end` of a paragraph, one piece a run (a newline left out)."""
+def _pieces(runs: list[_Run], chars: str, owners: list[int], start: int, end: int) -> Iterator[tuple[_Run, str]]:
+    """Yield the runs of characters `start` to `end` of a paragraph (`chars`, whose runs `owners` names), newlines left out."""
     index = start
     while index < end:
         owner = owners[index]
         stop = index
         while stop < end and owners[stop] == owner:
             stop += 1
-        words = "".join(text for text in _chars(runs, owners, index, stop) if text != "\n")
+        words = chars[index:stop].replace("\n", "")
         if words:
             yield runs[owner], words
         index = stop
-
-
-def _chars(runs: list[_Run], owners: list[int], start: int, stop: int) -> str:
-    owner = owners[start]
-    first = sum(len(run.text) for run in runs[:owner])
-    return runs[owner].text[start - first : stop - first]
