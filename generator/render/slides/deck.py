@@ -107,7 +107,12 @@ class TextRun:
     italic: bool = False
     code: bool = False
     strike: bool = False
-    href: str = ""
+    link: Link | None = None  # the link it is in, if any
+
+    @property
+    def href(self) -> str:
+        """Where it links to outside the course (a URL), or "": a link inside the course is the PDF deck's to place."""
+        return self.link.href if self.link is not None and self.link.is_external else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,27 +231,27 @@ class Deck:
     footer_size: float
 
 
-def text_runs(inlines: Iterable[Inline], bold=False, italic=False, strike=False, href="") -> list[TextRun]:
+def text_runs(inlines: Iterable[Inline], bold=False, italic=False, strike=False, link: Link | None = None) -> list[TextRun]:
     """Return inline runs flattened into formatted text runs (footnote calls left out: they go to the notes)."""
     runs: list[TextRun] = []
     for run in inlines:
         match run:
             case Text():
-                runs.append(TextRun(run.text, bold, italic, False, strike, href))
+                runs.append(TextRun(run.text, bold, italic, False, strike, link))
             case InlineCode():
-                runs.append(TextRun(run.text, bold, italic, True, strike, href))
+                runs.append(TextRun(run.text, bold, italic, True, strike, link))
             case Strong():
-                runs += text_runs(run.children, True, italic, strike, href)
+                runs += text_runs(run.children, True, italic, strike, link)
             case Emphasis():
-                runs += text_runs(run.children, bold, not italic, strike, href)
+                runs += text_runs(run.children, bold, not italic, strike, link)
             case Strikethrough():
-                runs += text_runs(run.children, bold, italic, True, href)
+                runs += text_runs(run.children, bold, italic, True, link)
             case Link():
-                runs += text_runs(run.children, bold, italic, strike, run.href if run.is_external else href)
+                runs += text_runs(run.children, bold, italic, strike, run)
             case InlineImage():
-                runs.append(TextRun(f"[{run.alt or run.src}]", bold, italic, False, strike, href))
+                runs.append(TextRun(f"[{run.alt or run.src}]", bold, italic, False, strike, link))
             case LineBreak():
-                runs.append(TextRun("\n", bold, italic, False, strike, href))
+                runs.append(TextRun("\n", bold, italic, False, strike, link))
             case FootnoteRef():
                 pass
             case _:

@@ -29,15 +29,8 @@ from typing import Any
 from generator.errors import warn
 from generator.model import (
     Course,
-    Emphasis,
-    FootnoteRef,
     Inline,
-    InlineCode,
-    InlineImage,
-    LineBreak,
     Link,
-    Strikethrough,
-    Strong,
     Text,
     plain_text,
 )
@@ -60,6 +53,7 @@ from generator.render.slides.deck import (
     TableFrame,
     TextFrame,
     TextPara,
+    text_runs,
 )
 from generator.render.slides.fit import FALLBACKS, FONT_FILES, MONO, SANS, Fonts, Para, Span, fonts_in
 from generator.render.slides.look import Palette
@@ -130,18 +124,15 @@ def render_slides_pdf(deck: Deck, course: Course, theme: Theme, created: str = "
 
 
 def _links_of(slide: Slide) -> Iterator[Link]:
-    """Yield the links of a slide's title and frames, those inside others too."""
-    inlines: list[Inline] = list(slide.title)
+    """Yield the links of a slide's title and frames, as their runs show them (`deck.text_runs`)."""
+    groups: list[tuple[Inline, ...]] = [slide.title]
     for frame in slide.frames:
         if isinstance(frame, TextFrame):
-            inlines += [run for para in frame.paras for run in para.inlines]
+            groups += [para.inlines for para in frame.paras]
         elif isinstance(frame, TableFrame):
-            inlines += [run for row in (frame.header, *frame.rows) for cell in row for run in cell]
-    while inlines:
-        run = inlines.pop()
-        if isinstance(run, Link):
-            yield run
-        inlines += getattr(run, "children", ())
+            groups += [cell for row in (frame.header, *frame.rows) for cell in row]
+    for inlines in groups:
+        yield from (run.link for run in text_runs(inlines) if run.link is not None)
 
 
 # --- fonts ---------------------------------------------------------------------------------------
@@ -457,12 +448,12 @@ class _DeckDrawer:
             colour = label_colour
         runs: list[_Run] = []
         links: dict[int, tuple[int, str]] = {}  # each link of the paragraph, by its node: (its number, its words)
-        for span, (href, strike, node) in zip(measure.spans, self._links(para.inlines), strict=True):
-            link = -1
-            if node is not None:
-                link = links.setdefault(id(node), (len(links), plain_text(node.children) or node.href))[0]
+        for span, run in zip(measure.spans, text_runs(para.inlines), strict=True):
+            href, link = self._href(run.link), -1
+            if href and run.link is not None:
+                link = links.setdefault(id(run.link), (len(links), plain_text(run.link.children) or run.link.href))[0]
             runs.append(_Run(span.text, self.faces.font(span.family, span.bold, span.italic), span.size,
-                             self.colours.link if href else colour, href, strike, link))
+                             self.colours.link if href else colour, href, run.strike, link))
         bullet = ""
         if para.style == "bullet":
             bullet = "•" if para.level % 2 == 0 else "–"
@@ -470,25 +461,10 @@ class _DeckDrawer:
             bullet = f"{para.number}."
         return _Text(runs, measure, align, bullet, element, [words for _, words in links.values()])
 
-    def _links(self, inlines: Sequence[Inline], href: str = "", strike: bool = False,
-               link: Link | None = None) -> Iterator[tuple[str, bool, Link | None]]:
-        """Yield (where it links to, struck through, the link it is in) for each run `deck.text_runs` makes of `inlines`."""
-        for run in inlines:
-            match run:
-                case Text() | InlineCode() | InlineImage() | LineBreak():
-                    yield href, strike, link
-                case Strong() | Emphasis():
-                    yield from self._links(run.children, href, strike, link)
-                case Strikethrough():
-                    yield from self._links(run.children, href, True, link)
-                case Link():
-                    leads_to = self._href(run)
-                    yield from self._links(run.children, leads_to or href, strike, run if leads_to else link)
-                case FootnoteRef():
-                    pass
-
-    def _href(self, link: Link) -> str:
+    def _href(self, link: Link | None) -> str:
         """Return where a link goes in the deck: its URL, the slide of its target, or nowhere ("")."""
+        if link is None:
+            return ""
         if link.is_external:
             return link.href
         target = self.targets.get((self.chapter.stem, link.href)) if self.chapter is not None else None
