@@ -25,7 +25,7 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from generator import __version__
+from generator.errors import warn
 
 # Tables a PDF viewer does not read once the text is set: substitutions, positioning, device metrics.
 _UNREAD_TABLES = ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "hdmx", "VDMX", "LTSH", "FFTM", "DSIG"]
@@ -189,6 +190,14 @@ class Font:
             lines.append("endbfchar")
         lines.append("endcmap CMapName currentdict /CMap defineresource pop end end")
         return "\n".join(lines).encode()
+
+
+def warn_missing(fonts: Iterable[Font], document: str) -> None:
+    """Warn, once for a document ("the PDF deck shows"), of the characters `fonts` drew as empty boxes."""
+    missing = sorted({char for font in fonts for char in font.missing})
+    if missing:
+        shown = " ".join(f"{char} (U+{ord(char):04X})" for char in missing[:10])
+        warn(None, "W-missing-glyph", f"{document} as empty boxes characters its fonts lack: {shown}")
 
 
 @functools.lru_cache(maxsize=8)

@@ -27,7 +27,7 @@ from typing import Any
 from generator.errors import ThemeError, warn
 from generator.model import Course, CourseInfo, Edition
 from generator.render.core.book import save_book
-from generator.render.core.drawing import Font, fitted, lines, new_document, text
+from generator.render.core.drawing import Font, fitted, lines, new_document, text, warn_missing
 from generator.render.core.parts import Layouts, Part, bind
 from generator.render.core.structure import BookStructure, untied_form
 from generator.render.slides.deck import Deck
@@ -204,7 +204,7 @@ class HandoutDrawing:
                 page.obj.Contents = book.make_stream(drawing.content())
             for font in typefaces.used.values():
                 fonts[font.resource] = font.embedded(book)
-            typefaces.warn_missing()
+            warn_missing(typefaces.used.values(), "the slide handout prints")
             _add_outline(book, self.made)
             structure.finish()
             return save_book(book)  # the slides' fonts too: one copy each, not one per chapter of the deck
@@ -246,12 +246,6 @@ class _Typefaces:
             font.resource = f"/Aula{len(self.used) + 1}"
             self.used[file] = font
         return self.used[file]
-
-    def warn_missing(self) -> None:
-        missing = sorted({char for font in self.used.values() for char in font.missing})
-        if missing:
-            shown = " ".join(f"{char} (U+{ord(char):04X})" for char in missing[:10])
-            warn(None, "W-missing-glyph", f"the slide handout prints as empty boxes characters its fonts lack: {shown}")
 
 
 class _SlideForms:

@@ -35,7 +35,7 @@ from generator.model import (
     plain_text,
 )
 from generator.render.core.book import add_navigation, save_book
-from generator.render.core.drawing import Font, new_document
+from generator.render.core.drawing import Font, new_document, warn_missing
 from generator.render.core.parts import Part
 from generator.render.core.pdf import PageLayout
 from generator.render.core.pictures import Picture, picture_xobject
@@ -114,7 +114,7 @@ class DeckDrawing:
             for annotation, links in made:
                 drawer.structure.tie(drawer.link_elements[number][links[0][1]], annotation)
         drawer.structure.finish()
-        drawer.faces.warn_missing()
+        warn_missing(drawer.faces.fonts.values(), "the PDF deck shows")
         return save_book(book)
 
 
@@ -164,12 +164,6 @@ class _Faces:
                 resources[font.resource] = font.embedded(book)
         for page in book.pages:
             page.obj.Resources.Font = resources
-
-    def warn_missing(self) -> None:
-        missing = sorted({char for font in self.fonts.values() for char in font.missing})
-        if missing:
-            shown = " ".join(f"{char} (U+{ord(char):04X})" for char in missing[:10])
-            warn(None, "W-missing-glyph", f"the PDF deck shows as empty boxes characters its fonts lack: {shown}")
 
 
 # --- text ----------------------------------------------------------------------------------------
