@@ -65,3 +65,18 @@ def test_merged_subsets_draw_every_glyph_of_every_part_as_the_whole_font_does(te
 def test_a_font_that_is_not_truetype_is_refused_not_misread():
     with pytest.raises(ValueError):
         _Subset(b"OTTO" + b"\0" * 40)
+
+
+def test_weasyprint_subsetting_with_fonttools_is_one_warning_for_every_font():
+    """Without HarfBuzz's subsetting library WeasyPrint warns once per font: a build says it once, with what to install."""
+    import logging
+
+    from generator.render.core.pdf import _WeasyPrintWarnings
+    from generator.reporting import captured
+
+    said = 'Using fontTools instead of HarfBuzz-Subset for font "%s". This will be unsupported in future versions of WeasyPrint.'
+    with captured(hold=True) as reports:
+        for family in ("Aula Sans", "Aula Mono", "DejaVu Sans"):
+            _WeasyPrintWarnings().emit(logging.LogRecord("weasyprint", logging.WARNING, "", 0, said, (family,), None))
+    [message] = {message for _, message in reports}
+    assert "W-render" in message and "libharfbuzz-subset0" in message and "Aula" not in message
