@@ -1,6 +1,6 @@
 """A cold full build of this working tree against the same build at another commit, alternated, in one run.
 
-    python benchmarks/against.py COMMIT [COURSE_DIR] [--runs 2] [--format LIST] [--edit] [--edits N]
+    python benchmarks/against.py COMMIT [COURSE_DIR] [--runs 2] [--format LIST] [--edition E] [--edit] [--edits N]
 
 The commit is checked out into a temporary git worktree, and each build runs
 `python -m generator` with PYTHONPATH set to one tree or the other, on the same
@@ -37,11 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import REPO, CommandFailed, Measure, measure, touch_one_chapter  # noqa: E402
 
 
-def build(tree: Path, course: Path, output: Path, formats: str, force: bool) -> tuple[Measure, float]:
+def build(tree: Path, course: Path, output: Path, options: argparse.Namespace, force: bool) -> tuple[Measure, float]:
     """Build `course` with the code of `tree`; return the measure and the CPU seconds of the build's processes."""
     args = [sys.executable, "-m", "generator", "build", str(course), "-o", str(output), "-q"]
     args += ["--force"] if force else []
-    args += ["--format", formats] if formats else []
+    args += ["--format", options.format] if options.format else []
+    args += ["--edition", options.edition] if options.edition else []
     env = {**os.environ, "PYTHONPATH": str(tree)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
@@ -62,7 +63,7 @@ def edits(trees: dict[str, Path], source: Path, work: Path, options: argparse.Na
     for name, tree in trees.items():
         course, output = work / f"edits-{tree.name}", work / f"edits-out-{tree.name}"
         shutil.copytree(source, course)
-        cold, _ = build(tree, course, output, options.format, force=True)
+        cold, _ = build(tree, course, output, options, force=True)
         print(f"{name}: cold {cold.seconds:.2f} s, before the edits", flush=True)
         places[name] = (tree, course, output)
     times: dict[str, list[float]] = {name: [] for name in trees}
@@ -71,7 +72,7 @@ def edits(trees: dict[str, Path], source: Path, work: Path, options: argparse.Na
             tree, course, output = places[name]
             touch_one_chapter(course)
             started = time.time()
-            edit, cpu = build(tree, course, output, options.format, force=False)
+            edit, cpu = build(tree, course, output, options, force=False)
             times[name].append(edit.seconds)
             handouts = [path for path in output.glob("*-handout.pdf") if not path.name.endswith("-slides-handout.pdf")]
             ready = f", student handout in place after {handouts[0].stat().st_mtime - started:.2f} s" if handouts else ""
@@ -87,6 +88,7 @@ def main() -> None:
     parser.add_argument("course", nargs="?", default=str(REPO / "content"))
     parser.add_argument("--runs", type=int, default=2, help="cold builds of each tree")
     parser.add_argument("--format", default="", help="outputs to build (default: all)")
+    parser.add_argument("--edition", default="", help="the handout's edition(s) to build (default: both)")
     parser.add_argument("--edit", action="store_true", help="also time a rebuild after a one-chapter edit")
     parser.add_argument("--edits", type=int, default=0, help="then this many edits in each tree, alternated")
     options = parser.parse_args()
@@ -102,13 +104,13 @@ def main() -> None:
                     course = work / f"course-{number}-{len(results[name]['wall'])}-{tree.name}"
                     shutil.copytree(options.course, course)
                     output = work / f"out-{course.name}"
-                    cold, cpu = build(tree, course, output, options.format, force=True)
+                    cold, cpu = build(tree, course, output, options, force=True)
                     results[name]["wall"].append(cold.seconds)
                     results[name]["cpu"].append(cpu)
                     line = f"{name}: cold {cold.seconds:.2f} s, {cpu:.2f} s CPU, {cold.peak_mb:.0f} MB"
                     if options.edit:
                         touch_one_chapter(course)
-                        edit, edit_cpu = build(tree, course, output, options.format, force=False)
+                        edit, edit_cpu = build(tree, course, output, options, force=False)
                         results[name]["edit"].append(edit.seconds)
                         line += f"; edit {edit.seconds:.2f} s, {edit_cpu:.2f} s CPU ({edit.seconds / cold.seconds:.2f} × cold)"
                     print(f"{line} (load {os.getloadavg()[0]:.2f})", flush=True)

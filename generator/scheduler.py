@@ -136,7 +136,7 @@ class _Scheduler:
 
     Tasks are queued with the parts laid out in parts first, in the order of
     their jobs (the handouts first: their chapters lead to their contents and
-    frame, one after the other), and the parts a job asks for after its
+    frame), each job's longest first, and the parts a job asks for after its
     first ones go to the front, so the job waits for nothing else; this
     thread, when free, takes the task at the front. The jobs made whole go
     last: independent, they keep every process busy while those chains end.
@@ -281,9 +281,15 @@ class _Scheduler:
                 self.sharing[source] = []
                 tasks.append(Task(index, slot, source))
         if first:
-            self.waiting.extend(tasks)
+            # The longest first (by their HTML, which a part's layout time follows): the last chapters to
+            # be laid out are short ones, and no process stands idle long while another ends a long one.
+            self.waiting.extend(sorted(tasks, key=_html_size, reverse=True))
         else:
             self.waiting.extendleft(reversed(tasks))
+
+
+def _html_size(task: Task) -> int:
+    return len(task.part.html) if isinstance(task.part, PartSource) else 0
 
 
 def _stands_alone(task: Task) -> bool:

@@ -191,14 +191,17 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
     # The page numbers depend on how many pages the cover and the contents take; guess, then check.
     cover = int(options.cover)
     contents_pages = _contents_pages_guess(pieces, cache, chapters, front_pages, built_before) if options.cover else 0
+    body_parts = [(chapter, part) for (chapter, _), part in zip(bodies, chapters, strict=True)]
     for _attempt in range(4):
         pages = anchor_pages(chapters, first=cover + front_pages + contents_pages + 1)
-        contents: list[Part] = (yield from cache.parts([pieces.contents(pages)])) if options.cover else []
+        # The contents and the frame are laid out at once, side by side: the frame numbered for the contents'
+        # guessed length, checked once both are back (a wrong guess lays both out again). One after the other,
+        # they were two seconds at the end of a handout with nothing else to do beside them.
+        contents_source = [pieces.contents(pages)] if options.cover else []
+        *contents, frame = yield from cache.parts([*contents_source, pieces.frame(front, body_parts, contents_pages, pages)])
         if sum(len(part.pages) for part in contents) != contents_pages:
             contents_pages = sum(len(part.pages) for part in contents)
             continue
-        body_parts = [(chapter, part) for (chapter, _), part in zip(bodies, chapters, strict=True)]
-        [frame] = yield from cache.parts([pieces.frame(front, body_parts, contents_pages, pages)])
         if len(frame.pages) != cover + front_pages + contents_pages + body:
             cover = len(frame.pages) - front_pages - contents_pages - body
             continue
