@@ -137,6 +137,21 @@ def test_a_cold_build_renders_the_contents_twice_not_once_a_guess(make_course, t
     assert len(made) == 2  # found in the cache at the first try, then made from it
 
 
+@pytest.mark.parametrize("guess", [1, 2])
+def test_a_wrong_guess_at_the_contents_length_lays_out_the_contents_and_frame_again(make_course, monkeypatch, count_layouts, guess):
+    """The frame is laid out beside the contents, numbered for the guess: a wrong guess costs both again, not a wrong page number."""
+    from generator.render import handout
+
+    course_dir = make_course(chapters())  # a contents of one page
+    right = render(course_dir)
+    count_layouts.clear()
+    monkeypatch.setattr(handout, "_contents_pages_guess", lambda *args: guess)
+    guessed = render(course_dir)
+    assert count_layouts.count("frame") == count_layouts.count("contents") == guess
+    assert guessed == right
+    check_book(guessed)
+
+
 def test_cached_parts_outlive_a_moved_course_folder(make_course, tmp_path, count_layouts, monkeypatch):
     """Part keys name files relative to the course and theme: a path spelled differently, or a moved folder, keeps them."""
     files = chapters()
