@@ -289,6 +289,7 @@ class _Scheduler:
 
 
 def _html_size(task: Task) -> int:
+    """Return the length of a part's HTML, which its layout time follows; 0 for a book to bind."""
     return len(task.part.html) if isinstance(task.part, PartSource) else 0
 
 

@@ -80,3 +80,22 @@ def test_weasyprint_subsetting_with_fonttools_is_one_warning_for_every_font():
             _WeasyPrintWarnings().emit(logging.LogRecord("weasyprint", logging.WARNING, "", 0, said, (family,), None))
     [message] = {message for _, message in reports}
     assert "W-render" in message and "libharfbuzz-subset0" in message and "Aula" not in message
+
+
+def test_a_warning_about_the_machine_is_said_but_not_kept_with_the_part():
+    """Kept with a cached part, it would be said again after the library is installed, for every part laid out before."""
+    from generator.errors import warn
+    from generator.render.core import pdf
+    from generator.render.core.parts import PartSource, lay_out_part
+    from generator.reporting import captured
+
+    class Target:
+        def pages(self, html, identifier):
+            warn(None, "W-render", pdf.SLOW_SUBSETTING)
+            warn(None, "W-test", "about the course")
+            return b"%PDF", ()
+
+    with captured(hold=True) as reports:
+        part = lay_out_part(PartSource("<p>x</p>", "part", Target()))  # type: ignore[arg-type]
+    assert [message for message in part.warnings] == ["warning W-test about the course"]
+    assert any(pdf.SLOW_SUBSETTING in message for _, message in reports)

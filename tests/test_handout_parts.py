@@ -137,7 +137,7 @@ def test_a_cold_build_renders_the_contents_twice_not_once_a_guess(make_course, t
     assert len(made) == 2  # found in the cache at the first try, then made from it
 
 
-@pytest.mark.parametrize("guess", [1, 2])
+@pytest.mark.parametrize("guess", [1, 2], ids=["right", "wrong"])
 def test_a_wrong_guess_at_the_contents_length_lays_out_the_contents_and_frame_again(make_course, monkeypatch, count_layouts, guess):
     """The frame is laid out beside the contents, numbered for the guess: a wrong guess costs both again, not a wrong page number."""
     from generator.render import handout

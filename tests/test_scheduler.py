@@ -175,6 +175,23 @@ def test_the_book_step_sent_the_fewest_pages_goes_first(tmp_path):
     assert step is scheduler._next_parts and layouts is run.assemblies[1].layouts and len(laid_out[0].pages) == 2
 
 
+def test_a_jobs_first_parts_are_queued_longest_first_after_the_jobs_before(tmp_path):
+    """A long chapter laid out last keeps one process busy while the other waits: the longest (by HTML) go first."""
+    def book(names):
+        laid_out = yield [source(tmp_path, name) for name in names]
+        return b"".join(part.pdf for part in laid_out)
+
+    jobs = [Job("first.pdf", InParts(lambda: book(["a", "c" * 30]))), Job("second.pdf", InParts(lambda: book(["b" * 20, "d" * 50])))]
+    run = scheduler._Scheduler(jobs, 2, lambda job, data: None)
+    for index, job in enumerate(jobs):
+        run.assemblies[index] = scheduler._Assembly(job.document.layouts())
+        run.asked(index, *scheduler._next_parts(run.assemblies[index].layouts, None))
+    assert [task.part.identifier[0] for task in run.waiting] == ["c", "a", "d", "b"]
+    for task in list(run.waiting):  # each part still goes to the slot that asked for it
+        run.finished(task, Part(task.part.identifier.encode(), (None,)))  # type: ignore[arg-type]
+    assert [[part.pdf[:1] for part in run.assemblies[index].parts] for index in (0, 1)] == [[b"a", b"c"], [b"b", b"d"]]
+
+
 def test_this_thread_starts_no_whole_job_while_the_first_job_waits_for_a_worker(tmp_path):
     """A long whole job (the course `.pptx`) would keep the first book's next step waiting behind it."""
     def book():

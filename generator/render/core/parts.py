@@ -291,4 +291,7 @@ def lay_out_part(source: PartSource | Binding) -> Part:
             laid_out = source.assemble(source.frames, source.parts)
         else:
             laid_out, pages = source.target.pages(source.html, source.identifier)
-    return Part(laid_out, pages, tuple(message for _, message in reports))
+    for level, message in reports:
+        if pdf.about_this_machine(message):  # said now, not kept: the part comes from the cache on a machine mended since
+            LOGGER.log(level, "%s", message)
+    return Part(laid_out, pages, tuple(message for _, message in reports if not pdf.about_this_machine(message)))

@@ -63,8 +63,16 @@ def confined_fetcher(allowed: tuple[Path, ...], max_pixels: int = DEFAULT_IMAGE_
     return ConfinedFetcher(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-# What WeasyPrint says, once per font and process, where HarfBuzz's subsetting library is missing.
+# What WeasyPrint says for every font of every PDF it writes, where HarfBuzz's subsetting library is missing.
 _NO_HARFBUZZ_SUBSET = "instead of HarfBuzz-Subset"
+# What the build says instead: one message for every font and part (the build says each message once).
+SLOW_SUBSETTING = ("fonts are subset with fontTools, which is slower: install HarfBuzz-Subset 4.1 or newer "
+                   "(Debian: libharfbuzz-subset0) to build faster")
+
+
+def about_this_machine(report: str) -> bool:
+    """Whether a warning is about the machine the build runs on, not the course: not one to keep with a part."""
+    return report.endswith(SLOW_SUBSETTING)
 
 
 class _WeasyPrintWarnings(logging.Handler):
@@ -74,11 +82,7 @@ class _WeasyPrintWarnings(logging.Handler):
         message = record.getMessage()
         if record.levelno < logging.WARNING or "refused:" in message:
             return
-        if _NO_HARFBUZZ_SUBSET in message:
-            # About the machine, not the course: one message for every font (the build says each message once).
-            message = ("fonts are subset with fontTools, which is slower: install HarfBuzz-Subset 4.1 or newer "
-                       "(Debian: libharfbuzz-subset0) to build faster")
-        warn(None, "W-render", message.splitlines()[0])
+        warn(None, "W-render", SLOW_SUBSETTING if _NO_HARFBUZZ_SUBSET in message else message.splitlines()[0])
 
 
 def _pdf_identifier(identifier: str) -> bytes:

@@ -194,9 +194,9 @@ def handout_layouts(course: Course, theme: Theme, options: HandoutOptions) -> La
     body_parts = [(chapter, part) for (chapter, _), part in zip(bodies, chapters, strict=True)]
     for _attempt in range(4):
         pages = anchor_pages(chapters, first=cover + front_pages + contents_pages + 1)
-        # The contents and the frame are laid out at once, side by side: the frame numbered for the contents'
-        # guessed length, checked once both are back (a wrong guess lays both out again). One after the other,
-        # they were two seconds at the end of a handout with nothing else to do beside them.
+        # The contents and the frame are laid out side by side, the frame numbered for the contents' guessed
+        # length, checked once both are back (a wrong guess lays both out again): one after the other, nothing
+        # else runs beside them at the end of a one-edition build.
         contents_source = [pieces.contents(pages)] if options.cover else []
         *contents, frame = yield from cache.parts([*contents_source, pieces.frame(front, body_parts, contents_pages, pages)])
         if sum(len(part.pages) for part in contents) != contents_pages:
@@ -250,8 +250,8 @@ def _contents_pages_guess(pieces: _Pieces, cache: PartCache, chapters: Sequence[
     # Its entries, counted in its own HTML: each chapter's, and under it its sections (the handout) or its
     # exercises (the worksheet). The default theme fits some 58 entries on a page; a chapter's takes 1.6 times
     # as much room (bold, and space around it), the heading four. Calibrated on the bundled course at ×1, ×4
-    # and ×16: every book and edition guessed right. A wrong guess costs a second layout of the contents
-    # (15 s for the ×16 handout's, 0.9 s at ×1); the page count does not depend on the numbers printed.
+    # and ×16: every book and edition guessed right. A wrong guess costs a second layout of the contents and
+    # of the frame (about 2 s for a handout at ×1); the page count does not depend on the numbers printed.
     entries, chapter_entries = first.html.count("<li"), first.html.count('class="toc-chapter')
     return max(1, math.ceil((entries + 0.63 * chapter_entries + 4) / 58.5))
 
