@@ -128,7 +128,6 @@ def cheatsheet_jobs(request: Request) -> list[Job]:
 
 def slides_jobs(request: Request) -> list[Job]:
     """The decks: the course as `.pptx` and PDF, and one `.pptx` per chapter under `slides/`."""
-
     course = request.course
     decks = request.slide_decks
     slug, everything, key = course.info.slug, chapter_files(course, course.chapters), repr(course.info)

@@ -291,7 +291,10 @@ def lay_out_part(source: PartSource | Binding) -> Part:
             laid_out = source.assemble(source.frames, source.parts)
         else:
             laid_out, pages = source.target.pages(source.html, source.identifier)
+    kept = []
     for level, message in reports:
         if pdf.about_this_machine(message):  # said now, not kept: the part comes from the cache on a machine mended since
             LOGGER.log(level, "%s", message)
-    return Part(laid_out, pages, tuple(message for _, message in reports if not pdf.about_this_machine(message)))
+        else:
+            kept.append(message)
+    return Part(laid_out, pages, tuple(kept))

@@ -46,7 +46,7 @@ from generator.render.slides.deck import (
 from generator.render.slides.fit import MONO
 from generator.render.slides.look import BOX_STYLES, CODE_BOXES, CODE_TITLE, token_style
 from generator.render.slides.template import EMU_PER_PT, LAYOUT_NAMES, layouts_by_name, placeholders_by_name
-from generator.render.slides.text import CONTROL
+from generator.render.slides.text import CONTROL, shown
 
 FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -431,7 +431,7 @@ class _DeckWriter:
     def run(self, text_run: TextRun, size: float, colour: str = "", proof: bool = True) -> str:
         """Return a run's XML, a line break for each newline in its text."""
         r_pr = self.r_pr(text_run, size, colour, proof)
-        pieces = text_run.text.replace("\t", " ").split("\n")  # a tab as the plan measured it (`text.para_spans`)
+        pieces = shown(text_run.text).split("\n")  # as the plan measured it
         parts = []
         for index, piece in enumerate(pieces):
             if index:

@@ -38,7 +38,7 @@ from generator.render.slides.pieces import TAB
 def para_spans(para: TextPara) -> tuple[Span, ...]:
     return tuple(
         Span(
-            _shown(run.text, run.href != ""), para.size, MONO if run.code else SANS, run.bold or para.bold, run.italic or para.italic,
+            _measured(run.text, run.href != ""), para.size, MONO if run.code else SANS, run.bold or para.bold, run.italic or para.italic,
         )
         for run in text_runs(para.inlines)
     )
@@ -48,11 +48,15 @@ def para_spans(para: TextPara) -> tuple[Span, ...]:
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _shown(text: str, linked: bool) -> str:
-    """Return a run's text as a slide shows it."""
-    text = CONTROL.sub("", text.replace("\t", " "))
+def shown(text: str) -> str:
+    """Return a run's text as a slide shows it, in both decks: a tab as a space, control characters left out."""
+    return CONTROL.sub("", text.replace("\t", " "))
+
+
+def _measured(text: str, linked: bool) -> str:
+    """Return a run's text as the plan measures it."""
     # LibreOffice shows a hyperlink as one field it never breaks inside: measure its words as one.
-    return text.replace(" ", "\u00a0") if linked else text
+    return shown(text).replace(" ", "\u00a0") if linked else shown(text)
 
 
 def fit_para(para: TextPara, first_in_frame: bool = False) -> Para:
